@@ -1,0 +1,49 @@
+# stepgrad — every target creates or reuses .venv and installs what it needs.
+#   make demo   the f = w·x + b walkthrough (and, later, a trained MLP)
+#   make test   all tests (deterministic hypothesis profile "ci")
+#   make lint   ruff
+#   make bench  the benchmark suite
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HYPOTHESIS_PROFILE ?= ci
+export HYPOTHESIS_PROFILE
+
+.PHONY: demo test lint bench notebooks system-dot system-chromium clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+# One stamp per set of extras; reinstalled when pyproject.toml changes.
+$(VENV)/.installed-%: pyproject.toml | $(PY)
+	$(PY) -m pip install -q -e '.[$(subst +,$(comma),$*)]'
+	@touch $@
+comma := ,
+
+system-dot:
+	@.ci/ensure-system-tool dot graphviz graphviz python-graphviz
+
+system-chromium:
+	@.ci/ensure-system-tool chromium "chromium chromium-driver" chromium chromium
+	@.ci/ensure-system-tool chromedriver chromium-driver chromedriver chromedriver
+
+demo: $(VENV)/.installed-train system-dot
+	$(PY) -c "from autograd import Value; w, x, b = Value(2.0, 'w'), Value(3.0, 'x'), Value(1.0, 'b'); f = w*x + b; f.backward(); print('f = w*x + b =', f.data); print('df/dw =', w.grad, ' df/dx =', x.grad, ' df/db =', b.grad)"
+
+test: $(VENV)/.installed-dev system-dot system-chromium
+	$(PY) -m pytest
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+bench: $(VENV)/.installed-dev+bench
+	$(PY) -m benchmarks
+
+notebooks: $(VENV)/.installed-notebooks system-dot
+	$(VENV)/bin/jupyter lab notebooks/
+
+clean:
+	rm -rf $(VENV) out build *.egg-info .pytest_cache .hypothesis

@@ -1,0 +1,333 @@
+"""The scalar reverse-mode autodiff engine: one class, `Value`.
+
+A `Value` is a node of the computation graph. Each operation computes, in the
+forward pass and side by side, its result and the *local derivative* of that
+result with respect to each of its parents:
+
+    out = x * y        ∂out/∂x = y,  ∂out/∂y = x
+
+The node stores `parents` and `local_grads` as two ordered tuples (data, not
+closures). `backward()` then walks the graph in reverse topological order and
+applies the chain rule
+
+    grad_i = Σ_j grad_j · ∂v_j/∂v_i        (sum over the children j of node i)
+
+so every node needs only its own gradient and its stored local derivatives.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from numbers import Real
+
+from autograd.graph import topological_order
+
+__all__ = ["Value", "no_grad", "is_grad_enabled", "DomainError"]
+
+
+class DomainError(ValueError):
+    """An operation was asked for a value outside its mathematical domain."""
+
+
+_grad_enabled = True
+
+
+def is_grad_enabled() -> bool:
+    """True unless inside a `no_grad()` block."""
+    return _grad_enabled
+
+
+@contextmanager
+def no_grad() -> Iterator[None]:
+    """Inside this block operations compute values but record no graph.
+
+    Use it for evaluation and plotting: results have no parents, so nothing is
+    kept alive and `backward()` on them reaches no leaf.
+    """
+    global _grad_enabled
+    previous, _grad_enabled = _grad_enabled, False
+    try:
+        yield
+    finally:
+        _grad_enabled = previous
+
+
+def _as_float(x: object, where: str) -> float:
+    """Check that `x` is a finite real number and return it as a float."""
+    if type(x) is float:
+        value = x
+    elif isinstance(x, Real):  # int, bool, fractions, numpy scalars
+        value = float(x)
+    else:
+        raise TypeError(f"{where}: expected a real number, got {type(x).__name__} {x!r}")
+    if not math.isfinite(value):
+        raise ValueError(f"{where}: got {value}; data must be finite (NaN and ±inf are refused)")
+    return value
+
+
+class Value:
+    """A scalar in the computation graph: its data, its gradient, and how it was made.
+
+    Attributes:
+        data:  the float computed in the forward pass.
+        grad:  ∂root/∂self after `root.backward()`; starts at 0.0.
+        label: an optional name shown by the renderer and the stepper.
+    Read-only views of the graph: `op`, `parents`, `local_grads`.
+    """
+
+    __slots__ = ("data", "grad", "label", "_op", "_parents", "_local_grads")
+
+    def __init__(self, data: float, label: str = "") -> None:
+        self.data = _as_float(data, "Value")
+        self.grad = 0.0
+        self.label = label
+        self._op = ""
+        self._parents: tuple[Value, ...] = ()
+        self._local_grads: tuple[float, ...] = ()
+
+    @classmethod
+    def _make(cls, data: float, op: str, parents: tuple[Value, ...], local_grads: tuple[float, ...]) -> Value:
+        """Create the result of an operation (data already a float).
+
+        Inside `no_grad()` the result is a constant: it records no parents.
+        """
+        out = cls.__new__(cls)
+        out.data = data
+        out.grad = 0.0
+        out.label = ""
+        out._op = op
+        if _grad_enabled:
+            out._parents = parents
+            out._local_grads = local_grads
+        else:
+            out._parents = ()
+            out._local_grads = ()
+        return out
+
+    # ---- the graph, read-only ---------------------------------------------------------
+    @property
+    def op(self) -> str:
+        """Name of the operation that produced this value ('' for a leaf)."""
+        return self._op
+
+    @property
+    def parents(self) -> tuple[Value, ...]:
+        """The inputs of that operation, in order; `a * a` lists `a` twice."""
+        return self._parents
+
+    @property
+    def local_grads(self) -> tuple[float, ...]:
+        """∂self/∂parent for each parent, in the same order, computed in the forward pass."""
+        return self._local_grads
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for inputs and parameters (no parents)."""
+        return not self._parents
+
+    @property
+    def _prev(self) -> set[Value]:
+        """micrograd's name for the set of parents (kept for code written for micrograd)."""
+        return set(self._parents)
+
+    # ---- binary operations --------------------------------------------------------------
+    def __add__(self, other: Value | float) -> Value:
+        if isinstance(other, Value):  # out = x + y;  ∂/∂x = 1, ∂/∂y = 1
+            return Value._make(self.data + other.data, "+", (self, other), (1.0, 1.0))
+        return Value._make(self.data + _as_float(other, "+"), "+", (self,), (1.0,))
+
+    def __mul__(self, other: Value | float) -> Value:
+        if isinstance(other, Value):  # out = x * y;  ∂/∂x = y, ∂/∂y = x
+            return Value._make(self.data * other.data, "*", (self, other), (other.data, self.data))
+        c = _as_float(other, "*")
+        return Value._make(self.data * c, "*", (self,), (c,))
+
+    def __sub__(self, other: Value | float) -> Value:
+        if isinstance(other, Value):  # out = x − y;  ∂/∂x = 1, ∂/∂y = −1
+            return Value._make(self.data - other.data, "-", (self, other), (1.0, -1.0))
+        return Value._make(self.data - _as_float(other, "-"), "-", (self,), (1.0,))
+
+    def __rsub__(self, other: float) -> Value:  # out = c − x;  ∂/∂x = −1
+        return Value._make(_as_float(other, "-") - self.data, "-", (self,), (-1.0,))
+
+    def __truediv__(self, other: Value | float) -> Value:
+        if isinstance(other, Value):  # out = x / y;  ∂/∂x = 1/y, ∂/∂y = −x/y²
+            y = other.data
+            if y == 0.0:
+                raise ZeroDivisionError(f"/: division by zero ({self.data!r} / {y!r})")
+            return Value._make(self.data / y, "/", (self, other), (1.0 / y, -self.data / (y * y)))
+        c = _as_float(other, "/")
+        if c == 0.0:
+            raise ZeroDivisionError(f"/: division by zero ({self.data!r} / {c!r})")
+        return Value._make(self.data / c, "/", (self,), (1.0 / c,))
+
+    def __rtruediv__(self, other: float) -> Value:  # out = c / x;  ∂/∂x = −c/x²
+        c, x = _as_float(other, "/"), self.data
+        if x == 0.0:
+            raise ZeroDivisionError(f"/: division by zero ({c!r} / {x!r})")
+        return Value._make(c / x, "/", (self,), (-c / (x * x),))
+
+    def __pow__(self, other: Value | float) -> Value:
+        if isinstance(other, Value):
+            return _power_of_values(self, other)
+        n, x = _as_float(other, "**"), self.data
+        if x == 0.0 and n < 0.0:
+            raise ZeroDivisionError(f"**: 0.0 ** {n!r} is a division by zero")
+        if x < 0.0 and not n.is_integer():
+            raise DomainError(f"**: negative base {x!r} to the non-integer power {n!r} is not a real number")
+        if x == 0.0 and 0.0 < n < 1.0:
+            raise DomainError(f"**: the derivative of x ** {n!r} at x = 0.0 is infinite")
+        out = _checked_pow(x, n)  # out = xⁿ;  ∂/∂x = n·xⁿ⁻¹
+        return Value._make(
+            out, f"**{_short(n)}", (self,), (n * _checked_pow(x, n - 1.0) if n != 0.0 else 0.0,)
+        )
+
+    def __rpow__(self, other: float) -> Value:  # out = cˣ;  ∂/∂x = cˣ·ln c
+        c, x = _as_float(other, "**"), self.data
+        if c < 0.0:
+            raise DomainError(f"**: negative base {c!r} to a Value power has no real derivative")
+        if c == 0.0:
+            if x <= 0.0:
+                raise ZeroDivisionError(f"**: 0.0 ** {x!r} is undefined (needs exponent > 0)")
+            return Value._make(0.0, "**", (self,), (0.0,))
+        out = _checked_pow(c, x)
+        return Value._make(out, f"{_short(c)}**", (self,), (out * math.log(c),))
+
+    # Reflected and derived forms reuse the operations above.
+    def __radd__(self, other: float) -> Value:
+        return self + other
+
+    def __rmul__(self, other: float) -> Value:
+        return self * other
+
+    def __neg__(self) -> Value:  # out = −x;  ∂/∂x = −1
+        return Value._make(-self.data, "neg", (self,), (-1.0,))
+
+    # ---- functions -------------------------------------------------------------------
+    def exp(self) -> Value:  # t = eˣ;  d eˣ = eˣ = t
+        try:
+            t = math.exp(self.data)
+        except OverflowError:
+            raise OverflowError(
+                f"exp: overflow at x = {self.data!r} (e**x exceeds the float range)"
+            ) from None
+        return Value._make(t, "exp", (self,), (t,))
+
+    def log(self) -> Value:  # out = ln x;  d ln x = 1/x
+        x = self.data
+        if x <= 0.0:
+            raise DomainError(f"log: undefined at x = {x!r} (needs x > 0)")
+        return Value._make(math.log(x), "log", (self,), (1.0 / x,))
+
+    def tanh(self) -> Value:  # t = tanh x;  d tanh = 1 − t²
+        t = math.tanh(self.data)
+        return Value._make(t, "tanh", (self,), (1.0 - t * t,))
+
+    def sigmoid(self) -> Value:  # s = σ(x) = 1/(1 + e⁻ˣ);  dσ = s(1 − s) = e/(1 + e)² with e = e^−|x|
+        x = self.data
+        e = math.exp(-abs(x))  # in (0, 1]: cannot overflow, and 1 − s is never computed by cancellation
+        s = 1.0 / (1.0 + e) if x >= 0.0 else e / (1.0 + e)
+        return Value._make(s, "sigmoid", (self,), (e / ((1.0 + e) * (1.0 + e)),))
+
+    def relu(self) -> Value:  # out = max(0, x);  d relu = 1 if x > 0 else 0 (subgradient 0 at x = 0)
+        x = self.data
+        return Value._make(x if x > 0.0 else 0.0, "relu", (self,), (1.0 if x > 0.0 else 0.0,))
+
+    # ---- fused n-ary operations --------------------------------------------------------
+    @staticmethod
+    def sum(terms: Iterable[Value | float]) -> Value:
+        """out = Σ tᵢ as one node;  ∂out/∂tᵢ = 1 for every Value term."""
+        parents = []
+        total = 0.0
+        for t in terms:
+            if isinstance(t, Value):
+                parents.append(t)
+                total += t.data
+            else:
+                total += _as_float(t, "sum")
+        return Value._make(total, "sum", tuple(parents), (1.0,) * len(parents))
+
+    @staticmethod
+    def dot(
+        weights: Iterable[Value | float], inputs: Iterable[Value | float], bias: Value | float = 0.0
+    ) -> Value:
+        """out = Σ wᵢ·xᵢ + b as one node (a neuron's weighted sum).
+
+        ∂out/∂wᵢ = xᵢ,  ∂out/∂xᵢ = wᵢ,  ∂out/∂b = 1.  Plain numbers are constants
+        and get no edge. One node with 2n + 1 parents replaces 2n nodes.
+        """
+        weights, inputs = list(weights), list(inputs)
+        if len(weights) != len(inputs):
+            raise ValueError(f"dot: {len(weights)} weights but {len(inputs)} inputs")
+        parents: list[Value] = []
+        local: list[float] = []
+        total = bias.data if isinstance(bias, Value) else _as_float(bias, "dot")
+        for w, x in zip(weights, inputs):
+            wd = w.data if isinstance(w, Value) else _as_float(w, "dot")
+            xd = x.data if isinstance(x, Value) else _as_float(x, "dot")
+            total += wd * xd
+            if isinstance(w, Value):
+                parents.append(w)
+                local.append(xd)
+            if isinstance(x, Value):
+                parents.append(x)
+                local.append(wd)
+        if isinstance(bias, Value):
+            parents.append(bias)
+            local.append(1.0)
+        return Value._make(total, "dot", tuple(parents), tuple(local))
+
+    # ---- backpropagation -------------------------------------------------------------
+    def backward(self, seed: float = 1.0) -> None:
+        """Fill in `grad` for every node that this value depends on.
+
+        grad_root = seed (1.0 unless given), then in reverse topological order
+        grad_i += grad_j · ∂v_j/∂v_i for every edge i → j. Leaf gradients
+        accumulate across calls (call `zero_grad()` on a model, or set
+        `.grad = 0.0`, to clear them); gradients of intermediate nodes are
+        recomputed from zero on every call.
+        """
+        order = topological_order(self)
+        for node in order:
+            if node._parents:
+                node.grad = 0.0
+        self.grad += _as_float(seed, "backward seed")
+        for node in reversed(order):
+            g = node.grad
+            for parent, local in zip(node._parents, node._local_grads):
+                parent.grad += g * local
+
+    def _backward(self) -> None:
+        """One application of the chain rule at this node (micrograd's per-node step).
+
+        parent.grad += self.grad · ∂self/∂parent for each parent.
+        """
+        for parent, local in zip(self._parents, self._local_grads):
+            parent.grad += self.grad * local
+
+    def __repr__(self) -> str:
+        label = f", label={self.label!r}" if self.label else ""
+        return f"Value(data={self.data}, grad={self.grad}{label})"
+
+
+def _power_of_values(x: Value, y: Value) -> Value:
+    """out = x^y for two Values;  ∂/∂x = y·x^(y−1),  ∂/∂y = x^y·ln x  (needs x > 0)."""
+    a, b = x.data, y.data
+    if a <= 0.0:
+        raise DomainError(f"**: base {a!r} ** Value exponent {b!r} needs a positive base (ln of the base)")
+    out = _checked_pow(a, b)
+    return Value._make(out, "**", (x, y), (b * _checked_pow(a, b - 1.0), out * math.log(a)))
+
+
+def _checked_pow(x: float, n: float) -> float:
+    try:
+        return x**n
+    except OverflowError:
+        raise OverflowError(f"**: overflow computing {x!r} ** {n!r}") from None
+
+
+def _short(n: float) -> str:
+    """2.0 → '2', 0.5 → '0.5': how an exponent is shown in op names."""
+    return str(int(n)) if n.is_integer() and abs(n) < 1e15 else repr(n)

@@ -1,0 +1,339 @@
+"""The engine: values and local derivatives of every op, backward semantics, errors."""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import mpmath
+import pytest
+
+from autograd import DomainError, Value, no_grad
+from autograd.graph import graph_stats, topological_order
+
+
+def grads(*vs: Value) -> tuple[float, ...]:
+    return tuple(v.grad for v in vs)
+
+
+# ---- forward values and local derivatives ------------------------------------------------
+@pytest.mark.parametrize(
+    ("make", "value", "local"),
+    [
+        (lambda x, y: x + y, 5.0, (1.0, 1.0)),
+        (lambda x, y: x - y, -1.0, (1.0, -1.0)),
+        (lambda x, y: x * y, 6.0, (3.0, 2.0)),
+        (lambda x, y: x / y, 2.0 / 3.0, (1.0 / 3.0, -2.0 / 9.0)),
+        (lambda x, y: x**y, 8.0, (3.0 * 4.0, 8.0 * math.log(2.0))),
+        (lambda x, y: x + 4, 6.0, (1.0,)),
+        (lambda x, y: 4 + x, 6.0, (1.0,)),
+        (lambda x, y: x - 4, -2.0, (1.0,)),
+        (lambda x, y: 4 - x, 2.0, (-1.0,)),
+        (lambda x, y: x * 4, 8.0, (4.0,)),
+        (lambda x, y: 4 * x, 8.0, (4.0,)),
+        (lambda x, y: x / 4, 0.5, (0.25,)),
+        (lambda x, y: 4 / x, 2.0, (-1.0,)),
+        (lambda x, y: x**3, 8.0, (12.0,)),
+        (lambda x, y: x**0, 1.0, (0.0,)),
+        (lambda x, y: x**-1, 0.5, (-0.25,)),
+        (lambda x, y: 3**x, 9.0, (9.0 * math.log(3.0),)),
+        (lambda x, y: -x, -2.0, (-1.0,)),
+        (lambda x, y: x.exp(), math.exp(2.0), (math.exp(2.0),)),
+        (lambda x, y: x.log(), math.log(2.0), (0.5,)),
+        (lambda x, y: x.tanh(), math.tanh(2.0), (1.0 - math.tanh(2.0) ** 2,)),
+        (lambda x, y: x.relu(), 2.0, (1.0,)),
+    ],
+)
+def test_forward_value_and_local_derivatives(make, value, local):
+    x, y = Value(2.0, "x"), Value(3.0, "y")
+    out = make(x, y)
+    assert out.data == pytest.approx(value, rel=1e-15)
+    assert out.local_grads == pytest.approx(local, rel=1e-15)
+    assert all(p in (x, y) for p in out.parents)
+    assert len(out.parents) == len(out.local_grads)
+
+
+def test_sigmoid_value_derivative_and_stability():
+    mpmath.mp.dps = 50  # the oracle: σ and σ' in 50-digit arithmetic
+    for x in (-800.0, -30.0, -1.0, 0.0, 1.0, 30.0, 800.0):
+        s = Value(x).sigmoid()
+        exact = 1 / (1 + mpmath.exp(-x))
+        assert s.data == pytest.approx(float(exact), rel=1e-15, abs=0.0)
+        assert s.local_grads[0] == pytest.approx(float(exact * (1 - exact)), rel=1e-15, abs=0.0)
+    assert Value(800.0).sigmoid().data == 1.0
+    assert Value(-800.0).sigmoid().data == 0.0
+
+
+def test_relu_subgradient_at_zero_is_zero():
+    x = Value(0.0)
+    y = x.relu()
+    y.backward()
+    assert (y.data, x.grad) == (0.0, 0.0)
+    z = Value(-1.0)
+    z.relu().backward()
+    assert z.grad == 0.0
+
+
+def test_gradients_are_floats_and_start_at_zero():
+    x = Value(3)
+    assert type(x.data) is float and x.data == 3.0
+    assert type(x.grad) is float and x.grad == 0.0
+    (x * 2).backward()
+    assert type(x.grad) is float
+
+
+def test_accepts_real_numbers():
+    assert Value(True).data == 1.0
+    assert Value(Fraction(1, 4)).data == 0.25
+
+
+# ---- the graph -----------------------------------------------------------------------
+def test_parents_keep_order_and_duplicates():
+    a, b = Value(2.0, "a"), Value(5.0, "b")
+    sq = a * a
+    assert sq.parents == (a, a)
+    assert sq.local_grads == (2.0, 2.0)
+    assert (b - a).parents == (b, a)
+    assert sq.op == "*" and a.op == "" and a.is_leaf and not sq.is_leaf
+
+
+def test_micrograd_style_prev_and_backward_step():
+    a, b = Value(2.0), Value(-3.0)
+    c = a * b
+    assert c._prev == {a, b}
+    assert c._op == "*"
+    c.grad = 1.0
+    c._backward()  # one application of the chain rule, as in the lecture
+    assert grads(a, b) == (-3.0, 2.0)
+
+
+def test_topological_order_puts_parents_first():
+    a, b = Value(1.0), Value(2.0)
+    c = a + b
+    d = c * a
+    e = d + c
+    order = topological_order(e)
+    assert order[-1] is e
+    pos = {node: i for i, node in enumerate(order)}
+    for node in order:
+        for p in node.parents:
+            assert pos[p] < pos[node]
+    assert len(order) == 5
+    assert order == topological_order(e)  # deterministic
+
+
+def test_graph_stats():
+    a = Value(1.0)
+    b = a * a
+    c = b + a
+    stats = graph_stats(c)
+    assert (stats.nodes, stats.edges, stats.leaves, stats.depth) == (3, 4, 1, 2)
+
+
+# ---- backward semantics ------------------------------------------------------------------
+def test_f_equals_wx_plus_b():
+    w, x, b = Value(2.0, "w"), Value(3.0, "x"), Value(1.0, "b")
+    f = w * x + b
+    f.backward()
+    assert f.data == 7.0
+    assert grads(w, x, b, f) == (3.0, 2.0, 1.0, 1.0)
+
+
+def test_reused_node_accumulates():
+    a = Value(1.0)
+    b = a + a
+    c = b + b
+    c.backward()
+    assert a.grad == 4.0
+
+
+def test_square_and_difference_with_itself():
+    a = Value(3.0)
+    (a * a).backward()
+    assert a.grad == 6.0
+    a.grad = 0.0
+    (a - a).backward()
+    assert a.grad == 0.0
+    a.grad = 0.0
+    (a / a).backward()
+    assert a.grad == 0.0
+
+
+def test_second_backward_doubles_leaf_gradients_exactly():
+    a, b = Value(-4.0), Value(2.0)
+    x = (a * b + b**3).tanh() * a + (b - a).relu()
+    x.backward()
+    first = grads(a, b)
+    inner = [n.grad for n in topological_order(x)]
+    x.backward()
+    assert grads(a, b) == (2 * first[0], 2 * first[1])
+    # intermediate gradients are recomputed, not accumulated
+    assert [n.grad for n in topological_order(x) if not n.is_leaf] == [
+        g for n, g in zip(topological_order(x), inner) if not n.is_leaf
+    ]
+
+
+def test_explicit_seed():
+    x = Value(2.0)
+    y = x * x
+    y.backward(seed=0.5)
+    assert y.grad == 0.5 and x.grad == 2.0
+
+
+def test_backward_on_a_leaf():
+    x = Value(2.0)
+    x.backward()
+    assert x.grad == 1.0
+
+
+def test_micrograd_readme_example():
+    """micrograd's README example, unchanged, gives micrograd's printed numbers."""
+    a = Value(-4.0)
+    b = Value(2.0)
+    c = a + b
+    d = a * b + b**3
+    c += c + 1
+    c += 1 + c + (-a)
+    d += d * 2 + (b + a).relu()
+    d += 3 * d + (b - a).relu()
+    e = c - d
+    f = e**2
+    g = f / 2.0
+    g += 10.0 / f
+    assert f"{g.data:.4f}" == "24.7041"
+    g.backward()
+    assert f"{a.grad:.4f}" == "138.8338"
+    assert f"{b.grad:.4f}" == "645.5773"
+    first = grads(a, b)
+    g.backward()  # micrograd gives a.grad = 1852.27 here; the right answer is twice 138.83
+    assert grads(a, b) == (2 * first[0], 2 * first[1])
+
+
+def test_builtin_sum_and_fused_sum():
+    xs = [Value(float(i)) for i in range(1, 5)]
+    s = sum(xs)
+    s.backward()
+    assert s.data == 10.0 and all(x.grad == 1.0 for x in xs)
+    t = Value.sum([xs[0], xs[0], 2.5, xs[1]])
+    assert t.data == 6.5 and t.parents == (xs[0], xs[0], xs[1]) and t.local_grads == (1.0, 1.0, 1.0)
+
+
+def test_dot_is_one_node_with_local_derivatives():
+    w = [Value(2.0), Value(-1.0)]
+    x = [3.0, Value(4.0)]
+    b = Value(0.5)
+    out = Value.dot(w, x, b)
+    assert out.data == 2.0 * 3.0 - 4.0 + 0.5
+    assert out.parents == (w[0], w[1], x[1], b)
+    assert out.local_grads == (3.0, 4.0, -1.0, 1.0)
+    out.backward()
+    assert grads(w[0], w[1], x[1], b) == (3.0, 4.0, -1.0, 1.0)
+    with pytest.raises(ValueError, match="dot: 2 weights but 1 inputs"):
+        Value.dot(w, [1.0])
+
+
+def test_chain_of_a_million_ops_has_no_recursion_error():
+    x = Value(1.0)
+    y = x
+    for _ in range(1_000_000):
+        y = y + 1.0
+    y.backward()
+    assert y.data == 1_000_001.0
+    assert x.grad == 1.0
+
+
+def test_wide_shared_graph_depth():
+    x = Value(0.5)
+    y = x
+    for _ in range(200_000):
+        y = y * 1.0 + x * 0.0  # every node depends on x twice: deep and shared
+    y.backward()
+    assert x.grad == 1.0
+
+
+# ---- no_grad -------------------------------------------------------------------------------
+def test_no_grad_records_no_graph_and_restores():
+    w = Value(2.0)
+    with no_grad():
+        y = (w * 3.0).tanh()
+        assert y.is_leaf and y.parents == ()
+    assert not (w * 3.0).is_leaf
+    y.backward()
+    assert w.grad == 0.0
+
+
+def test_no_grad_restores_after_exception():
+    w = Value(2.0)
+    with pytest.raises(RuntimeError), no_grad():
+        raise RuntimeError("boom")
+    assert (w * 2).parents == (w,)
+
+
+# ---- bad input -----------------------------------------------------------------------------
+@pytest.mark.parametrize("bad", ["1.0", None, 1 + 2j, [1.0], object()])
+def test_non_numbers_raise_type_error_naming_the_type(bad):
+    with pytest.raises(TypeError, match=type(bad).__name__):
+        Value(bad)
+
+
+@pytest.mark.parametrize("bad", ["x", None, 1j])
+def test_ops_with_non_numbers_raise_type_error(bad):
+    x = Value(1.0)
+    for op in (lambda: x + bad, lambda: x * bad, lambda: x - bad, lambda: x / bad, lambda: x**bad):
+        with pytest.raises(TypeError, match=type(bad).__name__):
+            op()
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
+def test_non_finite_inputs_are_refused(bad):
+    with pytest.raises(ValueError, match="finite"):
+        Value(bad)
+    with pytest.raises(ValueError, match="finite"):
+        Value(1.0) * bad
+
+
+@pytest.mark.parametrize(
+    ("compute", "error", "message"),
+    [
+        (lambda: Value(0.0).log(), DomainError, r"log: undefined at x = 0\.0"),
+        (lambda: Value(-2.0).log(), DomainError, r"log: undefined at x = -2\.0"),
+        (lambda: Value(3.0) / Value(0.0), ZeroDivisionError, r"/: division by zero \(3\.0 / 0\.0\)"),
+        (lambda: Value(3.0) / 0, ZeroDivisionError, r"/: division by zero \(3\.0 / 0\.0\)"),
+        (lambda: 3 / Value(0.0), ZeroDivisionError, r"/: division by zero \(3\.0 / 0\.0\)"),
+        (lambda: Value(0.0) ** -1, ZeroDivisionError, r"\*\*: 0\.0 \*\* -1\.0"),
+        (lambda: Value(-8.0) ** (1 / 3), DomainError, r"negative base -8\.0 to the non-integer power"),
+        (lambda: Value(0.0) ** 0.5, DomainError, r"derivative of x \*\* 0\.5 at x = 0\.0 is infinite"),
+        (lambda: Value(-2.0) ** Value(2.0), DomainError, r"base -2\.0 \*\* Value exponent 2\.0"),
+        (lambda: (-2) ** Value(2.0), DomainError, r"negative base -2\.0"),
+        (lambda: 0 ** Value(-1.0), ZeroDivisionError, r"0\.0 \*\* -1\.0"),
+        (lambda: Value(1000.0).exp(), OverflowError, r"exp: overflow at x = 1000\.0"),
+        (lambda: Value(10.0) ** 400, OverflowError, r"\*\*: overflow computing 10\.0 \*\* 400\.0"),
+    ],
+)
+def test_domain_errors_name_the_op_and_value(compute, error, message):
+    with pytest.raises(error, match=message):
+        compute()
+
+
+def test_domain_error_is_a_value_error():
+    assert issubclass(DomainError, ValueError)
+
+
+def test_negative_base_integer_power_is_fine():
+    x = Value(-2.0)
+    y = x**3
+    y.backward()
+    assert (y.data, x.grad) == (-8.0, 12.0)
+    assert isinstance(y.data, float)
+
+
+def test_zero_to_a_positive_value_power():
+    x = Value(2.0)
+    y = 0**x
+    y.backward()
+    assert (y.data, x.grad) == (0.0, 0.0)
+
+
+def test_repr():
+    assert repr(Value(2.0)) == "Value(data=2.0, grad=0.0)"
+    assert repr(Value(2.0, "w")) == "Value(data=2.0, grad=0.0, label='w')"
