@@ -16,7 +16,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="A scalar autodiff engine that makes backpropagation visible.",
     )
     parser.add_argument("--version", action="version", version=f"stepgrad {__version__}")
-    parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # Each verb lives with the code it drives; it registers a sub-parser whose
+    # defaults include `run`, the function that carries it out.
+    del commands  # (verbs are registered here as they are added)
     return parser
 
 
