@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from autograd import __version__
+from autograd.walkthrough import add_walkthrough_commands
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -19,7 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     # Each verb lives with the code it drives; it registers a sub-parser whose
     # defaults include `run`, the function that carries it out.
-    del commands  # (verbs are registered here as they are added)
+    add_walkthrough_commands(commands)
     return parser
 
 

@@ -1,0 +1,318 @@
+"""A small, safe expression language for `stepgrad grad "EXPR" name=value ...`.
+
+The language is a subset of Python expression syntax:
+
+    numbers         2   0.5   1e-3
+    variables       w  x1  bias      (identifiers; no dunder names, not a function name)
+    operators       a + b   a - b   a * b   a / b   a ** b   -a   +a   ( ... )
+    functions       exp(a)  log(a)  tanh(a)  sigmoid(a)  relu(a)   (one argument each)
+
+The text is parsed with `ast` and every node is checked against this whitelist
+before anything is evaluated; it is never passed to `eval`. Anything else
+(attribute access, subscripts, calls to other functions, lambdas,
+comprehensions, comparisons, strings, ...) is refused with an `ExpressionError`
+naming the construct and its column. So are texts longer than `MAX_LENGTH`
+characters, nesting deeper than `MAX_DEPTH`, and literal exponents larger than
+`MAX_EXPONENT` in magnitude (`9**9**9`). Evaluation builds `Value`s: each
+variable becomes one leaf labelled with its name (used twice, it is the same
+node), and numbers stay constants.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from autograd.engine import Value
+
+__all__ = [
+    "ExpressionError",
+    "Expression",
+    "parse",
+    "evaluate",
+    "parse_assignments",
+    "FUNCTIONS",
+    "MAX_LENGTH",
+    "MAX_DEPTH",
+    "MAX_EXPONENT",
+]
+
+MAX_LENGTH = 1000  # characters
+MAX_DEPTH = 50  # nested operations
+MAX_EXPONENT = 100  # |n| for a literal exponent in a ** n
+
+FUNCTIONS = ("exp", "log", "tanh", "sigmoid", "relu")
+_OPERATORS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
+
+# What to call the constructs the language refuses, by ast class.
+_REFUSED = {
+    ast.Attribute: "attribute access",
+    ast.Subscript: "subscript",
+    ast.Slice: "slice",
+    ast.Lambda: "lambda",
+    ast.ListComp: "comprehension",
+    ast.SetComp: "comprehension",
+    ast.DictComp: "comprehension",
+    ast.GeneratorExp: "generator expression",
+    ast.Compare: "comparison",
+    ast.BoolOp: "boolean operator (and/or)",
+    ast.IfExp: "conditional expression (if/else)",
+    ast.NamedExpr: "assignment expression (:=)",
+    ast.Starred: "starred expression",
+    ast.JoinedStr: "f-string",
+    ast.FormattedValue: "f-string",
+    ast.List: "list",
+    ast.Tuple: "tuple",
+    ast.Set: "set",
+    ast.Dict: "dict",
+    ast.Await: "await",
+    ast.Yield: "yield",
+    ast.YieldFrom: "yield",
+}
+_OPERATOR_NAMES = {
+    ast.FloorDiv: "//",
+    ast.Mod: "%",
+    ast.MatMult: "@",
+    ast.LShift: "<<",
+    ast.RShift: ">>",
+    ast.BitOr: "|",
+    ast.BitXor: "^",
+    ast.BitAnd: "&",
+    ast.Not: "not",
+    ast.Invert: "~",
+}
+
+
+class ExpressionError(ValueError):
+    """The expression or its variables are not acceptable; `column` is 1-based (or None)."""
+
+    def __init__(self, message: str, column: int | None = None) -> None:
+        super().__init__(f"column {column}: {message}" if column is not None else message)
+        self.column = column
+
+
+@dataclass(frozen=True)
+class Expression:
+    """A checked expression: its text, its syntax tree and its variables (first use first)."""
+
+    text: str
+    tree: ast.Expression
+    variables: tuple[str, ...]
+
+
+def parse(text: str) -> Expression:
+    """Parse and check `text` against the language; nothing is evaluated."""
+    if not isinstance(text, str):
+        raise TypeError(f"parse: expected a str, got {type(text).__name__}")
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(f"expression too long: {len(text)} characters (limit {MAX_LENGTH})")
+    if not text.strip():
+        raise ExpressionError("empty expression")
+    if "\n" in text or "\r" in text:
+        raise ExpressionError("the expression must be on one line")
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError as exc:
+        raise ExpressionError(f"syntax error: {exc.msg}", exc.offset) from None
+    except (RecursionError, MemoryError, ValueError) as exc:
+        raise ExpressionError(f"expression cannot be parsed: {type(exc).__name__}") from None
+    line = text.strip()
+    stack: list[tuple[ast.AST, int]] = [(tree.body, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            message = f"expression nested too deeply (limit {MAX_DEPTH} levels)"
+            raise ExpressionError(message, _column(line, node))
+        stack.extend((child, depth + 1) for child in _check(node, line))
+    functions = {id(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call)}
+    first_use: dict[str, int] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and id(node) not in functions:
+            first_use[node.id] = min(first_use.get(node.id, node.col_offset), node.col_offset)
+    return Expression(text, tree, tuple(sorted(first_use, key=first_use.__getitem__)))
+
+
+def _check(node: ast.AST, line: str) -> Iterable[ast.expr]:
+    """Refuse anything outside the language; return the sub-expressions to check next."""
+    column = _column(line, node)
+    if isinstance(node, ast.Constant):
+        value = node.value
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            kind = "string" if isinstance(value, str | bytes) else type(value).__name__
+            raise ExpressionError(f"{kind} literal {value!r} is not allowed (only numbers)", column)
+        if (isinstance(value, int) and abs(value) > 1e300) or not math.isfinite(value):
+            raise ExpressionError("number too large for a float", column)
+        return ()
+    if isinstance(node, ast.Name):
+        _check_name(node.id, column)
+        return ()
+    if isinstance(node, ast.BinOp):
+        if type(node.op) not in _OPERATORS:
+            raise ExpressionError(f"operator {_operator_name(node.op)!r} is not allowed", column)
+        if isinstance(node.op, ast.Pow):
+            _check_exponent(node.right, _column(line, node.right))
+        return (node.left, node.right)
+    if isinstance(node, ast.UnaryOp):
+        if not isinstance(node.op, ast.USub | ast.UAdd):
+            raise ExpressionError(f"operator {_operator_name(node.op)!r} is not allowed", column)
+        return (node.operand,)
+    if isinstance(node, ast.Call):
+        return _check_call(node, column)
+    what = _REFUSED.get(type(node), type(node).__name__)
+    raise ExpressionError(f"{what} is not allowed", column)
+
+
+def _operator_name(op: ast.AST) -> str:
+    return _OPERATOR_NAMES.get(type(op), type(op).__name__)
+
+
+def _check_name(name: str, column: int) -> None:
+    if name.startswith("__") or name.endswith("__"):
+        raise ExpressionError(f"dunder name {name!r} is not allowed", column)
+    if name in FUNCTIONS:
+        raise ExpressionError(f"{name!r} is a function: call it, as in {name}(x)", column)
+
+
+def _check_call(node: ast.Call, column: int) -> Iterable[ast.expr]:
+    if not isinstance(node.func, ast.Name):
+        what = _REFUSED.get(type(node.func), "call of an expression")
+        raise ExpressionError(f"{what} is not allowed (only calls to {', '.join(FUNCTIONS)})", column)
+    name = node.func.id
+    if name not in FUNCTIONS:
+        raise ExpressionError(f"call to {name!r} is not allowed (only {', '.join(FUNCTIONS)})", column)
+    if node.keywords or len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
+        raise ExpressionError(f"{name}() takes exactly one positional argument", column)
+    return (node.args[0],)
+
+
+def _check_exponent(exponent: ast.expr, column: int) -> None:
+    """An exponent made of numbers only must satisfy |n| ≤ MAX_EXPONENT (so `9**9**9` is refused)."""
+    value = _constant_value(exponent)
+    if value is not None and not abs(value) <= MAX_EXPONENT:
+        message = f"exponent {ast.unparse(exponent)} is too large (limit ±{MAX_EXPONENT})"
+        raise ExpressionError(message, column)
+
+
+def _constant_value(node: ast.expr) -> float | None:
+    """The value of a sub-expression made of numbers and operators only, in floats (which
+    cannot take long: an overflow gives inf); None if it uses a variable or a function."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
+        return float(node.value)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+        inner = _constant_value(node.operand)
+        return None if inner is None else (-inner if isinstance(node.op, ast.USub) else inner)
+    if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
+        left, right = _constant_value(node.left), _constant_value(node.right)
+        if left is None or right is None:
+            return None
+        try:
+            result = _binary(node.op, left, right)
+        except OverflowError:
+            return math.inf
+        except (ZeroDivisionError, ValueError):
+            return None  # evaluation reports it
+        return abs(result) if isinstance(result, complex) else result
+    return None
+
+
+def _column(line: str, node: ast.AST) -> int:
+    """The 1-based character column of `node` (ast counts UTF-8 bytes from 0)."""
+    offset = getattr(node, "col_offset", 0)
+    return len(line.encode("utf-8")[:offset].decode("utf-8", errors="ignore")) + 1
+
+
+def evaluate(expression: Expression | str, values: Mapping[str, float]) -> Value:
+    """Build the graph of `expression` with `values` for its variables; returns the root.
+
+    Every variable becomes one leaf `Value(values[name], label=name)`. The variables in
+    `values` must be exactly those the expression uses. Domain errors of the engine
+    (log of 0, division by zero, overflow) propagate as DomainError, ZeroDivisionError
+    or OverflowError. An expression without variables is refused (nothing to differentiate).
+    """
+    expr = parse(expression) if isinstance(expression, str) else expression
+    missing = [name for name in expr.variables if name not in values]
+    unknown = [name for name in values if name not in expr.variables]
+    problems = []
+    if missing:
+        problems.append(f"missing value for {', '.join(missing)}")
+    if unknown:
+        problems.append(f"{', '.join(unknown)} not used in the expression")
+    if problems:
+        raise ExpressionError("; ".join(problems) + f" (the expression uses: {', '.join(expr.variables)})")
+    if not expr.variables:
+        raise ExpressionError("the expression has no variables: nothing to differentiate")
+    leaves = {name: Value(values[name], label=name) for name in expr.variables}
+    result = _build(expr.tree.body, leaves)
+    if not isinstance(result, Value):  # unreachable with at least one variable, kept as a check
+        raise ExpressionError("the expression does not depend on its variables")
+    return result
+
+
+def _build(node: ast.expr, leaves: Mapping[str, Value]) -> Value | float:
+    """Evaluate a checked tree (depth ≤ MAX_DEPTH, so recursion is bounded)."""
+    if isinstance(node, ast.Constant):
+        return float(node.value)
+    if isinstance(node, ast.Name):
+        return leaves[node.id]
+    if isinstance(node, ast.UnaryOp):
+        operand = _build(node.operand, leaves)
+        return -operand if isinstance(node.op, ast.USub) else operand
+    if isinstance(node, ast.BinOp):
+        left, right = _build(node.left, leaves), _build(node.right, leaves)
+        if not isinstance(left, Value) and not isinstance(right, Value):
+            left = Value(left)  # constant folding through the engine, which checks domains
+            return _binary(node.op, left, right).data
+        return _binary(node.op, left, right)
+    if isinstance(node, ast.Call):
+        argument = _build(node.args[0], leaves)
+        if isinstance(argument, Value):
+            return getattr(argument, node.func.id)()
+        return getattr(Value(argument), node.func.id)().data
+    raise ExpressionError(f"unexpected {type(node).__name__}")  # parse() refuses these
+
+
+def _binary(op: ast.operator, left: Value | float, right: Value | float) -> Value:
+    if isinstance(op, ast.Add):
+        return left + right
+    if isinstance(op, ast.Sub):
+        return left - right
+    if isinstance(op, ast.Mult):
+        return left * right
+    if isinstance(op, ast.Div):
+        return left / right
+    return left**right
+
+
+def parse_assignments(pairs: Iterable[str]) -> dict[str, float]:
+    """Read `name=value` pairs (as typed on the command line) into a dict.
+
+    Every problem is collected and reported at once: a pair without '=', a bad name,
+    a value that is not a finite number, a name given twice.
+    """
+    values: dict[str, float] = {}
+    problems = []
+    for pair in pairs:
+        name, sep, text = pair.partition("=")
+        name = name.strip()
+        if not sep:
+            problems.append(f"{pair!r} is not name=value")
+            continue
+        if not name.isidentifier() or name.startswith("__") or name in FUNCTIONS:
+            problems.append(f"{name!r} is not a valid variable name")
+            continue
+        try:
+            value = float(text)
+        except ValueError:
+            problems.append(f"{name}: {text!r} is not a number")
+            continue
+        if not math.isfinite(value):
+            problems.append(f"{name}: {text!r} is not a finite number")
+        elif name in values:
+            problems.append(f"{name} is given twice")
+        else:
+            values[name] = value
+    if problems:
+        raise ExpressionError("bad variables: " + "; ".join(problems))
+    return values

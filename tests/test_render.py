@@ -1,0 +1,197 @@
+"""The graphviz renderer: exact DOT structure, escaping, highlights, size guard, missing `dot`."""
+
+import re
+import warnings
+import xml.etree.ElementTree as ET
+
+import pytest
+from hypothesis import given, settings
+
+from autograd import Value, edges, topological_order
+from autograd.render import (
+    DotNotFoundError,
+    GraphTooLargeWarning,
+    draw,
+    node_names,
+    save_graph,
+)
+from autograd.walkthrough import wxb
+from tests.strategies import programs, run
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+WXB_DOT = """digraph {
+	graph [rankdir=LR]
+	node [fontname=Helvetica fontsize=12]
+	edge [fontname=Helvetica fontsize=10]
+	n0 [label=<<b>w</b><br/>data 2<br/>grad 0> fillcolor="#bbdefb" shape=box style=filled]
+	n1 [label=<<b>x</b><br/>data 3<br/>grad 0> fillcolor="#bbdefb" shape=box style=filled]
+	n2 [label=<<b>g</b><br/>data 6<br/>grad 0> fillcolor="#ffffff" shape=box style=filled]
+	n2_op [label=<*> fillcolor="#eeeeee" fontsize=11 shape=ellipse style=filled]
+	n2_op -> n2
+	n0 -> n2_op
+	n1 -> n2_op
+	n3 [label=<<b>b</b><br/>data 1<br/>grad 0> fillcolor="#bbdefb" shape=box style=filled]
+	n4 [label=<<b>f</b><br/>data 7<br/>grad 0> fillcolor="#c8e6c9" shape=box style="filled,bold"]
+	n4_op [label=<+> fillcolor="#eeeeee" fontsize=11 shape=ellipse style=filled]
+	n4_op -> n4
+	n2 -> n4_op
+	n3 -> n4_op
+}
+"""
+
+
+def edge_lines(source):
+    return [line.strip() for line in source.splitlines() if re.match(r"\s*n\d+(_op)? -> n\d+", line)]
+
+
+def node_lines(source):
+    return [line.strip() for line in source.splitlines() if re.match(r"\s*n\d+(_op)? \[", line)]
+
+
+def svg_texts(svg):
+    return [t.text for t in ET.fromstring(svg).iter(f"{SVG}text")]
+
+
+def test_wxb_dot_source_exact():
+    assert draw(wxb()).source == WXB_DOT
+
+
+def test_same_graph_same_source_every_time():
+    assert draw(wxb(2, 3, 1)).source == draw(wxb(2, 3, 1)).source
+
+
+@settings(max_examples=50)
+@given(programs())
+def test_dot_counts_match_the_graph(program):
+    _, root = run(program, "value")
+    order = topological_order(root)
+    source = draw(root).source
+    ops = [n for n in order if not n.is_leaf]
+    assert len(node_lines(source)) == len(order) + len(ops)
+    # one edge per parent slot (into the op), one from each op to its result
+    assert len(edge_lines(source)) == len(edges(root)) + len(ops)
+    assert source == draw(run(program, "value")[1]).source  # a fresh graph draws the same
+
+
+def test_a_times_a_has_two_edges():
+    a = Value(3.0, "a")
+    source = draw(a * a).source
+    assert edge_lines(source).count("n0 -> n1_op") == 2
+
+
+def test_fused_dot_is_one_op_with_2n_plus_1_edges():
+    ws = [Value(0.1 * i, f"w{i}") for i in range(3)]
+    xs = [Value(1.0 + i, f"x{i}") for i in range(3)]
+    b = Value(0.5, "b")
+    out = Value.dot(ws, xs, b)
+    source = draw(out).source
+    assert source.count("label=<dot>") == 1
+    assert sum(1 for line in edge_lines(source) if line.endswith("-> n7_op")) == 7
+    s = Value.sum(xs)
+    assert sum(1 for line in edge_lines(draw(s).source) if line.endswith("_op")) == 3
+
+
+def test_labels_with_special_characters_are_escaped_and_render():
+    weird = '{a|b} <c> "d": e & f\\n'
+    v = Value(1.0, weird)
+    out = v * 2
+    source = draw(out).source
+    assert "<b>{a|b} &lt;c&gt; &quot;d&quot;: e &amp; f\\n</b>" in source
+    texts = svg_texts(draw(out).svg())
+    assert weird in texts
+    assert "data 1" in texts and "data 2" in texts
+
+
+def test_generated_names_and_duplicate_labels():
+    x1, x2 = Value(1.0, "x"), Value(2.0, "x")
+    out = x1 + x2
+    names = node_names(topological_order(out))
+    assert [names[n] for n in topological_order(out)] == ["x_0", "x_1", "v2"]
+
+
+def test_highlights_edge_labels_rankdir_roles_and_number_format():
+    f = wxb()
+    w = f.parents[0].parents[0]
+    g = f.parents[0]
+    source = draw(
+        f,
+        rankdir="TB",
+        edge_labels=True,
+        highlight_nodes=[g],
+        highlight_edges=[(w, g, 0)],
+        parameters=[w],
+        number_format=".2f",
+    ).source
+    assert "rankdir=TB" in source
+    assert 'n0 -> n2_op [label=<3.00> color="#d32f2f" penwidth=2.5]' in source
+    assert "n1 -> n2_op [label=<2.00>]" in source
+    assert re.search(r'n2 \[label=<<b>g</b><br/>data 6.00<br/>grad 0.00> color="#d32f2f"', source)
+    assert 'n0 [label=<<b>w</b><br/>data 2.00<br/>grad 0.00> fillcolor="#ffe0b2"' in source  # parameter
+    assert 'n1 [label=<<b>x</b><br/>data 3.00<br/>grad 0.00> fillcolor="#bbdefb"' in source  # input
+    assert 'fillcolor="#c8e6c9"' in source  # output
+
+
+def test_data_and_grads_mappings_show_question_marks_for_missing():
+    f = wxb()
+    source = draw(f, data={f: 7.0}, grads={f: 1.0}).source
+    assert "<b>f</b><br/>data 7<br/>grad 1>" in source
+    assert "<b>w</b><br/>data ?<br/>grad ?>" in source
+
+
+def test_bad_options_raise_value_error():
+    with pytest.raises(ValueError, match="rankdir"):
+        draw(wxb(), rankdir="RL")
+    with pytest.raises(ValueError, match="number_format"):
+        draw(wxb(), number_format="%d")
+
+
+def chain(n):
+    v = Value(0.5, "x")
+    for _ in range(n):
+        v = v * 1.0001
+    return v
+
+
+def test_too_large_graph_warns_and_draws_a_summary():
+    root = chain(400)  # 401 nodes
+    with pytest.warns(GraphTooLargeWarning, match=r"401 nodes.*max_nodes=None"):
+        graph = draw(root)
+    assert node_lines(graph.source) == []
+    assert "summary [label=" in graph.source
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        full = draw(root, max_nodes=None)
+    assert len(node_lines(full.source)) == 401 + 400
+
+
+def test_real_svg_rendering_and_save(tmp_path):
+    f = wxb()
+    f.backward()
+    svg_path = save_graph(draw(f), tmp_path / "g.svg")
+    texts = svg_texts(svg_path.read_text())
+    assert {"w", "x", "b", "g", "f", "grad 3", "grad 2", "grad 1", "*", "+"} <= set(texts)
+    dot_path = save_graph(draw(f), tmp_path / "g.dot")
+    assert dot_path.read_text() == draw(f).source
+    with pytest.raises(ValueError, match="no suffix"):
+        save_graph(draw(f), tmp_path / "g")
+
+
+def test_graph_displays_itself_in_jupyter():
+    bundle = draw(wxb())._repr_mimebundle_()
+    assert "<svg" in bundle["image/svg+xml"]
+
+
+def test_missing_dot_binary_explains_how_to_install(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    graph = draw(wxb())
+    for render in (graph.svg, graph._repr_mimebundle_, lambda: save_graph(graph, tmp_path / "g.svg")):
+        with pytest.raises(DotNotFoundError) as excinfo:
+            render()
+        message = str(excinfo.value)
+        assert "apt-get install graphviz" in message
+        assert "brew install graphviz" in message
+        assert "conda install -c conda-forge graphviz" in message
+        assert ".source" in message and ".dot" in message
+    assert not (tmp_path / "g.svg").exists()
+    assert save_graph(graph, tmp_path / "g.dot").read_text() == graph.source  # still possible

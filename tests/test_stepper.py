@@ -1,0 +1,188 @@
+"""The stepper replays backward() exactly, and spells it out."""
+
+import json
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from autograd import Value, topological_order
+from autograd.stepper import format_number, frames, trace
+from autograd.walkthrough import regularized_neuron, wxb
+from tests.strategies import programs, run
+
+
+@given(programs(), st.sampled_from([1.0, -0.5, 2.5]))
+def test_trace_equals_backward_exactly_and_touches_nothing(program, seed):
+    _, root = run(program, "value")
+    order = topological_order(root)
+    recorded = trace(root, seed=seed)
+    assert all(node.grad == 0.0 for node in order)  # the graph was not touched
+    root.backward(seed=seed)
+    assert [recorded.grads[node] for node in order] == [node.grad for node in order]
+    # one step per node with parents, in reverse topological order
+    assert [s.node for s in recorded.steps] == [n for n in reversed(order) if not n.is_leaf]
+    for step in recorded.steps:
+        assert step.grad == step.node.grad
+        assert [c.parent for c in step.contributions] == list(step.node.parents)
+        assert [c.local for c in step.contributions] == list(step.node.local_grads)
+        assert all(c.contribution == step.grad * c.local for c in step.contributions)
+
+
+@given(programs())
+def test_running_sums_end_at_the_gradient_and_apply_writes_it(program):
+    _, root = run(program, "value")
+    recorded = trace(root)
+    last_running = {}
+    for step in recorded.steps:
+        for c in step.contributions:
+            assert c.running == last_running.get(c.parent, 0.0) + c.contribution
+            last_running[c.parent] = c.running
+    assert all(last_running[n] == recorded.grads[n] for n in recorded.order if n is not root)
+    recorded.apply()
+    assert all(n.grad == recorded.grads[n] for n in recorded.order)
+
+
+def test_bad_seed_is_refused():
+    for seed in (float("nan"), "1", True, None):
+        with pytest.raises(TypeError, match="seed"):
+            trace(wxb(), seed=seed)
+
+
+def leaf(root, label):
+    return next(n for n in topological_order(root) if n.label == label)
+
+
+def test_wxb_derivations_in_three_styles():
+    f = wxb()
+    recorded = trace(f)
+    w = leaf(f, "w")
+    assert recorded.derivation(w) == "∂f/∂w = ∂f/∂g · ∂g/∂w = 1.0 · 3.0 = 3.0"
+    assert recorded.derivation(w, "markdown") == "∂f/∂w = ∂f/∂g · ∂g/∂w = 1.0 · 3.0 = 3.0"
+    assert recorded.derivation(w, "latex") == (
+        r"\frac{\partial \mathrm{f}}{\partial \mathrm{w}} = "
+        r"\frac{\partial \mathrm{f}}{\partial \mathrm{g}} \cdot "
+        r"\frac{\partial \mathrm{g}}{\partial \mathrm{w}}"
+        r" = 1.0 \cdot 3.0 = 3.0"
+    )
+    assert recorded.derivation(f) == "∂f/∂f = 1.0   (the seed)"
+    assert recorded.derivation(f, "latex").endswith(r"= 1.0 \quad \text{(the seed)}")
+
+
+def test_a_gradient_with_two_children_is_spelled_out_as_a_sum():
+    loss = regularized_neuron(w=2.0, x=3.0, b=1.0, t=0.5, lam=0.1)
+    recorded = trace(loss)
+    w = leaf(loss, "w")
+    text = recorded.derivation(w)
+    # w feeds w² (regularizer, reached first by backward) and wx (the data term)
+    assert text.startswith("∂L_reg/∂w = ∂L_reg/∂w² · ∂w²/∂w + ∂L_reg/∂wx · ∂wx/∂w = 0.05 · 4.0 + ")
+    assert text.endswith(f"= 0.2 + {format_number(recorded.grads[leaf(loss, 'wx')] * 3.0)} = 0.201363")
+    markdown = recorded.derivation(w, "markdown")
+    assert markdown.startswith(r"∂L\_reg/∂w = ∂L\_reg/∂w² · ∂w²/∂w + ")
+    latex = recorded.derivation(w, "latex")
+    assert latex.count(r"\cdot") == 4 and latex.count("+") == 3
+    assert r"\mathrm{L\_reg}" in latex
+    # the lecture's closed form
+    s = 1.0 / (1.0 + math.exp(-7.0))
+    assert recorded.grads[w] == pytest.approx((s - 0.5) * s * (1 - s) * 3.0 + 0.1 * 2.0, rel=1e-12)
+
+
+def test_a_times_a_spells_out_both_edges():
+    a = Value(3.0, "a")
+    c = a * a
+    c.label = "c"
+    assert trace(c).derivation(a) == (
+        "∂c/∂a = ∂c/∂c · ∂c/∂a + ∂c/∂c · ∂c/∂a = 1.0 · 3.0 + 1.0 · 3.0 = 3.0 + 3.0 = 6.0"
+    )
+
+
+def test_derivation_refuses_foreign_nodes_and_unknown_styles():
+    recorded = trace(wxb())
+    with pytest.raises(ValueError, match="not part"):
+        recorded.derivation(Value(1.0))
+    with pytest.raises(ValueError, match="style"):
+        recorded.derivation(recorded.root, "html")
+
+
+def test_table_and_formulas():
+    table = trace(wxb()).table()
+    assert "  g = w * x = 2.0 * 3.0 = 6.0" in table
+    assert "  f = g + b = 6.0 + 1.0 = 7.0" in table
+    assert "  seed: ∂f/∂f = 1.0" in table
+    assert "  step 2/2: ∂f/∂g = 1.0 is final; push it to g's parents:" in table
+    assert "    ∂f/∂w += ∂f/∂g · ∂g/∂w = 1.0 · 3.0 = 3.0   (so far 3.0)" in table
+    assert "  ∂f/∂x = ∂f/∂g · ∂g/∂x = 1.0 · 2.0 = 2.0" in table
+
+
+def test_forward_formulas_show_constants():
+    x = Value(2.0, "x")
+    cases = {
+        x * 3: "x * 3.0 = 2.0 * 3.0 = 6.0",
+        x + 1.5: "x + 1.5 = 2.0 + 1.5 = 3.5",
+        x - 1: "x - 1.0 = 2.0 - 1.0 = 1.0",
+        1 - x: "1.0 - x = 1.0 - 2.0 = -1.0",
+        x / 4: "x / 4.0 = 2.0 / 4.0 = 0.5",
+        4 / x: "4.0 / x = 4.0 / 2.0 = 2.0",
+        -x: "-x = -(2.0) = -2.0",
+        x**2: "x**2 = 2.0**2 = 4.0",
+        2**x: "2**x = 2**2.0 = 4.0",
+        x.tanh(): f"tanh(x) = tanh(2.0) = {format_number(math.tanh(2.0))}",
+        Value.dot([x], [x], x): "dot(x, x, x) = dot(2.0, 2.0, 2.0) = 6.0",
+    }
+    for node, formula in cases.items():
+        assert trace(node).forward_formula(node) == "v1 = " + formula
+
+
+def test_format_number():
+    assert [format_number(v) for v in (1.0, 3, 0.8807970779778823, 1e-8, -2.5, 1e20)] == [
+        "1.0",
+        "3.0",
+        "0.880797",
+        "1e-08",
+        "-2.5",
+        "1e+20",
+    ]
+
+
+def test_frames_fill_in_gradients_as_they_become_final():
+    f = wxb()
+    recorded = trace(f)
+    shown = frames(recorded)
+    # inputs, 2 forward nodes, seed, 2 backward steps, done
+    assert [fr.title for fr in shown] == [
+        "forward: inputs",
+        "forward 1/2",
+        "forward 2/2",
+        "backward: seed",
+        "backward 1/2",
+        "backward 2/2",
+        "done: every gradient",
+    ]
+    assert "data ?" in shown[0].graph.source and "grad 3" not in shown[2].graph.source
+    step1 = shown[4].graph.source
+    assert "<b>b</b><br/>data 1<br/>grad 1>" in step1  # b's only child is f: final after step 1
+    assert "<b>w</b><br/>data 2<br/>grad ?>" in step1
+    assert 'n4 [label=<<b>f</b><br/>data 7<br/>grad 1> color="#d32f2f"' in step1
+    assert 'n2 -> n4_op [color="#d32f2f"' in step1
+    last = shown[-1]
+    for text in ("grad 3>", "grad 2>", "grad 1>"):
+        assert text in last.graph.source
+    assert "?" not in last.graph.source
+    assert last.formula.splitlines()[0] == "∂f/∂w = 3.0"
+
+
+def test_to_dict_is_json_and_consistent():
+    loss = regularized_neuron()
+    data = json.loads(json.dumps(trace(loss).to_dict()))
+    assert data["seed"] == 1.0
+    assert data["root"] == len(data["nodes"]) - 1
+    assert [n["name"] for n in data["nodes"] if not n["parents"]] == ["w", "x", "b"]
+    loss.backward()
+    assert data["gradients"] == {name: leaf(loss, name).grad for name in ("w", "x", "b")}
+    assert len(data["backward"]) == 10
+    first = data["backward"][0]
+    assert first["node"] == data["root"] and first["grad"] == 1.0
+    assert {c["parent"] for c in first["contributions"]} == {
+        i for i, n in enumerate(data["nodes"]) if n["name"] in ("L", "λR")
+    }
