@@ -40,7 +40,7 @@ __all__ = [
 ]
 
 MAX_LENGTH = 1000  # characters
-MAX_DEPTH = 50  # nested operations
+MAX_DEPTH = 200  # nested operations (a flat sum of n terms nests n deep)
 MAX_EXPONENT = 100  # |n| for a literal exponent in a ** n
 
 FUNCTIONS = ("exp", "log", "tanh", "sigmoid", "relu")
@@ -161,6 +161,8 @@ def _check(node: ast.AST, line: str) -> Iterable[ast.expr]:
     if isinstance(node, ast.Call):
         return _check_call(node, column)
     what = _REFUSED.get(type(node), type(node).__name__)
+    if isinstance(node, ast.Attribute | ast.Subscript):  # point at the '.' or '[' after the value
+        column = _column(line, node.value, end=True)
     raise ExpressionError(f"{what} is not allowed", column)
 
 
@@ -177,8 +179,9 @@ def _check_name(name: str, column: int) -> None:
 
 def _check_call(node: ast.Call, column: int) -> Iterable[ast.expr]:
     if not isinstance(node.func, ast.Name):
-        what = _REFUSED.get(type(node.func), "call of an expression")
-        raise ExpressionError(f"{what} is not allowed (only calls to {', '.join(FUNCTIONS)})", column)
+        if type(node.func) in _REFUSED:
+            return (node.func,)  # refused in its own right, at its own column
+        raise ExpressionError(f"call of an expression is not allowed (only {', '.join(FUNCTIONS)})", column)
     name = node.func.id
     if name not in FUNCTIONS:
         raise ExpressionError(f"call to {name!r} is not allowed (only {', '.join(FUNCTIONS)})", column)
@@ -217,9 +220,12 @@ def _constant_value(node: ast.expr) -> float | None:
     return None
 
 
-def _column(line: str, node: ast.AST) -> int:
-    """The 1-based character column of `node` (ast counts UTF-8 bytes from 0)."""
-    offset = getattr(node, "col_offset", 0)
+def _column(line: str, node: ast.AST, end: bool = False) -> int:
+    """The 1-based character column where `node` starts (or just after it ends, with `end`).
+
+    ast counts UTF-8 bytes from 0; this counts characters from 1.
+    """
+    offset = getattr(node, "end_col_offset" if end else "col_offset", 0)
     return len(line.encode("utf-8")[:offset].decode("utf-8", errors="ignore")) + 1
 
 
