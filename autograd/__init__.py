@@ -10,6 +10,9 @@
 
 from autograd.engine import DomainError, Value, is_grad_enabled, no_grad
 from autograd.graph import GraphStats, edges, graph_stats, leaves, topological_order
+from autograd.player import play
+from autograd.render import draw
+from autograd.stepper import trace
 
 __version__ = "0.1.0"
 
@@ -23,5 +26,8 @@ __all__ = [
     "leaves",
     "graph_stats",
     "GraphStats",
+    "draw",
+    "trace",
+    "play",
     "__version__",
 ]
