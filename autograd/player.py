@@ -33,7 +33,7 @@ body { font-family: Helvetica, Arial, sans-serif; margin: 1em; color: #222; }
 button { font-size: 1em; padding: .2em .8em; }
 .frame h2 { font-size: 1.1em; margin: .3em 0; }
 .frame pre { background: #f5f5f5; padding: .6em; white-space: pre-wrap; font-size: .95em; }
-.frame svg { max-width: 100%; height: auto; }
+.frame svg { width: 100%; height: auto; max-height: 75vh; }
 .hint { color: #777; font-size: .85em; }
 """
 

@@ -139,6 +139,8 @@ def _run_grad(args: argparse.Namespace) -> int:
         return _fail(args.command, str(exc))
     except (DomainError, ArithmeticError, ValueError) as exc:
         return _fail(args.command, f"cannot evaluate {args.expression!r}: {exc}")
+    if not root.is_leaf:
+        root.label = "out" if "f" in values else "f"
     return _report(args, root, args.expression.strip(), values, [])
 
 
