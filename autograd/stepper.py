@@ -65,9 +65,12 @@ class BackwardStep:
     contributions: tuple[Contribution, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Trace:
-    """A recorded backward pass: the forward order, the steps, and every final gradient."""
+    """A recorded backward pass: the forward order, the steps, and every final gradient.
+
+    `print(trace)` prints the table; in Jupyter the repr is one short line.
+    """
 
     root: Value
     seed: float
@@ -76,6 +79,15 @@ class Trace:
     steps: tuple[BackwardStep, ...]
     grads: dict[Value, float]  # ∂root/∂node for every node
     final_after: dict[Value, int] = field(repr=False)  # step index after which a gradient is final
+
+    def __repr__(self) -> str:
+        return (
+            f"Trace(root={self.names[self.root]!r}, {len(self.order)} nodes, "
+            f"{len(self.steps)} backward steps)"
+        )
+
+    def __str__(self) -> str:
+        return self.table()
 
     # ---- applying ------------------------------------------------------------------------
     def apply(self) -> None:

@@ -50,6 +50,10 @@ def test_one_offline_file_with_every_frame():
     assert f'max="{expected - 1}"' in document
 
 
+def test_player_is_deterministic():
+    assert player_html(wxb()) == player_html(wxb())
+
+
 def test_formulas_are_escaped():
     a = Value(2.0, "<b>&")
     out = a * a

@@ -186,3 +186,17 @@ def test_to_dict_is_json_and_consistent():
     assert {c["parent"] for c in first["contributions"]} == {
         i for i, n in enumerate(data["nodes"]) if n["name"] in ("L", "λR")
     }
+
+
+def test_repr_is_short_and_str_is_the_table():
+    recorded = trace(wxb())
+    assert repr(recorded) == "Trace(root='f', 5 nodes, 2 backward steps)"
+    assert str(recorded) == recorded.table()
+
+
+def test_a_leaf_root_has_no_steps():
+    x = Value(2.0, "x")
+    recorded = trace(x, seed=3.0)
+    assert recorded.steps == () and recorded.grads == {x: 3.0}
+    titles = [f.title for f in frames(recorded)]
+    assert titles == ["forward: inputs", "backward: seed", "done: every gradient"]
