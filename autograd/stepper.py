@@ -26,7 +26,7 @@ from numbers import Real
 from typing import TYPE_CHECKING, Any
 
 from autograd.graph import topological_order
-from autograd.render import Graph, draw, node_names
+from autograd.render import Graph, constant_sides, draw, format_number, node_names
 
 if TYPE_CHECKING:
     from autograd.engine import Value
@@ -34,14 +34,6 @@ if TYPE_CHECKING:
 __all__ = ["trace", "Trace", "BackwardStep", "Contribution", "Frame", "frames", "format_number"]
 
 _INFIX = ("+", "-", "*", "/", "**")
-
-
-def format_number(x: float) -> str:
-    """Six significant digits, always showing that it is a float: 1.0, 0.880797, 1e-08."""
-    text = format(x, ".6g")
-    if not any(c in text for c in ".en"):  # 'n': inf and nan
-        text += ".0"
-    return text
 
 
 @dataclass(frozen=True)
@@ -115,7 +107,7 @@ class Trace:
         if op in _INFIX and len(args) == 2:
             return f"{name} = {args[0]} {op} {args[1]} = {nums[0]} {op} {nums[1]} = {value}"
         if op in _INFIX and len(args) == 1:
-            left, right = _with_constant(node)
+            left, right = constant_sides(node)
             symbolic = f"{left.format(args[0])} {op} {right.format(args[0])}"
             return f"{name} = {symbolic} = {left.format(nums[0])} {op} {right.format(nums[0])} = {value}"
         if op == "neg":
@@ -268,24 +260,6 @@ def _operand(name: str, op: str) -> str:
     """A name as an operand of an infix op: parenthesised if it is not a plain identifier."""
     arithmetic = op in _INFIX or op == "neg" or "**" in op
     return f"({name})" if arithmetic and not name.isidentifier() else name
-
-
-def _with_constant(node: Value) -> tuple[str, str]:
-    """Templates for the two sides of `x op c` or `c op x` ('{}' is the Value operand).
-
-    x * c: c is the local derivative. x / c: the local derivative is 1/c; c / x: it is
-    −c/x² = −out/x. x ± c and c − x: c from the values (display only).
-    """
-    x, out, local = node.parents[0].data, node.data, node.local_grads[0]
-    if node.op == "*":
-        return "{}", format_number(local)
-    if node.op == "+":
-        return "{}", format_number(out - x)
-    if node.op == "-":
-        return ("{}", format_number(x - out)) if local > 0 else (format_number(out + x), "{}")
-    if local != 0.0 and math.isclose(x * local, out):
-        return "{}", format_number(1.0 / local)
-    return format_number(out * x), "{}"
 
 
 # ---- frames ------------------------------------------------------------------------------

@@ -195,3 +195,25 @@ def test_missing_dot_binary_explains_how_to_install(monkeypatch, tmp_path):
         assert ".source" in message and ".dot" in message
     assert not (tmp_path / "g.svg").exists()
     assert save_graph(graph, tmp_path / "g.dot").read_text() == graph.source  # still possible
+
+
+def test_ops_with_a_constant_show_it():
+    x = Value(2.0, "x")
+    labels = {
+        "x * 0.5": x * 0.5,
+        "1 - x": 1 - x,
+        "x - 1": x - 1,
+        "x / 4": x / 4,
+        "4 / x": 4 / x,
+        "x + 1.5": x + 1.5,
+    }
+    op_label = re.compile(r"n1_op \[label=<([^>]*)>")
+    shown = {text: op_label.search(draw(v).source).group(1) for text, v in labels.items()}
+    assert shown == {
+        "x * 0.5": "* 0.5",
+        "1 - x": "1.0 -",
+        "x - 1": "- 1.0",
+        "x / 4": "/ 4.0",
+        "4 / x": "4.0 /",
+        "x + 1.5": "+ 1.5",
+    }
