@@ -287,17 +287,24 @@ class Value:
         grad_i += grad_j · ∂v_j/∂v_i for every edge i → j. Leaf gradients
         accumulate across calls (call `zero_grad()` on a model, or set
         `.grad = 0.0`, to clear them); gradients of intermediate nodes are
-        recomputed from zero on every call.
+        recomputed from zero on every call. This call's leaf gradients are
+        summed from zero and then added to the earlier ones, so a second call
+        gives exactly twice the leaf gradients of the first (S + S, not S + g₁ + g₂ ...).
         """
         order = topological_order(self)
+        seed = _as_float(seed, "backward seed")
+        earlier: dict[Value, float] = {}
         for node in order:
-            if node._parents:
-                node.grad = 0.0
-        self.grad += _as_float(seed, "backward seed")
+            if not node._parents:
+                earlier[node] = node.grad
+            node.grad = 0.0
+        self.grad += seed
         for node in reversed(order):
             g = node.grad
             for parent, local in zip(node._parents, node._local_grads):
                 parent.grad += g * local
+        for leaf, g in earlier.items():
+            leaf.grad += g
 
     def _backward(self) -> None:
         """One application of the chain rule at this node (micrograd's per-node step).
