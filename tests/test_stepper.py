@@ -200,3 +200,14 @@ def test_a_leaf_root_has_no_steps():
     assert recorded.steps == () and recorded.grads == {x: 3.0}
     titles = [f.title for f in frames(recorded)]
     assert titles == ["forward: inputs", "backward: seed", "done: every gradient"]
+
+
+@given(programs())
+def test_backward_adds_exactly_the_traced_gradients_to_earlier_leaf_gradients(program):
+    leaves, root = run(program, "value")
+    for i, x in enumerate(leaves):
+        x.grad = 0.25 * (i + 1)  # left over from an earlier pass
+    before = {x: x.grad for x in leaves}
+    recorded = trace(root)
+    root.backward()
+    assert all(x.grad == before[x] + recorded.grads[x] for x in set(leaves) & set(recorded.grads))
