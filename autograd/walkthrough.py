@@ -161,7 +161,7 @@ def _report(
 ) -> int:
     """Print the trace (text or JSON) and write graph.svg, graph.dot and player.html."""
     recorded = trace(root)
-    files, problems = _write_files(recorded, args.out, parameters)
+    files, problems = _write_files(recorded, args.out, parameters, title)
     if args.format == "json":
         document: dict[str, Any] = {"schema": JSON_SCHEMA, "title": title, "inputs": inputs}
         document |= recorded.to_dict()
@@ -178,7 +178,9 @@ def _report(
     return 1 if problems else 0
 
 
-def _write_files(t: Trace, out: Path, parameters: list[Value]) -> tuple[dict[str, str], list[str]]:
+def _write_files(
+    t: Trace, out: Path, parameters: list[Value], title: str
+) -> tuple[dict[str, str], list[str]]:
     """Write the outputs that can be made; return {kind: path} and what could not be made."""
     graph = draw(t.root, grads=t.grads, parameters=parameters)
     files = {"dot": str(save_graph(graph, out / "graph.dot"))}
@@ -186,7 +188,8 @@ def _write_files(t: Trace, out: Path, parameters: list[Value]) -> tuple[dict[str
     try:
         files["svg"] = str(save_graph(graph, out / "graph.svg"))
         if len(t.order) <= DEFAULT_PLAYER_MAX_NODES:
-            files["player"] = str(play(t, parameters=parameters).save(out / "player.html"))
+            player = play(t, title=f"Backprop, step by step: {title}", parameters=parameters)
+            files["player"] = str(player.save(out / "player.html"))
         else:
             problems.append(
                 f"no player: the graph has {len(t.order)} nodes (the player takes up to "

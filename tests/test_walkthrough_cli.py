@@ -44,7 +44,7 @@ def test_wxb_text_prints_forward_backward_and_files(capsys, tmp_path):
     svg = ET.parse(tmp_path / "graph.svg").getroot()
     texts = {t.text for t in svg.iter("{http://www.w3.org/2000/svg}text")}
     assert {"grad 3", "grad 2", "grad 1"} <= texts
-    assert "<!DOCTYPE html>" in (tmp_path / "player.html").read_text()
+    assert "<title>Backprop, step by step: f = w·x + b</title>" in (tmp_path / "player.html").read_text()
     assert (tmp_path / "graph.dot").read_text().startswith("digraph {")
 
 
