@@ -1,0 +1,217 @@
+"""Training: `fit` runs epochs over batches and returns a `History`.
+
+One optimization step on a batch B: outputs = [model(x) for x in B], L = loss(outputs,
+targets) (+ `l2`(model, λ) when `l2` > 0), zero the gradients, `L.backward()`,
+`optimizer.step()`. The batch order is drawn from `random.Random(seed)`, so the
+same model, data and seed give the same history. Accuracy follows the loss's label
+convention (see `nn.losses`); evaluation runs under `no_grad()`.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from autograd.engine import DomainError, Value, no_grad
+from nn import losses
+from nn.data import batches
+from nn.optim import SGD, Optimizer
+
+__all__ = ["History", "TrainingDiverged", "fit", "evaluate", "predict", "accuracy"]
+
+Loss = Callable[..., Value]
+
+
+class TrainingDiverged(ArithmeticError):
+    """The loss or a parameter became NaN or infinite (or an op overflowed) during training."""
+
+    def __init__(self, epoch: int, reason: str) -> None:
+        super().__init__(
+            f"training diverged in epoch {epoch}: {reason}; "
+            "try a smaller learning rate or stronger regularization"
+        )
+        self.epoch = epoch
+
+
+@dataclass
+class History:
+    """Per-epoch records: mean training loss and accuracy over the epoch's batches, the
+    learning rate at the epoch's first step, and validation loss/accuracy if given."""
+
+    loss: list[float] = field(default_factory=list)
+    accuracy: list[float | None] = field(default_factory=list)
+    lr: list[float] = field(default_factory=list)
+    val_loss: list[float] = field(default_factory=list)
+    val_accuracy: list[float | None] = field(default_factory=list)
+
+    @property
+    def epochs(self) -> int:
+        return len(self.loss)
+
+
+def _sign_rule(score: Value, label: float) -> bool:
+    return (score.data > 0.0) == (label > 0.0)
+
+
+def _logit_rule(logit: Value, label: float) -> bool:
+    return (logit.data > 0.0) == (label == 1)
+
+
+def _argmax_rule(logits: Sequence[Value], label: int) -> bool:
+    data = [z.data for z in logits]
+    return data.index(max(data)) == label
+
+
+#: loss → rule telling whether one output classifies its label correctly
+_RULES: dict[Loss, Callable] = {
+    losses.hinge: _sign_rule,
+    losses.bce_with_logits: _logit_rule,
+    losses.softmax_cross_entropy: _argmax_rule,
+}
+
+#: loss → the labels it accepts (None: any real number)
+_LABELS: dict[Loss, tuple[str, Callable[[object], bool]]] = {
+    losses.hinge: ("±1 (use nn.data.signed(y))", lambda t: t in (-1, 1)),
+    losses.bce_with_logits: ("0 or 1", lambda t: t in (0, 1)),
+    losses.softmax_cross_entropy: ("class ids 0..k−1", lambda t: isinstance(t, int) and t >= 0),
+}
+
+
+def accuracy(outputs: Sequence, labels: Sequence, loss: Loss = losses.hinge) -> float | None:
+    """Fraction of outputs classified correctly under the loss's convention (None for regression losses)."""
+    rule = _RULES.get(loss)
+    if rule is None:
+        return None
+    return sum(rule(o, t) for o, t in zip(outputs, labels)) / len(labels)
+
+
+def predict(model: Callable, X: Sequence[Sequence[float]], loss: Loss = losses.hinge) -> list:
+    """Predictions under `no_grad()`.
+
+    ±1 for hinge, 0/1 for bce, class ids for softmax, the raw output data otherwise.
+    """
+    with no_grad():
+        outputs = [model(x) for x in X]
+    if loss is losses.hinge:
+        return [1 if o.data > 0.0 else -1 for o in outputs]
+    if loss is losses.bce_with_logits:
+        return [int(o.data > 0.0) for o in outputs]
+    if loss is losses.softmax_cross_entropy:
+        return [max(range(len(o)), key=lambda j, o=o: o[j].data) for o in outputs]
+    return [o.data if isinstance(o, Value) else [v.data for v in o] for o in outputs]
+
+
+def evaluate(
+    model: Callable, X: Sequence[Sequence[float]], y: Sequence, loss: Loss = losses.hinge
+) -> tuple[float, float | None]:
+    """(loss, accuracy) of the model on (X, y), computed under `no_grad()` (no graph is kept)."""
+    with no_grad():
+        outputs = [model(x) for x in X]
+        return loss(outputs, list(y)).data, accuracy(outputs, y, loss)
+
+
+def _check_labels(y: Sequence, loss: Loss) -> None:
+    expected = _LABELS.get(loss)
+    if expected is not None:
+        bad = [t for t in y if not expected[1](t)]
+        if bad:
+            raise ValueError(f"{loss.__name__} expects labels {expected[0]}, got {bad[0]!r}")
+
+
+def _progress(epochs: int, progress: bool | None) -> object | None:
+    """A tqdm bar, or None when no bar is shown."""
+    if progress is None:
+        progress = sys.stderr.isatty()
+    if not progress:
+        return None
+    from tqdm.auto import tqdm
+
+    return tqdm(total=epochs, unit="epoch", file=sys.stderr)
+
+
+def fit(
+    model: Callable,
+    X: Sequence[Sequence[float]],
+    y: Sequence,
+    *,
+    loss: Loss = losses.hinge,
+    optimizer: Optimizer | None = None,
+    epochs: int = 100,
+    batch_size: int | None = None,
+    l2: float = 0.0,
+    seed: int = 0,
+    validation: tuple[Sequence[Sequence[float]], Sequence] | None = None,
+    callback: Callable[[int, History], object] | None = None,
+    progress: bool | None = None,
+) -> History:
+    """Train `model` on (X, y) and return its `History`.
+
+    loss: a function of (outputs, targets) from `nn.losses`; labels must follow its
+    convention. optimizer: default SGD(model, lr=0.1). batch_size: None = full batch,
+    1 = stochastic, k = mini-batches of k, shuffled with `random.Random(seed)`.
+    l2: adds `losses.l2(model, l2)` (biases included) to every batch loss.
+    validation: (X_val, y_val), evaluated under no_grad after each epoch.
+    callback(epoch, history) runs after each epoch (epochs count from 1).
+    progress: a tqdm bar; None shows it only when stderr is a terminal.
+    Raises `TrainingDiverged` naming the epoch when the loss or a parameter stops being finite.
+    """
+    if len(X) != len(y) or not X:
+        raise ValueError(
+            f"fit needs as many labels as inputs (and at least one): {len(X)} inputs, {len(y)} labels"
+        )
+    if not isinstance(epochs, int) or epochs < 0:
+        raise ValueError(f"epochs must be a non-negative integer, got {epochs!r}")
+    _check_labels(y, loss)
+    if validation is not None:
+        _check_labels(validation[1], loss)
+    optimizer = optimizer if optimizer is not None else SGD(model, lr=0.1)
+    params = optimizer.params
+    rng = random.Random(seed)
+    history = History()
+    bar = _progress(epochs, progress)
+    try:
+        for epoch in range(1, epochs + 1):
+            history.lr.append(optimizer.lr)
+            total_loss, correct, seen = 0.0, 0.0, 0
+            for batch in batches(len(X), batch_size, rng):
+                targets = [y[i] for i in batch]
+                try:
+                    outputs = [model(X[i]) for i in batch]
+                    objective = loss(outputs, targets)
+                    if l2:
+                        objective = objective + losses.l2(model, l2)
+                except (OverflowError, ZeroDivisionError, DomainError) as error:
+                    raise TrainingDiverged(epoch, str(error)) from error
+                if not math.isfinite(objective.data):
+                    raise TrainingDiverged(epoch, f"the loss is {objective.data}")
+                optimizer.zero_grad()
+                objective.backward()
+                optimizer.step()
+                if not all(math.isfinite(p.data) for p in params):
+                    raise TrainingDiverged(epoch, "a parameter is no longer finite")
+                total_loss += objective.data * len(batch)
+                batch_accuracy = accuracy(outputs, targets, loss)
+                if batch_accuracy is not None:
+                    correct += batch_accuracy * len(batch)
+                seen += len(batch)
+            history.loss.append(total_loss / seen)
+            history.accuracy.append(correct / seen if loss in _RULES else None)
+            if validation is not None:
+                val_loss, val_accuracy = evaluate(model, validation[0], validation[1], loss)
+                history.val_loss.append(val_loss)
+                history.val_accuracy.append(val_accuracy)
+            if bar is not None:
+                shown = {"loss": f"{history.loss[-1]:.4f}"}
+                if history.accuracy[-1] is not None:
+                    shown["acc"] = f"{history.accuracy[-1]:.0%}"
+                bar.set_postfix(shown, refresh=False)
+                bar.update()
+            if callback is not None:
+                callback(epoch, history)
+    finally:
+        if bar is not None:
+            bar.close()
+    return history
