@@ -21,6 +21,9 @@ def build_parser() -> argparse.ArgumentParser:
     # Each verb lives with the code it drives; it registers a sub-parser whose
     # defaults include `run`, the function that carries it out.
     add_walkthrough_commands(commands)
+    from nn.cli import add_train_command  # nn loads only when the CLI is built
+
+    add_train_command(commands)
     return parser
 
 

@@ -1,0 +1,202 @@
+"""`stepgrad train DATASET`: train an MLP on a built-in data set from the terminal."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import random
+import sys
+from pathlib import Path
+
+from nn.data import DATASETS
+
+LOSSES = ("hinge", "bce", "mse", "softmax")
+ACTIVATIONS = ("relu", "tanh", "sigmoid")
+
+
+def add_train_command(commands: argparse._SubParsersAction) -> None:
+    """Register `stepgrad train` on the CLI's sub-parsers."""
+    parser = commands.add_parser(
+        "train",
+        help="train an MLP on a built-in data set; writes the model, loss curve and decision boundary",
+        description="Train an MLP on a built-in 2-D data set (micrograd's demo by default: "
+        "MLP(2, [16, 16, 1]), hinge loss, full-batch SGD with lr 1.0 → 0.1). Writes model.json, "
+        "loss.png and boundary.png to --out.",
+    )
+    parser.add_argument("dataset", choices=sorted(DATASETS), help="the data set")
+    parser.add_argument("--samples", type=_positive_int, default=100, help="number of points (default 100)")
+    parser.add_argument("--noise", type=_non_negative_float, help="noise level (default: the data set's own)")
+    parser.add_argument(
+        "--hidden", type=_layer_sizes, default=[16, 16], help="hidden layer sizes (default 16,16)"
+    )
+    parser.add_argument(
+        "--activation", choices=ACTIVATIONS, default="relu", help="hidden activation (default relu)"
+    )
+    parser.add_argument(
+        "--loss", choices=LOSSES, help="default: hinge for two classes, softmax for more (labels converted)"
+    )
+    parser.add_argument("--optimizer", choices=("sgd", "adam"), default="sgd", help="default sgd")
+    parser.add_argument(
+        "--lr",
+        type=_positive_float,
+        help="learning rate (default: sgd 1.0 decaying linearly to 0.1; adam 0.05)",
+    )
+    parser.add_argument(
+        "--schedule",
+        choices=("linear", "constant", "step"),
+        help="default: linear for sgd, constant for adam",
+    )
+    parser.add_argument("--momentum", type=_non_negative_float, default=0.0, help="SGD momentum (default 0)")
+    parser.add_argument("--l2", type=_non_negative_float, default=2e-4, help="λ of (λ/2)Σw² (default 2e-4)")
+    parser.add_argument("--epochs", type=_positive_int, default=100, help="default 100")
+    parser.add_argument("--batch-size", type=_positive_int, help="default: the full batch; 1 = stochastic")
+    parser.add_argument("--validation", type=_fraction, default=0.0, help="held-out fraction (default 0)")
+    parser.add_argument("--seed", type=int, default=1337, help="seeds the data, the weights and the batches")
+    parser.add_argument("--out", type=Path, help="output directory (default out/DATASET)")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.set_defaults(run=run_train)
+
+
+def run_train(args: argparse.Namespace) -> int:
+    """Carry out `stepgrad train`; returns the exit status."""
+    from nn import data, losses, optim
+    from nn.checkpoint import save
+    from nn.module import MLP
+    from nn.plots import plot_decision_boundary, plot_history, save_png
+    from nn.train import TrainingDiverged, evaluate, fit
+
+    options = {"noise": args.noise} if args.noise is not None else {}
+    X, classes = DATASETS[args.dataset](args.samples, seed=args.seed, **options)
+    k = max(max(classes) + 1, 2)
+    loss_name = args.loss or ("hinge" if k == 2 else "softmax")
+    if loss_name != "softmax" and k > 2:
+        return _error(f"--loss {loss_name} needs two classes; {args.dataset} has {k} (use --loss softmax)")
+    loss, labels = {
+        "hinge": (losses.hinge, data.signed(classes) if k == 2 else classes),
+        "bce": (losses.bce_with_logits, classes),
+        "mse": (losses.mse, data.signed(classes) if k == 2 else classes),
+        "softmax": (losses.softmax_cross_entropy, classes),
+    }[loss_name]
+    validation = None
+    if args.validation:
+        X, labels, X_val, y_val = data.split(X, labels, args.validation, seed=args.seed)
+        validation = (X_val, y_val)
+    model = MLP(
+        2,
+        [*args.hidden, k if loss_name == "softmax" else 1],
+        activation=_activations(args, len(args.hidden)),
+        rng=random.Random(args.seed),
+    )
+    steps = args.epochs * math.ceil(len(X) / (args.batch_size or len(X)))
+    lr = args.lr if args.lr is not None else (1.0 if args.optimizer == "sgd" else 0.05)
+    schedule = args.schedule or ("linear" if args.optimizer == "sgd" else "constant")
+    rate = {
+        "linear": optim.LinearDecay(lr, lr / 10, steps),
+        "constant": optim.Constant(lr),
+        "step": optim.StepDecay(lr, 0.5, max(1, steps // 4)),
+    }[schedule]
+    optimizer = (
+        optim.SGD(model, lr=rate, momentum=args.momentum)
+        if args.optimizer == "sgd"
+        else optim.Adam(model, lr=rate)
+    )
+    print(
+        f"training {model} on {args.dataset} ({len(X)} points, {k} classes), "
+        f"{loss_name} loss, {args.optimizer}"
+    )
+    try:
+        history = fit(
+            model,
+            X,
+            labels,
+            loss=loss,
+            optimizer=optimizer,
+            epochs=args.epochs,
+            batch_size=args.batch_size,
+            l2=args.l2,
+            seed=args.seed,
+            validation=validation,
+            progress=False if args.quiet else None,
+        )
+    except TrainingDiverged as error:
+        print(f"stepgrad train: {error}", file=sys.stderr)
+        return 1
+    final_loss, final_accuracy = evaluate(model, X, labels, loss)
+    print(f"final training loss {final_loss:.4f}, accuracy {final_accuracy:.1%}")
+    if validation is not None:
+        print(f"validation loss {history.val_loss[-1]:.4f}, accuracy {history.val_accuracy[-1]:.1%}")
+    out = args.out if args.out is not None else Path("out") / args.dataset
+    metadata = {"dataset": args.dataset, "loss": loss_name, "epochs": args.epochs, "seed": args.seed}
+    written = [
+        save(model, out / "model.json", metadata),
+        save_png(plot_history(history), out / "loss.png"),
+        save_png(plot_decision_boundary(model, X, labels), out / "boundary.png"),
+    ]
+    for path in written:
+        print(f"wrote {path}")
+    return 0
+
+
+def _activations(args: argparse.Namespace, hidden: int) -> list[str]:
+    return [args.activation] * hidden + ["linear"]
+
+
+def _error(message: str) -> int:
+    print(f"stepgrad train: error: {message}", file=sys.stderr)
+    return 2
+
+
+def _layer_sizes(text: str) -> list[int]:
+    """'16,16' → [16, 16]; '' → [] (no hidden layer)."""
+    if not text.strip():
+        return []
+    try:
+        sizes = [int(part) for part in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected comma-separated layer sizes like 16,16, got {text!r}"
+        ) from None
+    if any(not 1 <= n <= 1024 for n in sizes) or len(sizes) > 16:
+        raise argparse.ArgumentTypeError(f"layer sizes must be 1..1024 and at most 16 layers, got {text!r}")
+    return sizes
+
+
+def _number(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    value = _number(text)
+    if value <= 0.0:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+    return value
+
+
+def _non_negative_float(text: str) -> float:
+    value = _number(text)
+    if value < 0.0:
+        raise argparse.ArgumentTypeError(f"expected a number ≥ 0, got {text!r}")
+    return value
+
+
+def _fraction(text: str) -> float:
+    value = _number(text)
+    if not 0.0 <= value < 1.0:
+        raise argparse.ArgumentTypeError(f"expected a fraction in [0, 1), got {text!r}")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 1 <= value <= 1_000_000:
+        raise argparse.ArgumentTypeError(f"expected a whole number from 1 to 1000000, got {text!r}")
+    return value
