@@ -73,8 +73,10 @@ def bce_with_logits(logits: Value | Sequence[Value], labels: float | Sequence[fl
     """
     terms = []
     for z, y in _pairs(logits, labels):  # type: ignore[arg-type]
-        magnitude = z if z.data >= 0.0 else -z  # |z|, with derivative sign(z)
-        terms.append(z.relu() - z * y + ((-magnitude).exp() + 1.0).log())
+        if z.data >= 0.0:  # max(z, 0) = z, |z| = z
+            terms.append(z - z * y + ((-z).exp() + 1.0).log())
+        else:  # max(z, 0) = 0, |z| = −z
+            terms.append((z.exp() + 1.0).log() - z * y)
     return _mean(terms)
 
 

@@ -198,6 +198,7 @@ class MLP(Module):
         for n in nouts:
             _check_count("each layer size", n)
         if isinstance(activation, str):
+            _check_choice("activation", activation, ACTIVATIONS)
             activations = [activation] * (len(nouts) - 1) + [output_activation]
         else:
             activations = list(activation)

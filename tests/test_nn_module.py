@@ -1,0 +1,150 @@
+"""nn.module: micrograd compatibility, fused vs unfused graphs, names, options."""
+
+import random
+
+import pytest
+from micrograd.engine import Value as MicroValue
+from micrograd.nn import MLP as MicroMLP
+
+from autograd import Value
+from nn import MLP, Layer, Neuron, hinge, l2
+from nn.module import Module
+
+
+def _micrograd_demo_loss(model, X, y):
+    """micrograd's demo loss: mean hinge + 1e-4 Σp² (works for both engines)."""
+    scores = [model(x) for x in X]
+    losses = [(1 + -yi * s).relu() for yi, s in zip(y, scores)]
+    data_loss = sum(losses) * (1.0 / len(losses))
+    return data_loss + 1e-4 * sum(p * p for p in model.parameters())
+
+
+def test_mlp_matches_micrograd_parameters_outputs_and_gradients():
+    random.seed(1337)
+    ours = MLP(2, [16, 16, 1])
+    random.seed(1337)
+    theirs = MicroMLP(2, [16, 16, 1])
+    assert [p.data for p in ours.parameters()] == [p.data for p in theirs.parameters()]
+    rng = random.Random(7)
+    X = [[rng.uniform(-2, 2), rng.uniform(-2, 2)] for _ in range(20)]
+    y = [rng.choice((-1.0, 1.0)) for _ in range(20)]
+    for x in X:
+        assert ours(x).data == pytest.approx(theirs(x).data, abs=1e-12)
+    ours_loss, theirs_loss = _micrograd_demo_loss(ours, X, y), _micrograd_demo_loss(theirs, X, y)
+    assert ours_loss.data == pytest.approx(theirs_loss.data, abs=1e-12)
+    ours_loss.backward()
+    theirs_loss.backward()
+    for p, q in zip(ours.parameters(), theirs.parameters(), strict=True):
+        assert p.grad == pytest.approx(q.grad, abs=1e-12)
+    # our own losses give micrograd's loss: α·Σp² is l2 with λ = 2α
+    ours_again = hinge([ours(x) for x in X], y) + l2(ours, 2e-4)
+    assert ours_again.data == pytest.approx(theirs_loss.data, abs=1e-12)
+
+
+def test_micrograd_output_unwrapping_and_forward_lists():
+    model = MLP(3, [4, 1], rng=random.Random(0))
+    assert isinstance(model([1.0, 2.0, 3.0]), Value)
+    assert isinstance(model.forward([1.0, 2.0, 3.0]), list) and len(model.forward([1.0, 2.0, 3.0])) == 1
+    layer = Layer(3, 1, rng=random.Random(0))
+    assert isinstance(layer([1.0, 2.0, 3.0]), Value)
+    assert len(layer.forward([1.0, 2.0, 3.0])) == 1
+    assert len(MLP(3, [4, 2], rng=random.Random(0))([1.0, 2.0, 3.0])) == 2
+
+
+def test_a_one_neuron_hidden_layer_works():
+    model = MLP(2, [1, 3], rng=random.Random(0))
+    assert len(model([0.5, -0.5])) == 3
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "linear"])
+def test_fused_and_unfused_graphs_give_identical_numbers(activation):
+    kwargs = {"activation": activation, "output_activation": "tanh"}
+    fused = MLP(3, [5, 4, 2], rng=random.Random(3), **kwargs)
+    unfused = MLP(3, [5, 4, 2], rng=random.Random(3), fused=False, **kwargs)
+    x = [Value(0.3), Value(-1.2), Value(0.8)]
+    x2 = [Value(0.3), Value(-1.2), Value(0.8)]
+    a, b = fused.forward(x), unfused.forward(x2)
+    assert [v.data for v in a] == pytest.approx([v.data for v in b], abs=1e-14)
+    (a[0] * a[1]).backward()
+    (b[0] * b[1]).backward()
+    for p, q in zip(fused.parameters(), unfused.parameters()):
+        assert p.grad == pytest.approx(q.grad, abs=1e-12)
+    for u, v in zip(x, x2):
+        assert u.grad == pytest.approx(v.grad, abs=1e-12)
+
+
+def test_fused_neuron_is_one_dot_node_and_unfused_shows_every_multiply():
+    neuron = Neuron(3, rng=random.Random(0))
+    out = neuron([1.0, 2.0, 3.0])
+    assert out.op == "relu" and out.parents[0].op == "dot"
+    assert len(out.parents[0].parents) == 4  # 3 weights + bias; constant inputs get no edge
+    plain = Neuron(3, nonlin=False, rng=random.Random(0), fused=False)([1.0, 2.0, 3.0])
+    assert plain.op == "+" and plain.parents[1].op == "*"
+
+
+def test_named_parameters_are_dotted_and_ordered_like_parameters():
+    model = MLP(2, [3, 1], rng=random.Random(0))
+    names = [n for n, _ in model.named_parameters()]
+    assert names[:3] == ["layers.0.neurons.0.w.0", "layers.0.neurons.0.w.1", "layers.0.neurons.0.b"]
+    assert names[-1] == "layers.1.neurons.0.b"
+    assert [p for _, p in model.named_parameters()] == model.parameters()
+    assert model.num_parameters() == 3 * 3 + 4 == len(set(map(id, model.parameters())))
+
+
+def test_zero_grad_clears_every_parameter():
+    model = MLP(2, [3, 1], rng=random.Random(0))
+    model([1.0, 1.0]).backward()
+    assert any(p.grad for p in model.parameters())
+    model.zero_grad()
+    assert all(p.grad == 0.0 for p in model.parameters())
+    assert Module().parameters() == []
+
+
+def test_explicit_rng_leaves_global_state_alone_and_is_reproducible():
+    random.seed(5)
+    before = random.random()
+    random.seed(5)
+    a = MLP(2, [4, 1], rng=random.Random(9))
+    assert random.random() == before
+    b = MLP(2, [4, 1], rng=random.Random(9))
+    assert [p.data for p in a.parameters()] == [p.data for p in b.parameters()]
+
+
+@pytest.mark.parametrize(
+    ("init", "bound"), [("uniform", 1.0), ("lecun", (3 / 50) ** 0.5), ("he", (6 / 50) ** 0.5)]
+)
+def test_initialisations_stay_in_their_bounds(init, bound):
+    neuron = Neuron(50, init=init, rng=random.Random(0))
+    assert all(-bound <= w.data <= bound for w in neuron.w)
+    assert max(abs(w.data) for w in neuron.w) > 0.8 * bound
+    assert neuron.b.data == 0.0
+
+
+def test_activation_choices_and_repr():
+    model = MLP(2, [3, 1], activation="tanh", output_activation="sigmoid", rng=random.Random(0))
+    assert model.activations == ["tanh", "sigmoid"]
+    assert 0.0 < model([1.0, 2.0]).data < 1.0
+    assert repr(model) == "MLP(2, [3, 1], activations=['tanh', 'sigmoid'], parameters=13)"
+    assert MLP(2, [3, 1], activation=["sigmoid", "relu"]).activations == ["sigmoid", "relu"]
+    assert Neuron(2, nonlin=False).nonlin is False and Neuron(2).activation == "relu"
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda: MLP(2, []), "at least one"),
+        (lambda: MLP(0, [1]), "nin"),
+        (lambda: MLP(2, [3, 0]), "layer size"),
+        (lambda: MLP(2, [3], activation="softplus"), "unknown activation"),
+        (lambda: MLP(2, [3, 1], activation=["relu"]), "1 activations for 2 layers"),
+        (lambda: Neuron(2, init="zeros"), "unknown initialisation"),
+    ],
+)
+def test_bad_construction_raises_clear_errors(make, message):
+    with pytest.raises(ValueError, match=message):
+        make()
+
+
+def test_micrograd_values_as_inputs_are_refused_by_name():
+    with pytest.raises(TypeError):
+        Neuron(1)([MicroValue(1.0)])
