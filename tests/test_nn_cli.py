@@ -1,0 +1,102 @@
+"""`stepgrad train` end to end at small sizes, and the PNG plots."""
+
+import random
+
+import pytest
+
+from autograd import is_grad_enabled
+from autograd.cli import main
+from nn import MLP, fit, make_blobs, make_moons, signed
+from nn.checkpoint import load
+from nn.plots import plot_decision_boundary, plot_history, save_png
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def test_train_writes_model_curve_and_boundary(tmp_path, capsys):
+    out = tmp_path / "moons"
+    status = main(["train", "moons", "--samples", "30", "--hidden", "4", "--epochs", "5", "--out", str(out)])
+    assert status == 0
+    printed = capsys.readouterr().out
+    assert "final training loss" in printed and "accuracy" in printed
+    for name in ("model.json", "loss.png", "boundary.png"):
+        assert f"wrote {out / name}" in printed
+    assert (out / "loss.png").read_bytes().startswith(PNG)
+    assert (out / "boundary.png").read_bytes().startswith(PNG)
+    model = load(out / "model.json")
+    assert model.nouts == [4, 1] and model.activations == ["relu", "linear"]
+
+
+def test_train_default_output_directory_and_multiclass(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    argv = ["train", "blobs", "--samples", "30", "--hidden", "4", "--epochs", "3", "--optimizer", "adam"]
+    assert main([*argv, "--validation", "0.2", "--quiet", "--batch-size", "8"]) == 0
+    assert "softmax loss" in capsys.readouterr().out
+    assert load(tmp_path / "out" / "blobs" / "model.json").nouts == [4, 3]
+
+
+def test_train_is_reproducible(tmp_path):
+    argv = ["train", "xor", "--samples", "20", "--hidden", "3", "--epochs", "3", "--loss", "bce", "--quiet"]
+    main([*argv, "--out", str(tmp_path / "a")])
+    main([*argv, "--out", str(tmp_path / "b")])
+    assert (tmp_path / "a" / "model.json").read_bytes() == (tmp_path / "b" / "model.json").read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["train", "nosuchset"], "invalid choice"),
+        (["train", "moons", "--hidden", "a,b"], "layer sizes"),
+        (["train", "moons", "--hidden", "0"], "layer sizes"),
+        (["train", "moons", "--lr", "-1"], "positive"),
+        (["train", "moons", "--lr", "nan"], "finite"),
+        (["train", "moons", "--epochs", "0"], "whole number"),
+        (["train", "moons", "--validation", "1.5"], "fraction"),
+        (["train", "moons", "--loss", "cosine"], "invalid choice"),
+    ],
+)
+def test_bad_options_exit_2_with_a_message(argv, message, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_a_loss_that_does_not_fit_the_data_exits_2(tmp_path, capsys):
+    assert main(["train", "blobs", "--loss", "hinge", "--out", str(tmp_path)]) == 2
+    assert "--loss hinge needs two classes" in capsys.readouterr().err
+    assert not list(tmp_path.iterdir())
+
+
+def test_divergence_exits_1_naming_the_epoch(tmp_path, capsys):
+    argv = ["train", "moons", "--samples", "20", "--loss", "mse", "--lr", "1e6", "--schedule", "constant"]
+    assert main([*argv, "--epochs", "50", "--quiet", "--out", str(tmp_path)]) == 1
+    assert "diverged in epoch" in capsys.readouterr().err
+
+
+def test_plots_return_figures_and_save_png(tmp_path):
+    X, y = make_moons(20, seed=0)
+    model = MLP(2, [4, 1], rng=random.Random(0))
+    history = fit(model, X, signed(y), epochs=3, progress=False, validation=(X, signed(y)))
+    figure = plot_history(history)
+    assert len(figure.axes) == 2 and len(figure.axes[0].lines) == 2
+    assert save_png(figure, tmp_path / "h.png").read_bytes().startswith(PNG)
+    boundary = plot_decision_boundary(model, X, signed(y), resolution=10)
+    assert save_png(boundary, tmp_path / "b.png").read_bytes().startswith(PNG)
+
+
+def test_decision_boundary_builds_no_graph_and_handles_several_classes():
+    X, y = make_blobs(20, centers=3, seed=0)
+    model = MLP(2, [4, 3], rng=random.Random(0))
+    grad_modes = []
+
+    def recording_model(x):
+        grad_modes.append(is_grad_enabled())
+        return model(x)
+
+    figure = plot_decision_boundary(recording_model, X, y, resolution=8)
+    assert figure.axes[0].get_title() == "decision boundary"
+    assert len(grad_modes) == 64 and not any(grad_modes)
+    assert model([0.0, 0.0])[0].parents  # grad mode is back on afterwards
+    with pytest.raises(ValueError, match="resolution"):
+        plot_decision_boundary(model, X, y, resolution=1)
