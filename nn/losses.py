@@ -117,8 +117,10 @@ def l2(parameters: Iterable[Value] | object, lam: float, *, biases: bool = True)
     micrograd's demo regularizer α·Σp² (biases included) is `l2(model, 2 * α)`.
     """
     named = getattr(parameters, "named_parameters", None)
-    if named is not None:
-        params = [p for name, p in named() if biases or name.rsplit(".", 1)[-1] != "b"]
+    if named is not None and biases:
+        params = parameters.parameters()  # type: ignore[attr-defined]
+    elif named is not None:
+        params = [p for name, p in named() if name.rsplit(".", 1)[-1] != "b"]
     elif not biases:
         raise TypeError("l2(biases=False) needs a Module (its parameter names tell weights from biases)")
     else:
