@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 
 from nn.data import DATASETS
+from nn.module import ACTIVATIONS
 
 LOSSES = ("hinge", "bce", "mse", "softmax")
-ACTIVATIONS = ("relu", "tanh", "sigmoid")
 
 
 def add_train_command(commands: argparse._SubParsersAction) -> None:
@@ -30,7 +30,7 @@ def add_train_command(commands: argparse._SubParsersAction) -> None:
         "--hidden", type=_layer_sizes, default=[16, 16], help="hidden layer sizes (default 16,16)"
     )
     parser.add_argument(
-        "--activation", choices=ACTIVATIONS, default="relu", help="hidden activation (default relu)"
+        "--activation", choices=sorted(ACTIVATIONS), default="relu", help="hidden activation (default relu)"
     )
     parser.add_argument(
         "--loss", choices=LOSSES, help="default: hinge for two classes, softmax for more (labels converted)"
@@ -84,7 +84,7 @@ def run_train(args: argparse.Namespace) -> int:
     model = MLP(
         2,
         [*args.hidden, k if loss_name == "softmax" else 1],
-        activation=_activations(args, len(args.hidden)),
+        activation=args.activation,
         rng=random.Random(args.seed),
     )
     steps = args.epochs * math.ceil(len(X) / (args.batch_size or len(X)))
@@ -135,10 +135,6 @@ def run_train(args: argparse.Namespace) -> int:
     for path in written:
         print(f"wrote {path}")
     return 0
-
-
-def _activations(args: argparse.Namespace, hidden: int) -> list[str]:
-    return [args.activation] * hidden + ["linear"]
 
 
 def _error(message: str) -> int:

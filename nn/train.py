@@ -127,7 +127,7 @@ def _progress(epochs: int, progress: bool | None) -> object | None:
         progress = sys.stderr.isatty()
     if not progress:
         return None
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
 
     return tqdm(total=epochs, unit="epoch", file=sys.stderr)
 
