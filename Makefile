@@ -3,6 +3,8 @@
 #   make test   all tests (deterministic hypothesis profile "ci")
 #   make lint   ruff
 #   make bench  the benchmark suite
+#   make notebooks          JupyterLab on the guided notebooks
+#   make notebooks-execute  re-run the notebooks, storing their outputs (before committing them)
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -10,7 +12,7 @@ PY := $(VENV)/bin/python
 HYPOTHESIS_PROFILE ?= ci
 export HYPOTHESIS_PROFILE
 
-.PHONY: demo test lint bench notebooks system-dot system-chromium clean
+.PHONY: demo test lint bench notebooks notebooks-execute system-dot system-chromium clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +46,10 @@ bench: $(VENV)/.installed-dev+bench
 
 notebooks: $(VENV)/.installed-notebooks system-dot
 	$(VENV)/bin/jupyter lab notebooks/
+
+# Re-run every notebook and store its outputs in place, before committing notebook changes.
+notebooks-execute: $(VENV)/.installed-dev system-dot
+	$(PY) notebooks/execute.py
 
 clean:
 	rm -rf $(VENV) out build *.egg-info .pytest_cache .hypothesis

@@ -1,0 +1,47 @@
+"""Run notebooks top to bottom and store their outputs in place, ready to commit.
+
+    python notebooks/execute.py                          # every notebooks/*.ipynb
+    python notebooks/execute.py notebooks/03_*.ipynb     # some of them
+
+(`make notebooks-execute` runs the first form.) Each notebook runs in a fresh
+`python3` kernel with nbclient, from the notebooks/ directory, and stops at the
+first error. Timing metadata is not recorded, so re-executing an unchanged
+notebook leaves its file (nearly) unchanged.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+NOTEBOOKS = Path(__file__).resolve().parent
+TIMEOUT = 120  # seconds per cell
+
+
+def execute(path: Path) -> None:
+    notebook = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        notebook,
+        timeout=TIMEOUT,
+        kernel_name="python3",
+        record_timing=False,
+        resources={"metadata": {"path": str(NOTEBOOKS)}},
+    )
+    client.execute()
+    nbformat.write(notebook, path)
+
+
+def main(paths: list[str]) -> None:
+    for path in [Path(p) for p in paths] or sorted(NOTEBOOKS.glob("*.ipynb")):
+        start = time.perf_counter()
+        execute(path)
+        size = path.stat().st_size / 1024
+        print(f"{path.name}: executed in {time.perf_counter() - start:.1f} s, {size:.0f} KB")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
