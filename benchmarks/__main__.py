@@ -1,0 +1,82 @@
+"""`python -m benchmarks [--quick] [--repeat N] [--json PATH] [--no-torch]`
+
+Prints progress, then the report as markdown (the README's performance section shows
+one). Exit status 0 on success; 1 if the engines disagree about a loss or a gradient,
+in which case nothing is timed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+from collections.abc import Callable, Sequence
+
+from autograd.files import write_atomic
+from benchmarks.agreement import AgreementError
+from benchmarks.report import markdown
+from benchmarks.suite import run
+from benchmarks.workloads import FULL, QUICK
+
+
+def _progress_bar(total: int) -> Callable[[], object] | None:
+    """A tqdm bar over the timing rounds when stderr is a terminal and tqdm is installed."""
+    if not sys.stderr.isatty():
+        return None
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return None
+    bar = tqdm(total=total, unit="round", file=sys.stderr, leave=False)
+
+    def tick() -> None:
+        bar.update()
+        if bar.n >= total:
+            bar.close()
+
+    return tick
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks",
+        description="stepgrad vs micrograd, PyTorch scalar-at-a-time and a hand-written floor: "
+        "time (interleaved rounds, medians, ratios) and memory (tracemalloc).",
+    )
+    parser.add_argument("--quick", action="store_true", help="tiny sizes (seconds; for CI and tests)")
+    parser.add_argument("--repeat", type=int, metavar="N", help="timing rounds (default 11, quick 3)")
+    parser.add_argument("--json", metavar="PATH", help="also save every number as JSON (written atomically)")
+    parser.add_argument("--no-torch", action="store_true", help="leave out the PyTorch baseline")
+    args = parser.parse_args(argv)
+    sizes = QUICK if args.quick else FULL
+    if args.repeat is not None:
+        if args.repeat < 1:
+            parser.error("--repeat must be at least 1")
+        sizes = dataclasses.replace(sizes, rounds=args.repeat)
+    command = " ".join(["python -m benchmarks", *(sys.argv[1:] if argv is None else argv)])
+
+    def log(message: str) -> None:
+        print(message, file=sys.stderr)
+
+    try:
+        results = run(
+            sizes,
+            with_torch=not args.no_torch,
+            quick=args.quick,
+            command=command,
+            log=log,
+            progress=_progress_bar,
+        )
+    except AgreementError as error:
+        print(f"python -m benchmarks: the engines disagree, nothing was timed:\n  {error}", file=sys.stderr)
+        return 1
+    print(markdown(results), end="")
+    if args.json:
+        path = write_atomic(args.json, json.dumps(results, indent=1, ensure_ascii=False) + "\n")
+        log(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

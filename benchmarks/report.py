@@ -1,0 +1,188 @@
+"""Tables and targets: the suite's numbers as markdown, ready to paste into the README.
+
+Targets of issue 6, all ratios within one run:
+  mlp step ≤ 0.03× micrograd's time and ≤ 3× the hand-written floor's;
+  wxb ≤ 0.4× micrograd's time;
+  the long chain (1,000,000 ops) completes, its peak memory reported;
+  a graph of binary ops costs ≤ 170 bytes per node;
+  one mlp step's graph ≤ 0.1× the bytes of micrograd's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["targets", "markdown", "ENGINE_ORDER"]
+
+ENGINE_ORDER = ["stepgrad", "micrograd", "PyTorch scalar", "floor"]
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return a / b if a is not None and b else None
+
+
+def _number(x: float | None) -> str:
+    if x is None:
+        return "—"
+    if x >= 100:
+        return f"{x:,.0f}"
+    if x >= 10:
+        return f"{x:.1f}"
+    return f"{x:.3g}"
+
+
+def _times(r: float | None) -> str:
+    if r is None:
+        return "—"
+    return f"{r:.3f}×" if r < 0.1 else f"{r:.2f}×"
+
+
+def _bytes(b: float | None) -> str:
+    if b is None:
+        return "—"
+    if b >= 2**20:
+        return f"{b / 2**20:,.1f} MiB"
+    if b >= 10 * 2**10:
+        return f"{b / 2**10:,.0f} KiB"
+    return f"{b:,.0f} B"
+
+
+def _mlp_name(results: dict[str, Any]) -> str:
+    return next(name for name in results["workloads"] if name.startswith("mlp"))
+
+
+def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each target of issue 6 with the measured value and whether it is met."""
+    timings, memory, chain = results["timings"], results["memory"], results["long_chain"]
+    mlp = timings[_mlp_name(results)]["median"]
+    wxb = timings["wxb"]["median"]
+    per_node = memory["binary_bytes_per_node"]["stepgrad"]
+    graph = memory["mlp_graph_bytes"]
+    mlp_vs_micrograd = _ratio(mlp["stepgrad"], mlp["micrograd"])
+    mlp_vs_floor = _ratio(mlp["stepgrad"], mlp["floor"])
+    wxb_vs_micrograd = _ratio(wxb["stepgrad"], wxb["micrograd"])
+    graph_vs_micrograd = _ratio(graph["stepgrad"], graph["micrograd"])
+    seconds = chain["seconds"]["stepgrad"]
+    return [
+        {"target": "mlp step ≤ 0.03× micrograd's time", "value": mlp_vs_micrograd,
+         "measured": _times(mlp_vs_micrograd), "met": mlp_vs_micrograd <= 0.03},
+        {"target": "mlp step ≤ 3× the hand-written floor", "value": mlp_vs_floor,
+         "measured": _times(mlp_vs_floor), "met": mlp_vs_floor <= 3.0},
+        {"target": "wxb ≤ 0.4× micrograd's time", "value": wxb_vs_micrograd,
+         "measured": _times(wxb_vs_micrograd), "met": wxb_vs_micrograd <= 0.4},
+        {"target": f"chain of {chain['ops']:,} ops completes, peak memory reported", "value": seconds,
+         "measured": f"{_number(seconds)} s, peak {_bytes(chain['stepgrad_peak_bytes'])}", "met": True},
+        {"target": "graph of binary ops ≤ 170 bytes/node", "value": per_node,
+         "measured": f"{per_node:.0f} bytes/node", "met": per_node <= 170},
+        {"target": "one mlp step's graph ≤ 0.1× micrograd's bytes", "value": graph_vs_micrograd,
+         "measured": _times(graph_vs_micrograd), "met": graph_vs_micrograd <= 0.1},
+    ]  # fmt: skip
+
+
+def _row(cells: list[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def _time_table(results: dict[str, Any], engines: list[str]) -> list[str]:
+    lines = [
+        _row(["workload", "unit", *engines, "stepgrad ÷ micrograd", "stepgrad ÷ floor"]),
+        _row(["---"] * 2 + ["---:"] * (len(engines) + 2)),
+    ]
+    for name in results["workloads"]:
+        t = results["timings"][name]
+        med = t["median"]
+        cells = [_number(med.get(e)) for e in engines]
+        ratios = [
+            _times(_ratio(med["stepgrad"], med["micrograd"])),
+            _times(_ratio(med["stepgrad"], med["floor"])),
+        ]
+        lines.append(_row([name, t["unit"], *cells, *ratios]))
+    chain = results["long_chain"]
+    sec = chain["seconds"]
+    cells = []
+    for e in engines:
+        if e == "micrograd":
+            cells.append(chain["micrograd"])
+        else:
+            cells.append(_number(sec.get(e)))
+    lines.append(
+        _row(
+            [f"chain ({chain['ops']:,} ops)", "s", *cells, "—", _times(_ratio(sec["stepgrad"], sec["floor"]))]
+        )
+    )
+    return lines
+
+
+def _memory_table(results: dict[str, Any]) -> list[str]:
+    m = results["memory"]
+    per_node, graph, nodes, peak = (
+        m["binary_bytes_per_node"],
+        m["mlp_graph_bytes"],
+        m["mlp_graph_nodes"],
+        m["mlp_step_peak_bytes"],
+    )
+    chain = results["long_chain"]
+
+    def graph_cell(e: str) -> str:
+        return f"{_bytes(graph[e])} ({nodes[e]:,} nodes, {graph[e] / nodes[e]:.0f} B/node)"
+
+    return [
+        _row(["memory (tracemalloc)", "stepgrad", "micrograd", "floor", "stepgrad ÷ micrograd"]),
+        _row(["---", "---:", "---:", "---:", "---:"]),
+        _row([
+            f"graph of {m['binary_graph_nodes']:,} binary ops, per node",
+            f"{per_node['stepgrad']:.0f} B",
+            f"{per_node['micrograd']:.0f} B",
+            "—",
+            _times(_ratio(per_node["stepgrad"], per_node["micrograd"])),
+        ]),
+        _row([
+            "mlp: graph after the forward pass",
+            graph_cell("stepgrad"),
+            graph_cell("micrograd"),
+            "no graph",
+            _times(_ratio(graph["stepgrad"], graph["micrograd"])),
+        ]),
+        _row([
+            "mlp: peak during one step",
+            _bytes(peak["stepgrad"]),
+            _bytes(peak["micrograd"]),
+            _bytes(peak["floor"]),
+            _times(_ratio(peak["stepgrad"], peak["micrograd"])),
+        ]),
+        _row([
+            f"chain ({chain['ops']:,} ops): peak, forward + backward",
+            _bytes(chain["stepgrad_peak_bytes"]),
+            chain["micrograd"],
+            "—",
+            "—",
+        ]),
+    ]  # fmt: skip
+
+
+def markdown(results: dict[str, Any]) -> str:
+    """The report: time table, memory table, targets, and how the numbers were taken."""
+    meta = results["meta"]
+    engines = [e for e in ENGINE_ORDER if e in results["engines"]]
+    versions = ", ".join(f"{k} {v}" for k, v in meta["versions"].items())
+    rounds = meta["sizes"]["rounds"]
+    lines = [
+        f"`{meta['command']}` — {meta['date']}, {meta['machine']}, {versions}"
+        + (" — QUICK sizes, not the issue's" if meta["quick"] else ""),
+        "",
+        f"Time: median of {rounds} interleaved rounds (lower is better); default gc settings throughout.",
+        "",
+        *_time_table(results, engines),
+        "",
+        *_memory_table(results),
+        "",
+        _row(["target (issue 6)", "measured", "met?"]),
+        _row(["---", "---:", "---"]),
+        *(
+            _row([t["target"], t["measured"], "met" if t["met"] else "**missed**"])
+            for t in results["targets"]
+        ),
+    ]
+    for reason in results["skipped"].values():
+        lines += ["", reason]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,144 @@
+"""The benchmark suite keeps working: it runs at tiny sizes, checks agreement, and its floor is right.
+
+No timing assertions: a benchmark is not a timed unit test, and CI may be slow.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import io
+import json
+import math
+
+import pytest
+
+from benchmarks import floor
+from benchmarks.__main__ import main
+from benchmarks.agreement import AgreementError, check_agreement
+from benchmarks.engines import available_engines
+from benchmarks.workloads import CHAIN_LEAVES, WXB_INPUTS, Result, floor_mlp, mlp_models, mlp_problem
+
+
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory):
+    """`python -m benchmarks --quick --json PATH`, once: (exit status, stdout, saved JSON)."""
+    path = tmp_path_factory.mktemp("bench") / "results.json"
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = main(["--quick", "--json", str(path)])
+    return status, out.getvalue(), json.loads(path.read_text(encoding="utf-8")), err.getvalue()
+
+
+def test_quick_suite_completes_and_reports_every_workload(quick_run):
+    status, table, results, log = quick_run
+    assert status == 0, log
+    assert "agree across stepgrad, micrograd" in log
+    assert [w.split(" ")[0] for w in results["workloads"]] == ["wxb", "chain", "mlp"]
+    for name in results["workloads"]:
+        assert f"| {name} |" in table
+        assert set(results["timings"][name]["median"]) == set(results["engines"])
+    assert f"| chain ({results['long_chain']['ops']:,} ops) |" in table
+    for row in ("binary ops, per node", "mlp: graph after the forward pass", "mlp: peak during one step"):
+        assert row in table
+    assert len(results["targets"]) == 6
+    for target in results["targets"]:
+        assert f"| {target['target']} |" in table
+
+
+def test_quick_suite_measures_positive_numbers(quick_run):
+    _, _, results, _ = quick_run
+    for timing in results["timings"].values():
+        assert all(t > 0 for t in timing["median"].values())
+    memory = results["memory"]
+    assert all(b > 0 for b in memory["binary_bytes_per_node"].values())
+    assert all(b > 0 for b in memory["mlp_graph_bytes"].values())
+    assert results["long_chain"]["stepgrad_peak_bytes"] > 0
+
+
+def test_micrograd_long_chain_is_reported_not_crashed(quick_run):
+    _, _, results, _ = quick_run
+    assert results["long_chain"]["micrograd"].startswith("RecursionError")
+
+
+def test_engines_without_torch_say_why():
+    engines, skipped = available_engines(load=lambda: (None, "PyTorch baseline skipped: no torch here"))
+    assert list(engines) == ["stepgrad", "micrograd"]
+    assert skipped == {"PyTorch scalar": "PyTorch baseline skipped: no torch here"}
+
+
+# ---- the agreement check -----------------------------------------------------------------
+@pytest.fixture(scope="module")
+def mlp_results():
+    """Loss and gradients of one demo step on a small problem, per engine (and the floor)."""
+    problem = mlp_problem(points=8, hidden=(4, 4))
+    engines, _ = available_engines(with_torch=False)
+    results = {}
+    for name, make in mlp_models(engines).items():
+        model = make(problem)
+        results[name] = Result(model.step(), model.gradients())
+    return results
+
+
+def test_agreement_accepts_the_engines(mlp_results):
+    check_agreement("mlp", mlp_results)
+
+
+def test_agreement_catches_a_wrong_gradient(mlp_results):
+    wrong = dataclasses.replace(mlp_results["floor"], grads=list(mlp_results["floor"].grads))
+    wrong.grads[5] *= 1 + 1e-6
+    with pytest.raises(AgreementError, match=r"gradient 5 .* in floor"):
+        check_agreement("mlp", {**mlp_results, "floor": wrong})
+
+
+def test_agreement_catches_a_wrong_loss_and_a_missing_gradient(mlp_results):
+    ref = mlp_results["stepgrad"]
+    with pytest.raises(AgreementError, match="loss"):
+        check_agreement("mlp", {"stepgrad": ref, "bad": Result(ref.loss + 1e-6, ref.grads)})
+    with pytest.raises(AgreementError, match="gradients"):
+        check_agreement("mlp", {"stepgrad": ref, "bad": Result(ref.loss, ref.grads[:-1])})
+
+
+def test_the_cli_refuses_to_time_disagreeing_engines(monkeypatch, capsys):
+    def disagree(*args, **kwargs):
+        raise AgreementError("mlp: gradient 0 is 1.0 in floor but 2.0 in stepgrad")
+
+    monkeypatch.setattr("benchmarks.__main__.run", disagree)
+    assert main(["--quick"]) == 1
+    assert "disagree" in capsys.readouterr().err
+
+
+# ---- the floor against central differences -------------------------------------------------
+def _central(f, x: list[float], i: int, h: float = 1e-6) -> float:
+    up, down = list(x), list(x)
+    up[i] += h
+    down[i] -= h
+    return (f(up) - f(down)) / (2 * h)
+
+
+def _assert_matches_differences(f, x: list[float], grads: list[float]) -> None:
+    assert len(grads) == len(x)
+    for i, g in enumerate(grads):
+        assert math.isclose(g, _central(f, x, i), rel_tol=1e-5, abs_tol=1e-7), i
+
+
+def test_floor_wxb_matches_central_differences():
+    w, x, b, t, lam = WXB_INPUTS.values()
+    _, grads = floor.wxb(w, x, b, t, lam)
+    _assert_matches_differences(lambda v: floor.wxb(*v, t, lam)[0], [w, x, b], grads)
+
+
+def test_floor_chain_matches_central_differences():
+    _, grads = floor.chain(*CHAIN_LEAVES, 40)
+    _assert_matches_differences(lambda v: floor.chain(*v, 40)[0], list(CHAIN_LEAVES), grads)
+
+
+def test_floor_mlp_matches_central_differences():
+    problem = mlp_problem(points=6, hidden=(3, 3))
+    model = floor_mlp(problem)
+    model.loss_and_gradients()
+
+    def loss(params: list[float]) -> float:
+        return floor_mlp(dataclasses.replace(problem, initial=params)).loss_and_gradients()
+
+    _assert_matches_differences(loss, list(problem.initial), model.gradients())
