@@ -45,7 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "time (interleaved rounds, medians, ratios) and memory (tracemalloc).",
     )
     parser.add_argument("--quick", action="store_true", help="tiny sizes (seconds; for CI and tests)")
-    parser.add_argument("--repeat", type=int, metavar="N", help="timing rounds (default 11, quick 3)")
+    parser.add_argument("--repeat", type=int, metavar="N", help="timing rounds (default 15, quick 3)")
     parser.add_argument("--json", metavar="PATH", help="also save every number as JSON (written atomically)")
     parser.add_argument("--no-torch", action="store_true", help="leave out the PyTorch baseline")
     args = parser.parse_args(argv)

@@ -95,12 +95,15 @@ class FloorMLP:
                     out.append((z if z > 0.0 else 0.0) if is_relu else z)
                 acts.append(out)
             margin = 1.0 - acts[-1][0] * label
-            if margin <= 0.0:  # max(0, margin) = 0: adds nothing, no gradient flows
+            # backward: delta[j] = ∂loss/∂z_j for the neurons of the current layer. An example
+            # whose hinge term max(0, margin) is 0 still goes through it (with zeros), as in a
+            # graph engine, so the floor's work does not shrink as training fits the data.
+            if margin > 0.0:
+                data_loss += margin
+                delta = [inv_n * -label]
+            else:
                 data_loss += 0.0
-                continue
-            data_loss += margin
-            # backward: delta[j] = ∂loss/∂z_j for the neurons of the current layer
-            delta = [inv_n * -label]
+                delta = [0.0]
             for layer in reversed(range(len(weights))):
                 a, W, gW, gB = acts[layer], weights[layer], grad_w[layer], grad_b[layer]
                 grad_a = [0.0] * len(a)

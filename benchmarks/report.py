@@ -183,6 +183,8 @@ def markdown(results: dict[str, Any]) -> str:
             for t in results["targets"]
         ),
     ]
+    if "PyTorch scalar" in engines:
+        lines += ["", "PyTorch allocates its tensors in C++, out of tracemalloc's sight: no memory figures."]
     for reason in results["skipped"].values():
         lines += ["", reason]
     return "\n".join(lines) + "\n"

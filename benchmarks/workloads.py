@@ -50,7 +50,7 @@ __all__ = [
 class Sizes:
     """How big each workload is and how often it is timed."""
 
-    rounds: int = 11  # interleaved timing rounds
+    rounds: int = 15  # interleaved timing rounds
     wxb_iterations: int = 2000  # wxb iterations per timed call
     chain_ops: int = 500  # the compared chain: deep enough to matter, shallow enough for micrograd
     chain_repeats: int = 10  # chains per timed call
