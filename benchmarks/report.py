@@ -52,30 +52,38 @@ def _mlp_name(results: dict[str, Any]) -> str:
 
 
 def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each target of issue 6 with the measured value and whether it is met."""
+    """Each target of issue 6: the measured value, whether it is met, and for time ratios also the
+    ratio of the fastest rounds (the least disturbed by other processes; the target is judged on medians).
+    """
     timings, memory, chain = results["timings"], results["memory"], results["long_chain"]
-    mlp = timings[_mlp_name(results)]["median"]
-    wxb = timings["wxb"]["median"]
+    mlp, wxb = timings[_mlp_name(results)], timings["wxb"]
+
+    def time_target(text: str, t: dict[str, Any], other: str, limit: float) -> dict[str, Any]:
+        ratio = _ratio(t["median"]["stepgrad"], t["median"][other])
+        best = _ratio(t["min"]["stepgrad"], t["min"][other])
+        return {
+            "target": text,
+            "value": ratio,
+            "measured": _times(ratio),
+            "best": _times(best),
+            "met": ratio <= limit,
+        }
+
     per_node = memory["binary_bytes_per_node"]["stepgrad"]
     graph = memory["mlp_graph_bytes"]
-    mlp_vs_micrograd = _ratio(mlp["stepgrad"], mlp["micrograd"])
-    mlp_vs_floor = _ratio(mlp["stepgrad"], mlp["floor"])
-    wxb_vs_micrograd = _ratio(wxb["stepgrad"], wxb["micrograd"])
-    graph_vs_micrograd = _ratio(graph["stepgrad"], graph["micrograd"])
+    graph_ratio = _ratio(graph["stepgrad"], graph["micrograd"])
     seconds = chain["seconds"]["stepgrad"]
     return [
-        {"target": "mlp step ≤ 0.03× micrograd's time", "value": mlp_vs_micrograd,
-         "measured": _times(mlp_vs_micrograd), "met": mlp_vs_micrograd <= 0.03},
-        {"target": "mlp step ≤ 3× the hand-written floor", "value": mlp_vs_floor,
-         "measured": _times(mlp_vs_floor), "met": mlp_vs_floor <= 3.0},
-        {"target": "wxb ≤ 0.4× micrograd's time", "value": wxb_vs_micrograd,
-         "measured": _times(wxb_vs_micrograd), "met": wxb_vs_micrograd <= 0.4},
+        time_target("mlp step ≤ 0.03× micrograd's time", mlp, "micrograd", 0.03),
+        time_target("mlp step ≤ 3× the hand-written floor", mlp, "floor", 3.0),
+        time_target("wxb ≤ 0.4× micrograd's time", wxb, "micrograd", 0.4),
         {"target": f"chain of {chain['ops']:,} ops completes, peak memory reported", "value": seconds,
-         "measured": f"{_number(seconds)} s, peak {_bytes(chain['stepgrad_peak_bytes'])}", "met": True},
+         "measured": f"{_number(seconds)} s, peak {_bytes(chain['stepgrad_peak_bytes'])}", "best": "—",
+         "met": True},
         {"target": "graph of binary ops ≤ 170 bytes/node", "value": per_node,
-         "measured": f"{per_node:.0f} bytes/node", "met": per_node <= 170},
-        {"target": "one mlp step's graph ≤ 0.1× micrograd's bytes", "value": graph_vs_micrograd,
-         "measured": _times(graph_vs_micrograd), "met": graph_vs_micrograd <= 0.1},
+         "measured": f"{per_node:.0f} bytes/node", "best": "—", "met": per_node <= 170},
+        {"target": "one mlp step's graph ≤ 0.1× micrograd's bytes", "value": graph_ratio,
+         "measured": _times(graph_ratio), "best": "—", "met": graph_ratio <= 0.1},
     ]  # fmt: skip
 
 
@@ -176,10 +184,10 @@ def markdown(results: dict[str, Any]) -> str:
         "",
         *_memory_table(results),
         "",
-        _row(["target (issue 6)", "measured", "met?"]),
-        _row(["---", "---:", "---"]),
+        _row(["target (issue 6)", "measured (medians)", "fastest rounds", "met?"]),
+        _row(["---", "---:", "---:", "---"]),
         *(
-            _row([t["target"], t["measured"], "met" if t["met"] else "**missed**"])
+            _row([t["target"], t["measured"], t["best"], "met" if t["met"] else "**missed**"])
             for t in results["targets"]
         ),
     ]

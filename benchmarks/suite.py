@@ -137,6 +137,7 @@ def run(
         w.name: {
             "unit": w.unit,
             "median": {name: median(s) * w.per_second for name, s in samples[w.name].items()},
+            "min": {name: min(s) * w.per_second for name, s in samples[w.name].items()},
             "samples_s": samples[w.name],
         }
         for w in workloads
