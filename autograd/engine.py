@@ -18,8 +18,11 @@ so every node needs only its own gradient and its stored local derivatives.
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from functools import lru_cache
+from itertools import repeat
 from numbers import Real
 
 from autograd.graph import topological_order
@@ -173,16 +176,13 @@ class Value:
         if isinstance(other, Value):
             return _power_of_values(self, other)
         n, x = _as_float(other, "**"), self.data
-        if x == 0.0 and n < 0.0:
-            raise ZeroDivisionError(f"**: 0.0 ** {n!r} is a division by zero")
-        if x < 0.0 and not n.is_integer():
-            raise DomainError(f"**: negative base {x!r} to the non-integer power {n!r} is not a real number")
-        if x == 0.0 and 0.0 < n < 1.0:
-            raise DomainError(f"**: the derivative of x ** {n!r} at x = 0.0 is infinite")
-        out = _checked_pow(x, n)  # out = xⁿ;  ∂/∂x = n·xⁿ⁻¹
-        return Value._make(
-            out, f"**{_short(n)}", (self,), (n * _checked_pow(x, n - 1.0) if n != 0.0 else 0.0,)
-        )
+        if x <= 0.0:
+            _check_power_of_nonpositive(x, n)
+        try:  # out = xⁿ;  ∂/∂x = n·xⁿ⁻¹
+            out, slope = x**n, (n * x ** (n - 1.0) if n != 0.0 else 0.0)
+        except OverflowError:
+            raise OverflowError(f"**: overflow computing {x!r} ** {n!r}") from None
+        return Value._make(out, _power_op_name(n), (self,), (slope,))
 
     def __rpow__(self, other: float) -> Value:  # out = cˣ;  ∂/∂x = cˣ·ln c
         c, x = _as_float(other, "**"), self.data
@@ -195,12 +195,9 @@ class Value:
         out = _checked_pow(c, x)
         return Value._make(out, f"{_short(c)}**", (self,), (out * math.log(c),))
 
-    # Reflected and derived forms reuse the operations above.
-    def __radd__(self, other: float) -> Value:
-        return self + other
-
-    def __rmul__(self, other: float) -> Value:
-        return self * other
+    # c + x and c * x: addition and multiplication commute, so the same methods serve.
+    __radd__ = __add__
+    __rmul__ = __mul__
 
     def __neg__(self) -> Value:  # out = −x;  ∂/∂x = −1
         return Value._make(-self.data, "neg", (self,), (-1.0,))
@@ -255,29 +252,19 @@ class Value:
     ) -> Value:
         """out = Σ wᵢ·xᵢ + b as one node (a neuron's weighted sum).
 
-        ∂out/∂wᵢ = xᵢ,  ∂out/∂xᵢ = wᵢ,  ∂out/∂b = 1.  Plain numbers are constants
-        and get no edge. One node with 2n + 1 parents replaces 2n nodes.
+        ∂out/∂wᵢ = xᵢ,  ∂out/∂xᵢ = wᵢ,  ∂out/∂b = 1.  Parents in the order
+        w₀ … wₙ₋₁, x₀ … xₙ₋₁, b; plain numbers among them are constants and get
+        no edge. One node with 2n + 1 parents replaces the 2n nodes of
+        b + w₀x₀ + w₁x₁ + ….
         """
-        weights, inputs = list(weights), list(inputs)
+        weights, inputs = tuple(weights), tuple(inputs)
         if len(weights) != len(inputs):
             raise ValueError(f"dot: {len(weights)} weights but {len(inputs)} inputs")
-        parents: list[Value] = []
-        local: list[float] = []
-        total = bias.data if isinstance(bias, Value) else _as_float(bias, "dot")
-        for w, x in zip(weights, inputs):
-            wd = w.data if isinstance(w, Value) else _as_float(w, "dot")
-            xd = x.data if isinstance(x, Value) else _as_float(x, "dot")
-            total += wd * xd
-            if isinstance(w, Value):
-                parents.append(w)
-                local.append(xd)
-            if isinstance(x, Value):
-                parents.append(x)
-                local.append(wd)
-        if isinstance(bias, Value):
-            parents.append(bias)
-            local.append(1.0)
-        return Value._make(total, "dot", tuple(parents), tuple(local))
+        operands = (*weights, *inputs, bias)
+        if not all(map(isinstance, operands, repeat(Value))):
+            return _dot_with_constants(weights, inputs, bias)
+        w, x = [v.data for v in weights], [v.data for v in inputs]
+        return Value._make(sum(map(operator.mul, w, x), bias.data), "dot", operands, (*x, *w, 1.0))
 
     # ---- backpropagation -------------------------------------------------------------
     def backward(self, seed: float = 1.0) -> None:
@@ -293,17 +280,18 @@ class Value:
         """
         order = topological_order(self)
         seed = _as_float(seed, "backward seed")
-        earlier: dict[Value, float] = {}
+        leaves = [node for node in order if not node._parents]
+        earlier = [leaf.grad for leaf in leaves]
         for node in order:
-            if not node._parents:
-                earlier[node] = node.grad
             node.grad = 0.0
-        self.grad += seed
+        self.grad = seed
         for node in reversed(order):
             g = node.grad
+            if g == 0.0:
+                continue  # every contribution g · ∂v_j/∂v_i would be 0.0: nothing to pass on
             for parent, local in zip(node._parents, node._local_grads):
                 parent.grad += g * local
-        for leaf, g in earlier.items():
+        for leaf, g in zip(leaves, earlier):
             leaf.grad += g
 
     def _backward(self) -> None:
@@ -319,6 +307,23 @@ class Value:
         return f"Value(data={self.data}, grad={self.grad}{label})"
 
 
+def _dot_with_constants(
+    weights: tuple[Value | float, ...], inputs: tuple[Value | float, ...], bias: Value | float
+) -> Value:
+    """`Value.dot` when some operands are plain numbers: the same sum, no edges to constants."""
+    parents: list[Value] = []
+    local_grads: list[float] = []
+    out = bias.data if isinstance(bias, Value) else _as_float(bias, "dot")
+    w = [v.data if isinstance(v, Value) else _as_float(v, "dot") for v in weights]
+    x = [v.data if isinstance(v, Value) else _as_float(v, "dot") for v in inputs]
+    out = sum(map(operator.mul, w, x), out)
+    for operand, local in zip((*weights, *inputs, bias), (*x, *w, 1.0)):
+        if isinstance(operand, Value):
+            parents.append(operand)
+            local_grads.append(local)
+    return Value._make(out, "dot", tuple(parents), tuple(local_grads))
+
+
 def _power_of_values(x: Value, y: Value) -> Value:
     """out = x^y for two Values;  ∂/∂x = y·x^(y−1),  ∂/∂y = x^y·ln x  (needs x > 0)."""
     a, b = x.data, y.data
@@ -328,11 +333,27 @@ def _power_of_values(x: Value, y: Value) -> Value:
     return Value._make(out, "**", (x, y), (b * _checked_pow(a, b - 1.0), out * math.log(a)))
 
 
+def _check_power_of_nonpositive(x: float, n: float) -> None:
+    """Refuse xⁿ (x ≤ 0) where it or its derivative n·xⁿ⁻¹ is not a finite real number."""
+    if x == 0.0 and n < 0.0:
+        raise ZeroDivisionError(f"**: 0.0 ** {n!r} is a division by zero")
+    if x < 0.0 and not n.is_integer():
+        raise DomainError(f"**: negative base {x!r} to the non-integer power {n!r} is not a real number")
+    if x == 0.0 and 0.0 < n < 1.0:
+        raise DomainError(f"**: the derivative of x ** {n!r} at x = 0.0 is infinite")
+
+
 def _checked_pow(x: float, n: float) -> float:
     try:
         return x**n
     except OverflowError:
         raise OverflowError(f"**: overflow computing {x!r} ** {n!r}") from None
+
+
+@lru_cache(maxsize=256)
+def _power_op_name(n: float) -> str:
+    """The op name of x ** n: '**2' for n = 2.0, '**0.5' for n = 0.5."""
+    return f"**{_short(n)}"
 
 
 def _short(n: float) -> str:

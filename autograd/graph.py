@@ -22,26 +22,26 @@ __all__ = ["topological_order", "edges", "leaves", "GraphStats", "graph_stats"]
 def topological_order(root: Value) -> list[Value]:
     """Every node `root` depends on, each after all of its parents; `root` is last.
 
-    Depth-first post-order, with an explicit stack instead of recursion. Parents
-    are visited in their stored order, so the order is the same on every run.
+    Depth-first post-order with an explicit stack instead of recursion. Each stack
+    entry is a node and an iterator over its parents: the node is emitted once that
+    iterator is exhausted, i.e. after all its parents. Parents are visited in their
+    stored order, so the order is the same on every run.
     """
     order: list[Value] = []
-    visited: set[Value] = set()
-    # Each stack entry is (node, expanded): a node is emitted on its second visit,
-    # after everything pushed above it (its parents) has been emitted.
-    stack: list[tuple[Value, bool]] = [(root, False)]
+    visited = {root}
+    stack = [(root, iter(root._parents))]
     while stack:
-        node, expanded = stack.pop()
-        if expanded:
-            order.append(node)
-            continue
-        if node in visited:
-            continue
-        visited.add(node)
-        stack.append((node, True))
-        for parent in reversed(node._parents):
+        node, parents = stack[-1]
+        for parent in parents:
             if parent not in visited:
-                stack.append((parent, False))
+                visited.add(parent)
+                if parent._parents:  # descend; come back to `node` afterwards
+                    stack.append((parent, iter(parent._parents)))
+                    break
+                order.append(parent)  # a leaf has nothing to wait for
+        else:
+            stack.pop()
+            order.append(node)
     return order
 
 
