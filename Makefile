@@ -1,5 +1,5 @@
 # stepgrad — every target creates or reuses .venv and installs what it needs.
-#   make demo   the f = w·x + b walkthrough (and, later, a trained MLP)
+#   make demo   the f = w·x + b walkthrough, the regularized neuron, a trained two-moons MLP
 #   make test   all tests (deterministic hypothesis profile "ci")
 #   make lint   ruff
 #   make bench  the benchmark suite
@@ -32,7 +32,12 @@ system-chromium:
 	@.ci/ensure-system-tool chromedriver chromium-driver chromedriver chromedriver
 
 demo: $(VENV)/.installed-train system-dot
-	$(PY) -c "from autograd import Value; w, x, b = Value(2.0, 'w'), Value(3.0, 'x'), Value(1.0, 'b'); f = w*x + b; f.backward(); print('f = w*x + b =', f.data); print('df/dw =', w.grad, ' df/dx =', x.grad, ' df/db =', b.grad)"
+	$(VENV)/bin/stepgrad wxb --out out/wxb
+	$(VENV)/bin/stepgrad wxb --neuron --out out/neuron
+	$(VENV)/bin/stepgrad train moons --out out/moons
+	@echo
+	@echo "Open out/wxb/player.html (or out/neuron/player.html) in a browser to step through backprop;"
+	@echo "out/moons/boundary.png and out/moons/loss.png show the trained two-moons classifier."
 
 test: $(VENV)/.installed-dev system-dot system-chromium
 	$(PY) -m pytest
