@@ -102,12 +102,13 @@ class Trace:
         if node.is_leaf:
             return f"{name} = {value}"
         args = [_operand(self.names[p], node.op) for p in node.parents]
-        nums = [format_number(p.data) for p in node.parents]
+        nums = [_number_operand(format_number(p.data), node.op) for p in node.parents]
         op = node.op
         if op in _INFIX and len(args) == 2:
             return f"{name} = {args[0]} {op} {args[1]} = {nums[0]} {op} {nums[1]} = {value}"
         if op in _INFIX and len(args) == 1:
-            left, right = constant_sides(node)
+            sides = constant_sides(node)
+            left, right = (side if side == "{}" else _number_operand(side, op) for side in sides)
             symbolic = f"{left.format(args[0])} {op} {right.format(args[0])}"
             return f"{name} = {symbolic} = {left.format(nums[0])} {op} {right.format(nums[0])} = {value}"
         if op == "neg":
@@ -119,7 +120,7 @@ class Trace:
         return f"{name} = {op}({', '.join(args)}) = {op}({', '.join(nums)}) = {value}"
 
     def _partial(self, of: Value, wrt: Value) -> str:
-        return f"∂{self.names[of]}/∂{self.names[wrt]}"
+        return _TextMath(self.names).partial(of, wrt)
 
     def step_formula(self, step: BackwardStep) -> str:
         """The chain rule at this step, one line per parent edge, with numbers."""
@@ -256,6 +257,22 @@ def trace(root: Value, seed: float = 1.0) -> Trace:
     return Trace(root, float(seed), tuple(order), node_names(order), tuple(steps), grads, final_after)
 
 
+def _number_operand(number: str, op: str) -> str:
+    """A number as an operand of an infix op: (-0.33)**2, 2.0 - (-1.0), never -0.33**2."""
+    arithmetic = op in _INFIX or op == "neg" or "**" in op
+    return f"({number})" if arithmetic and number.startswith("-") else number
+
+
+def _compound(name: str) -> bool:
+    """True for a name with an operator outside parentheses (y−t, a+b; not (y−t)² or L_reg)."""
+    depth = 0
+    for c in name:
+        depth += (c == "(") - (c == ")")
+        if depth == 0 and c in "+-−*/·^ ":
+            return True
+    return False
+
+
 def _operand(name: str, op: str) -> str:
     """A name as an operand of an infix op: parenthesised if it is not a plain identifier."""
     arithmetic = op in _INFIX or op == "neg" or "**" in op
@@ -331,7 +348,11 @@ class _TextMath:
         return self.names[node]
 
     def partial(self, of: Value, wrt: Value) -> str:
-        return f"∂{self.name(of)}/∂{self.name(wrt)}"
+        return f"∂{self.atom(of)}/∂{self.atom(wrt)}"
+
+    def atom(self, node: Value) -> str:
+        """The name, parenthesised if it is compound: ∂L/∂(y−t), not ∂L/∂y−t."""
+        return f"({self.name(node)})" if _compound(self.names[node]) else self.name(node)
 
     def product(self, a: str, b: str) -> str:
         return f"{a} · {b}"
@@ -363,8 +384,11 @@ class _LatexMath(_TextMath):
     def name(self, node: Value) -> str:
         return r"\mathrm{" + "".join(self._SPECIAL.get(c, c) for c in self.names[node]) + "}"
 
+    def atom(self, node: Value) -> str:
+        return rf"\left({self.name(node)}\right)" if _compound(self.names[node]) else self.name(node)
+
     def partial(self, of: Value, wrt: Value) -> str:
-        return rf"\frac{{\partial {self.name(of)}}}{{\partial {self.name(wrt)}}}"
+        return rf"\frac{{\partial {self.atom(of)}}}{{\partial {self.atom(wrt)}}}"
 
     def product(self, a: str, b: str) -> str:
         return rf"{a} \cdot {b}"

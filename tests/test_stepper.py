@@ -211,3 +211,25 @@ def test_backward_adds_exactly_the_traced_gradients_to_earlier_leaf_gradients(pr
     recorded = trace(root)
     root.backward()
     assert all(x.grad == before[x] + recorded.grads[x] for x in set(leaves) & set(recorded.grads))
+
+
+def test_negative_numbers_are_parenthesised_as_operands():
+    d = Value(-0.5, "d")
+    square = d**2
+    assert trace(square).forward_formula(square).endswith("= d**2 = (-0.5)**2 = 0.25")
+    e = Value(2.0, "e") - d
+    assert trace(e).forward_formula(e).endswith("= e - d = 2.0 - (-0.5) = 2.5")
+    scaled = d * -3
+    assert trace(scaled).forward_formula(scaled).endswith("= d * (-3.0) = (-0.5) * (-3.0) = 1.5")
+
+
+def test_compound_names_are_parenthesised_in_partials():
+    y = Value(1.0, "y")
+    diff = y - 0.5
+    diff.label = "y−t"
+    sq = diff**2
+    sq.label = "(y−t)²"
+    t = trace(sq)
+    assert t.derivation(diff) == "∂(y−t)²/∂(y−t) = ∂(y−t)²/∂(y−t)² · ∂(y−t)²/∂(y−t) = 1.0 · 1.0 = 1.0"
+    assert r"\partial \left(\mathrm{y−t}\right)" in t.derivation(diff, "latex")
+    assert "∂(y−t)²/∂y = " in t.derivation(y)
