@@ -113,7 +113,7 @@ def load_torch() -> tuple[Any, str]:
     """(the torch module, "") when it can be imported, else (None, the reason it is skipped)."""
     try:
         import torch
-    except ImportError as error:
+    except (ImportError, OSError) as error:  # not installed, or installed without its native libraries
         return None, f"PyTorch baseline skipped: {error} (add it with `pip install torch`, CPU build)"
     return torch, ""
 
