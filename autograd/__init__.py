@@ -8,6 +8,7 @@
 (3.0, 2.0, 1.0)
 """
 
+from autograd.check import central_difference, gradcheck
 from autograd.engine import DomainError, Value, is_grad_enabled, no_grad
 from autograd.graph import GraphStats, edges, graph_stats, leaves, topological_order
 from autograd.player import play
@@ -29,5 +30,7 @@ __all__ = [
     "draw",
     "trace",
     "play",
+    "gradcheck",
+    "central_difference",
     "__version__",
 ]

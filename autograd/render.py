@@ -87,8 +87,14 @@ class GraphTooLargeWarning(UserWarning):
 class Graph(graphviz.Digraph):
     """A `graphviz.Digraph` whose rendering explains how to install `dot` when it is missing.
 
-    Displays itself in Jupyter (as SVG). `.source` is the DOT text.
+    Displays itself in Jupyter (as SVG). `.source` is the DOT text. Its repr names
+    the size of the computation graph, the same on every run (no memory address).
     """
+
+    value_nodes = 0  # how many value nodes the drawn computation graph has
+
+    def __repr__(self) -> str:
+        return f"Graph({self.value_nodes} value nodes)"
 
     def pipe(self, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -187,6 +193,7 @@ def draw(
         node_attr={"fontname": "Helvetica", "fontsize": "12"},
         edge_attr={"fontname": "Helvetica", "fontsize": "10"},
     )
+    graph.value_nodes = len(order)
     if max_nodes is not None and len(order) > max_nodes:
         _draw_summary(graph, root, max_nodes)
         return graph

@@ -1,7 +1,8 @@
 """Plots with matplotlib (imported lazily): training curves and 2-D decision boundaries.
 
 Functions return a `matplotlib.figure.Figure` built without pyplot (no display or
-backend needed; Jupyter shows it inline). `save_png` writes it with `write_atomic`.
+backend needed). Jupyter shows it inline through its `_repr_png_`, with or without
+`%matplotlib inline`. `save_png` writes it with `write_atomic`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from autograd.files import write_atomic
 from nn.train import History
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 __all__ = ["plot_history", "plot_decision_boundary", "save_png"]
@@ -25,7 +27,19 @@ __all__ = ["plot_history", "plot_decision_boundary", "save_png"]
 def _figure(width: float, height: float) -> Figure:
     from matplotlib.figure import Figure
 
-    return Figure(figsize=(width, height), layout="constrained")
+    class InlineFigure(Figure):
+        """A Figure that Jupyter displays as PNG even when pyplot's inline backend is off."""
+
+        def _repr_png_(self) -> bytes:
+            return _png_bytes(self)
+
+    return InlineFigure(figsize=(width, height), layout="constrained")
+
+
+def _png_bytes(fig: Figure, dpi: int = 100) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi)
+    return buffer.getvalue()
 
 
 def plot_history(history: History) -> Figure:
@@ -57,13 +71,20 @@ def _score(output: Value | Sequence[Value]) -> float:
 
 
 def plot_decision_boundary(
-    model: Callable, X: Sequence[Sequence[float]], y: Sequence, *, resolution: int = 80, margin: float = 0.5
+    model: Callable,
+    X: Sequence[Sequence[float]],
+    y: Sequence,
+    *,
+    resolution: int = 80,
+    margin: float = 0.5,
+    ax: Axes | None = None,
 ) -> Figure:
     """The model's decision regions over the data's bounding box, with the data on top.
 
     Single-output models are split at score 0 (the line is drawn); several outputs
     are split by argmax. The grid (resolution × resolution points) is evaluated
-    under `no_grad()`, so no graph is built.
+    under `no_grad()`, so no graph is built. With `ax`, draws into that Axes (e.g. one
+    panel of a grid of snapshots) and returns its figure.
     """
     if not 2 <= resolution <= 1000:
         raise ValueError(f"resolution must be between 2 and 1000, got {resolution!r}")
@@ -76,8 +97,8 @@ def plot_decision_boundary(
         outputs = [[model([a, b]) for a in gx] for b in gy]
     single = isinstance(outputs[0][0], Value)
     grid = [[_score(o) for o in row] for row in outputs]
-    fig = _figure(5.0, 4.5)
-    ax = fig.subplots()
+    if ax is None:
+        ax = _figure(5.0, 4.5).subplots()
     if single:
         ax.contourf(
             gx,
@@ -93,11 +114,9 @@ def plot_decision_boundary(
         ax.contourf(gx, gy, grid, levels=[c - 0.5 for c in range(classes + 1)], cmap="viridis", alpha=0.35)
     ax.scatter(xs, ys, c=list(y), cmap="coolwarm" if single else "viridis", edgecolors="k", s=20)
     ax.set(xlim=(x_lo, x_hi), ylim=(y_lo, y_hi), title="decision boundary", xlabel="x₁", ylabel="x₂")
-    return fig
+    return ax.figure
 
 
 def save_png(fig: Figure, path: str | os.PathLike[str], dpi: int = 100) -> Path:
     """Render the figure to PNG bytes in memory, then write them atomically."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi)
-    return write_atomic(path, buffer.getvalue())
+    return write_atomic(path, _png_bytes(fig, dpi))

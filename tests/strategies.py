@@ -282,15 +282,6 @@ def _sympy_root(program: Program, symbols: list[sympy.Symbol]) -> sympy.Expr:
     return nodes[-1]
 
 
-def central_difference(f: Callable[..., float], xs: Sequence[float], i: int, h: float = 1e-6) -> float:
-    """(f(x + h·eᵢ) − f(x − h·eᵢ)) / 2h, the minitorch oracle."""
-    up = list(xs)
-    down = list(xs)
-    up[i] += h
-    down[i] -= h
-    return (f(*up) - f(*down)) / (2.0 * h)
-
-
 def float_function(program: Program) -> Callable[..., float]:
     """The program as a plain-float function of its leaves."""
 

@@ -7,8 +7,8 @@ import pytest
 
 import autograd.expr as expr
 from autograd import leaves
+from autograd.check import central_difference
 from autograd.expr import ExpressionError, evaluate, parse, parse_assignments
-from tests.strategies import central_difference
 
 # (expression, words the message must contain, 1-based column)
 HOSTILE = [

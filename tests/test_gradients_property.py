@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.strategies import central_difference, float_function, programs, run, sympy_gradient
+from autograd.check import central_difference
+from tests.strategies import float_function, programs, run, sympy_gradient
 
 
 @given(programs())

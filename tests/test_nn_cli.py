@@ -100,3 +100,14 @@ def test_decision_boundary_builds_no_graph_and_handles_several_classes():
     assert model([0.0, 0.0])[0].parents  # grad mode is back on afterwards
     with pytest.raises(ValueError, match="resolution"):
         plot_decision_boundary(model, X, y, resolution=1)
+
+
+def test_figures_display_in_jupyter_without_pyplot_and_boundaries_fill_given_axes():
+    X, y = make_moons(20, seed=0)
+    model = MLP(2, [4, 1], rng=random.Random(0))
+    history = fit(model, X, signed(y), epochs=2, progress=False)
+    assert plot_history(history)._repr_png_().startswith(PNG)  # what IPython shows inline
+    grid = plot_history(history)  # any figure with two Axes
+    _, right = grid.axes
+    assert plot_decision_boundary(model, X, signed(y), resolution=6, ax=right) is grid
+    assert right.get_title() == "decision boundary" and len(grid.axes) == 2

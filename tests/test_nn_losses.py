@@ -7,8 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from autograd import Value
+from autograd.check import central_difference
 from nn import MLP, bce_with_logits, half_squared_error, hinge, l2, mse, softmax_cross_entropy, sse
-from tests.strategies import central_difference
 
 finite = st.floats(-5.0, 5.0)
 

@@ -74,6 +74,11 @@ def test_dot_counts_match_the_graph(program):
     assert source == draw(run(program, "value")[1]).source  # a fresh graph draws the same
 
 
+def test_repr_is_the_graph_size_and_deterministic():
+    a = Value(3.0, "a")
+    assert repr(draw(a * a + 1)) == "Graph(3 value nodes)"
+
+
 def test_a_times_a_has_two_edges():
     a = Value(3.0, "a")
     source = draw(a * a).source
