@@ -107,8 +107,9 @@ def test_player_steps_in_a_real_browser(browser, tmp_path):
     body.send_keys(Keys.END)
     last_id, last_formula, last_svg = visible()
     assert last_id == f"frame-{frame_count - 1}" and counter() == f"{frame_count} / {frame_count}"
-    for node in recorded.order:  # every gradient, in the formula and on the graph
-        assert f"∂L_reg/∂{recorded.names[node]} = {format_number(recorded.grads[node])}" in last_formula
+    for node, line in zip(recorded.order, recorded.gradients_summary().splitlines(), strict=True):
+        # every gradient, in the formula (∂L_reg/∂(y−t) = 0.499089) and on the graph
+        assert line.endswith(f" = {format_number(recorded.grads[node])}") and line in last_formula
         assert f"grad {format(recorded.grads[node], '.4g')}" in last_svg
     assert "grad ?" not in last_svg
     browser.find_element(By.ID, "next").click()  # stays on the last frame
