@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
-from itertools import repeat
+from itertools import compress, repeat
 from numbers import Real
+from typing import Any
 
 from autograd.graph import topological_order
 
@@ -235,16 +236,11 @@ class Value:
     # ---- fused n-ary operations --------------------------------------------------------
     @staticmethod
     def sum(terms: Iterable[Value | float]) -> Value:
-        """out = Σ tᵢ as one node;  ∂out/∂tᵢ = 1 for every Value term."""
-        parents = []
-        total = 0.0
-        for t in terms:
-            if isinstance(t, Value):
-                parents.append(t)
-                total += t.data
-            else:
-                total += _as_float(t, "sum")
-        return Value._make(total, "sum", tuple(parents), (1.0,) * len(parents))
+        """out = Σ tᵢ as one node;  ∂out/∂tᵢ = 1 for every Value term (numbers get no edge)."""
+        terms = tuple(terms)
+        t, edges = _numbers_and_edges(terms, "sum")
+        parents = tuple(_kept(terms, edges))
+        return Value._make(sum(t, 0.0), "sum", parents, (1.0,) * len(parents))
 
     @staticmethod
     def dot(
@@ -257,14 +253,40 @@ class Value:
         no edge. One node with 2n + 1 parents replaces the 2n nodes of
         b + w₀x₀ + w₁x₁ + ….
         """
-        weights, inputs = tuple(weights), tuple(inputs)
-        if len(weights) != len(inputs):
-            raise ValueError(f"dot: {len(weights)} weights but {len(inputs)} inputs")
-        operands = (*weights, *inputs, bias)
-        if not all(map(isinstance, operands, repeat(Value))):
-            return _dot_with_constants(weights, inputs, bias)
-        w, x = [v.data for v in weights], [v.data for v in inputs]
-        return Value._make(sum(map(operator.mul, w, x), bias.data), "dot", operands, (*x, *w, 1.0))
+        return Value.affine([weights], inputs, [bias])[0]
+
+    @staticmethod
+    def affine(
+        weight_rows: Iterable[Iterable[Value | float]],
+        inputs: Iterable[Value | float],
+        biases: Iterable[Value | float],
+    ) -> list[Value]:
+        """outⱼ = Σᵢ wⱼᵢ·xᵢ + bⱼ for each row j: a layer's weighted sums, one `dot` node per row.
+
+        The same nodes as `[Value.dot(w, inputs, b) for w, b in zip(weight_rows, biases)]`,
+        with the inputs read and checked once for all rows.
+        """
+        weight_rows, inputs, biases = list(weight_rows), tuple(inputs), list(biases)
+        if len(weight_rows) != len(biases):
+            raise ValueError(f"affine: {len(weight_rows)} weight rows but {len(biases)} biases")
+        x, x_edges = _numbers_and_edges(inputs, "dot")
+        outs = []
+        for weights, bias in zip(weight_rows, biases):
+            weights = tuple(weights)
+            if len(weights) != len(inputs):
+                raise ValueError(f"dot: {len(weights)} weights but {len(inputs)} inputs")
+            w, w_edges = _numbers_and_edges(weights, "dot")
+            bias_edge = None if isinstance(bias, Value) else [False]
+            b = bias.data if bias_edge is None else _as_float(bias, "dot")
+            out = sum(map(operator.mul, w, x), b)  # out = b + w₀x₀ + w₁x₁ + …
+            # ∂out/∂wᵢ = xᵢ, ∂out/∂xᵢ = wᵢ, ∂out/∂b = 1, with an edge only to each Value
+            if w_edges is None and x_edges is None and bias_edge is None:  # the usual case, unfiltered
+                parents, local_grads = (*weights, *inputs, bias), (*x, *w, 1.0)
+            else:
+                parents = (*_kept(weights, w_edges), *_kept(inputs, x_edges), *_kept((bias,), bias_edge))
+                local_grads = (*_kept(x, w_edges), *_kept(w, x_edges), *_kept((1.0,), bias_edge))
+            outs.append(Value._make(out, "dot", parents, local_grads))
+        return outs
 
     # ---- backpropagation -------------------------------------------------------------
     def backward(self, seed: float = 1.0) -> None:
@@ -307,21 +329,21 @@ class Value:
         return f"Value(data={self.data}, grad={self.grad}{label})"
 
 
-def _dot_with_constants(
-    weights: tuple[Value | float, ...], inputs: tuple[Value | float, ...], bias: Value | float
-) -> Value:
-    """`Value.dot` when some operands are plain numbers: the same sum, no edges to constants."""
-    parents: list[Value] = []
-    local_grads: list[float] = []
-    out = bias.data if isinstance(bias, Value) else _as_float(bias, "dot")
-    w = [v.data if isinstance(v, Value) else _as_float(v, "dot") for v in weights]
-    x = [v.data if isinstance(v, Value) else _as_float(v, "dot") for v in inputs]
-    out = sum(map(operator.mul, w, x), out)
-    for operand, local in zip((*weights, *inputs, bias), (*x, *w, 1.0)):
-        if isinstance(operand, Value):
-            parents.append(operand)
-            local_grads.append(local)
-    return Value._make(out, "dot", tuple(parents), tuple(local_grads))
+def _numbers_and_edges(operands: tuple[Value | float, ...], op: str) -> tuple[list[float], list[bool] | None]:
+    """The number behind each operand of an n-ary op, and which operands are Values.
+
+    The second item is None when every operand is a Value (the usual case), else one
+    flag per operand; plain numbers are checked like any constant.
+    """
+    if all(map(isinstance, operands, repeat(Value))):
+        return [v.data for v in operands], None
+    numbers = [v.data if isinstance(v, Value) else _as_float(v, op) for v in operands]
+    return numbers, [isinstance(v, Value) for v in operands]
+
+
+def _kept(items: Sequence[Any], is_value: list[bool] | None) -> Iterable[Any]:
+    """The items at the Value operands' positions (all of them when `is_value` is None)."""
+    return items if is_value is None else compress(items, is_value)
 
 
 def _power_of_values(x: Value, y: Value) -> Value:

@@ -150,11 +150,19 @@ class Layer(Module):
         return self.neurons[0].activation
 
     def forward(self, x: Input) -> list[Value]:
-        """The outputs of all neurons, always as a list."""
-        return [n(x) for n in self.neurons]
+        """The outputs of all neurons, always as a list: aⱼ = g(Σᵢ wⱼᵢxᵢ + bⱼ).
+
+        Fused neurons get their weighted sums from one `Value.affine` call (the same
+        `dot` nodes as calling each neuron, with the inputs read once).
+        """
+        neurons = self.neurons
+        if not all(n.fused for n in neurons):
+            return [n(x) for n in neurons]
+        zs = Value.affine([n.w for n in neurons], x, [n.b for n in neurons])
+        return [z if n._activate is None else n._activate(z) for n, z in zip(neurons, zs)]
 
     def __call__(self, x: Input) -> Value | list[Value]:
-        out = [n(x) for n in self.neurons]
+        out = self.forward(x)
         return out[0] if len(out) == 1 else out
 
     def named_parameters(self) -> list[tuple[str, Value]]:

@@ -232,6 +232,33 @@ def test_dot_is_one_node_with_local_derivatives():
         Value.dot(w, [1.0])
 
 
+def test_dot_with_every_operand_a_value_has_2n_plus_1_edges_and_refuses_bad_operands():
+    w, x, b = [Value(0.5), Value(-2.0)], [Value(4.0), Value(1.5)], Value(0.25)
+    out = Value.dot(w, x, b)
+    assert out.op == "dot" and out.data == 0.25 + 0.5 * 4.0 - 2.0 * 1.5
+    assert out.parents == (*w, *x, b) and out.local_grads == (4.0, 1.5, 0.5, -2.0, 1.0)
+    assert Value.dot([2.0], [3.0]).parents == ()  # all constants: a constant result
+    with pytest.raises(TypeError, match="dot: expected a real number, got str"):
+        Value.dot(w, [Value(1.0), "2"])
+    with pytest.raises(ValueError, match="finite"):
+        Value.dot(w, x, float("nan"))
+
+
+def test_affine_is_one_dot_node_per_row_identical_to_dot():
+    rows = [[Value(0.5), Value(-1.0), 2.0], [Value(1.5), Value(0.25), Value(-0.75)]]
+    biases = [Value(0.1), 0.3]
+    for inputs in ([Value(1.0), Value(2.0), Value(-3.0)], [1.0, 2.0, -3.0], [Value(1.0), 2.0, Value(-3.0)]):
+        outs = Value.affine(rows, inputs, biases)
+        dots = [Value.dot(w, inputs, b) for w, b in zip(rows, biases)]
+        assert [(o.op, o.data, o.parents, o.local_grads) for o in outs] == [
+            (d.op, d.data, d.parents, d.local_grads) for d in dots
+        ]
+    with pytest.raises(ValueError, match="affine: 2 weight rows but 1 biases"):
+        Value.affine(rows, inputs, biases[:1])
+    with pytest.raises(ValueError, match="dot: 3 weights but 2 inputs"):
+        Value.affine(rows, inputs[:2], biases)
+
+
 def test_chain_of_a_million_ops_has_no_recursion_error():
     x = Value(1.0)
     y = x

@@ -148,3 +148,15 @@ def test_bad_construction_raises_clear_errors(make, message):
 def test_micrograd_values_as_inputs_are_refused_by_name():
     with pytest.raises(TypeError):
         Neuron(1)([MicroValue(1.0)])
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "linear"])
+def test_a_layer_builds_the_same_nodes_as_calling_each_neuron(activation):
+    layer = Layer(3, 4, activation=activation, rng=random.Random(5))
+    for x in ([0.5, -1.0, 2.0], [Value(0.5), Value(-1.0), Value(2.0)]):
+        together, one_by_one = layer.forward(x), [n(x) for n in layer.neurons]
+        assert [(v.op, v.data, v.local_grads) for v in together] == [
+            (v.op, v.data, v.local_grads) for v in one_by_one
+        ]
+        sums = [v if activation == "linear" else v.parents[0] for v in together]
+        assert all(z.op == "dot" and len(z.parents) == 4 + 3 * isinstance(x[0], Value) for z in sums)
