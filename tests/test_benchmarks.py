@@ -13,6 +13,7 @@ import math
 
 import pytest
 
+from autograd.check import central_difference
 from benchmarks import floor
 from benchmarks.__main__ import main
 from benchmarks.agreement import AgreementError, check_agreement
@@ -109,17 +110,11 @@ def test_the_cli_refuses_to_time_disagreeing_engines(monkeypatch, capsys):
 
 
 # ---- the floor against central differences -------------------------------------------------
-def _central(f, x: list[float], i: int, h: float = 1e-6) -> float:
-    up, down = list(x), list(x)
-    up[i] += h
-    down[i] -= h
-    return (f(up) - f(down)) / (2 * h)
-
-
 def _assert_matches_differences(f, x: list[float], grads: list[float]) -> None:
     assert len(grads) == len(x)
     for i, g in enumerate(grads):
-        assert math.isclose(g, _central(f, x, i), rel_tol=1e-5, abs_tol=1e-7), i
+        numeric = central_difference(lambda *v: f(list(v)), x, i)
+        assert math.isclose(g, numeric, rel_tol=1e-5, abs_tol=1e-7), i
 
 
 def test_floor_wxb_matches_central_differences():
