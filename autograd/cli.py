@@ -7,7 +7,15 @@ import sys
 from collections.abc import Sequence
 
 from autograd import __version__
-from autograd.walkthrough import add_walkthrough_commands
+from autograd.expr import parse_number
+
+
+def finite_number(text: str) -> float:
+    """argparse type for options that take a finite number; the error names the text."""
+    try:
+        return parse_number(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -19,10 +27,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"stepgrad {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     # Each verb lives with the code it drives; it registers a sub-parser whose
-    # defaults include `run`, the function that carries it out.
-    add_walkthrough_commands(commands)
-    from nn.cli import add_train_command  # nn loads only when the CLI is built
+    # defaults include `run`, the function that carries it out. The verbs' modules
+    # use `finite_number` from here, so they are imported once this module is loaded.
+    from autograd.walkthrough import add_walkthrough_commands
+    from nn.cli import add_train_command
 
+    add_walkthrough_commands(commands)
     add_train_command(commands)
     return parser
 

@@ -33,6 +33,7 @@ __all__ = [
     "parse",
     "evaluate",
     "parse_assignments",
+    "parse_number",
     "FUNCTIONS",
     "MAX_LENGTH",
     "MAX_DEPTH",
@@ -291,6 +292,17 @@ def _binary(op: ast.operator, left: Value | float, right: Value | float) -> Valu
     return left**right
 
 
+def parse_number(text: str) -> float:
+    """A finite float from text as typed ('2', '-0.5', '1e-3'); ValueError naming the text otherwise."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a number") from None
+    if not math.isfinite(value):
+        raise ValueError(f"{text!r} is not a finite number")
+    return value
+
+
 def parse_assignments(pairs: Iterable[str]) -> dict[str, float]:
     """Read `name=value` pairs (as typed on the command line) into a dict.
 
@@ -309,13 +321,11 @@ def parse_assignments(pairs: Iterable[str]) -> dict[str, float]:
             problems.append(f"{name!r} is not a valid variable name")
             continue
         try:
-            value = float(text)
-        except ValueError:
-            problems.append(f"{name}: {text!r} is not a number")
+            value = parse_number(text)
+        except ValueError as exc:
+            problems.append(f"{name}: {exc}")
             continue
-        if not math.isfinite(value):
-            problems.append(f"{name}: {text!r} is not a finite number")
-        elif name in values:
+        if name in values:
             problems.append(f"{name} is given twice")
         else:
             values[name] = value

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 from pathlib import Path
 from typing import Any
 
+from autograd.cli import finite_number
 from autograd.engine import DomainError, Value
 from autograd.expr import ExpressionError, evaluate, parse, parse_assignments
 from autograd.graph import leaves
@@ -73,12 +73,12 @@ def add_walkthrough_commands(commands: argparse._SubParsersAction) -> None:
         "neuron L = ½(σ(wx + b) − t)² + (λ/2)w²: prints the forward pass and every backward step, "
         "writes graph.svg, graph.dot and player.html.",
     )
-    wxb_parser.add_argument("--w", type=_finite_float, default=2.0, help="weight w (default 2)")
-    wxb_parser.add_argument("--x", type=_finite_float, default=3.0, help="input x (default 3)")
-    wxb_parser.add_argument("--b", type=_finite_float, default=1.0, help="bias b (default 1)")
+    wxb_parser.add_argument("--w", type=finite_number, default=2.0, help="weight w (default 2)")
+    wxb_parser.add_argument("--x", type=finite_number, default=3.0, help="input x (default 3)")
+    wxb_parser.add_argument("--b", type=finite_number, default=1.0, help="bias b (default 1)")
     wxb_parser.add_argument("--neuron", action="store_true", help="the regularized sigmoid neuron")
-    wxb_parser.add_argument("--t", type=_finite_float, help="target t (default 0.5; implies --neuron)")
-    wxb_parser.add_argument("--lam", type=_finite_float, help="L2 weight λ (default 0.1; implies --neuron)")
+    wxb_parser.add_argument("--t", type=finite_number, help="target t (default 0.5; implies --neuron)")
+    wxb_parser.add_argument("--lam", type=finite_number, help="L2 weight λ (default 0.1; implies --neuron)")
     _add_output_options(wxb_parser, "out/wxb")
     wxb_parser.set_defaults(run=_run_wxb)
 
@@ -100,16 +100,6 @@ def _add_output_options(parser: argparse.ArgumentParser, default_out: str) -> No
         "--out", type=Path, default=Path(default_out), help=f"output directory (default {default_out})"
     )
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
-
-
-def _finite_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
-    return value
 
 
 def _run_wxb(args: argparse.Namespace) -> int:

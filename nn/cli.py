@@ -8,6 +8,7 @@ import random
 import sys
 from pathlib import Path
 
+from autograd.cli import finite_number
 from nn.data import DATASETS
 from nn.module import ACTIVATIONS
 
@@ -157,32 +158,22 @@ def _layer_sizes(text: str) -> list[int]:
     return sizes
 
 
-def _number(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
-    return value
-
-
 def _positive_float(text: str) -> float:
-    value = _number(text)
+    value = finite_number(text)
     if value <= 0.0:
         raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
     return value
 
 
 def _non_negative_float(text: str) -> float:
-    value = _number(text)
+    value = finite_number(text)
     if value < 0.0:
         raise argparse.ArgumentTypeError(f"expected a number ≥ 0, got {text!r}")
     return value
 
 
 def _fraction(text: str) -> float:
-    value = _number(text)
+    value = finite_number(text)
     if not 0.0 <= value < 1.0:
         raise argparse.ArgumentTypeError(f"expected a fraction in [0, 1), got {text!r}")
     return value
