@@ -230,8 +230,9 @@ class Value:
         return Value._make(s, "sigmoid", (self,), (e / ((1.0 + e) * (1.0 + e)),))
 
     def relu(self) -> Value:  # out = max(0, x);  d relu = 1 if x > 0 else 0 (subgradient 0 at x = 0)
-        x = self.data
-        return Value._make(x if x > 0.0 else 0.0, "relu", (self,), (1.0 if x > 0.0 else 0.0,))
+        if self.data > 0.0:
+            return Value._make(self.data, "relu", (self,), (1.0,))
+        return Value._make(0.0, "relu", (self,), (0.0,))
 
     # ---- fused n-ary operations --------------------------------------------------------
     @staticmethod

@@ -113,8 +113,11 @@ class Neuron(Module):
             z = Value.dot(self.w, x, self.b)
         else:
             z = sum((wi * xi for wi, xi in zip(self.w, x, strict=True)), self.b)
-        activate = self._activate
-        return z if activate is None else activate(z)
+        return self.activate(z)
+
+    def activate(self, z: Value) -> Value:
+        """a = g(z), the neuron's activation (z itself when linear)."""
+        return z if self._activate is None else self._activate(z)
 
     def named_parameters(self) -> list[tuple[str, Value]]:
         return [(f"w.{i}", w) for i, w in enumerate(self.w)] + [("b", self.b)]
@@ -156,10 +159,10 @@ class Layer(Module):
         `dot` nodes as calling each neuron, with the inputs read once).
         """
         neurons = self.neurons
-        if not all(n.fused for n in neurons):
+        if not all([n.fused for n in neurons]):
             return [n(x) for n in neurons]
         zs = Value.affine([n.w for n in neurons], x, [n.b for n in neurons])
-        return [z if n._activate is None else n._activate(z) for n, z in zip(neurons, zs)]
+        return [n.activate(z) for n, z in zip(neurons, zs)]
 
     def __call__(self, x: Input) -> Value | list[Value]:
         out = self.forward(x)
