@@ -303,19 +303,19 @@ class Value:
         """
         order = topological_order(self)
         seed = _as_float(seed, "backward seed")
-        leaves = [node for node in order if not node._parents]
-        earlier = [leaf.grad for leaf in leaves]
+        earlier = [(node, node.grad) for node in order if not node._parents]  # leaves: keep for later
         for node in order:
             node.grad = 0.0
         self.grad = seed
         for node in reversed(order):
             g = node.grad
-            if g == 0.0:
-                continue  # every contribution g · ∂v_j/∂v_i would be 0.0: nothing to pass on
-            for parent, local in zip(node._parents, node._local_grads):
-                parent.grad += g * local
-        for leaf, g in zip(leaves, earlier):
-            leaf.grad += g
+            # (a node whose gradient is 0.0 would pass on only zeros, and a leaf has no parents)
+            if g != 0.0 and node._parents:
+                for parent, local in zip(node._parents, node._local_grads):
+                    parent.grad += g * local
+        for leaf, g in earlier:
+            if g != 0.0:
+                leaf.grad += g
 
     def _backward(self) -> None:
         """One application of the chain rule at this node (micrograd's per-node step).
