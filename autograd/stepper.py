@@ -125,13 +125,14 @@ class Trace:
     def step_formula(self, step: BackwardStep) -> str:
         """The chain rule at this step, one line per parent edge, with numbers."""
         d_node = self._partial(self.root, step.node)
+        text = _TextMath(self.names)
         head = f"step {step.index}/{len(self.steps)}: {d_node} = {format_number(step.grad)} is final"
-        lines = [f"{head}; push it to {self.names[step.node]}'s parents:"]
+        lines = [f"{head}; push it to {text.atom(step.node)}'s parents:"]
         for c in step.contributions:
             d_parent = self._partial(self.root, c.parent)
             lines.append(
                 f"  {d_parent} += {d_node} · {self._partial(step.node, c.parent)}"
-                f" = {format_number(step.grad)} · {format_number(c.local)}"
+                f" = {text.product(text.operand(step.grad), text.operand(c.local))}"
                 f" = {format_number(c.contribution)}   (so far {format_number(c.running)})"
             )
         return "\n".join(lines)
@@ -166,10 +167,11 @@ class Trace:
         symbols = [
             math_.product(math_.partial(self.root, s.node), math_.partial(s.node, node)) for s, _ in terms
         ]
-        numbers = [math_.product(math_.number(s.grad), math_.number(c.local)) for s, c in terms]
+        numbers = [math_.product(math_.operand(s.grad), math_.operand(c.local)) for s, c in terms]
         parts = [lhs, " + ".join(symbols), " + ".join(numbers)]
         if len(terms) > 1:
-            parts.append(" + ".join(math_.number(c.contribution) for _, c in terms))
+            first, *rest = (c.contribution for _, c in terms)
+            parts.append(" + ".join([math_.number(first), *map(math_.operand, rest)]))
         parts.append(math_.number(self.grads[node]))
         return math_.wrap(" = ".join(parts), "")
 
@@ -235,7 +237,9 @@ def trace(root: Value, seed: float = 1.0) -> Trace:
 
     The gradients are those of one backward pass starting from zero (what
     `backward()` gives on a fresh graph, or after `zero_grad()`), equal to them
-    exactly: same order, same additions.
+    exactly: same order, same additions. One difference in the steps, kept for
+    teaching: `backward()` skips a node whose gradient is 0.0 (it would push only
+    zeros, e.g. through a ReLU that is off), while the trace shows that step.
     """
     if isinstance(seed, bool) or not isinstance(seed, Real) or not math.isfinite(seed):
         raise TypeError(f"trace: seed must be a finite real number, got {seed!r}")
@@ -274,9 +278,9 @@ def _compound(name: str) -> bool:
 
 
 def _operand(name: str, op: str) -> str:
-    """A name as an operand of an infix op: parenthesised if it is not a plain identifier."""
+    """A name as an operand of an infix op: parenthesised if it is compound ((y−t)**2, not y−t**2)."""
     arithmetic = op in _INFIX or op == "neg" or "**" in op
-    return f"({name})" if arithmetic and not name.isidentifier() else name
+    return f"({name})" if arithmetic and _compound(name) else name
 
 
 # ---- frames ------------------------------------------------------------------------------
@@ -352,13 +356,20 @@ class _TextMath:
 
     def atom(self, node: Value) -> str:
         """The name, parenthesised if it is compound: ∂L/∂(y−t), not ∂L/∂y−t."""
-        return f"({self.name(node)})" if _compound(self.names[node]) else self.name(node)
+        return self.parenthesised(self.name(node)) if _compound(self.names[node]) else self.name(node)
 
     def product(self, a: str, b: str) -> str:
         return f"{a} · {b}"
 
     def number(self, x: float) -> str:
         return format_number(x)
+
+    def operand(self, x: float) -> str:
+        """A number as a factor or a later term: (-0.5) · 2.0, 0.3 + (-0.1)."""
+        return self.parenthesised(self.number(x)) if x < 0.0 else self.number(x)
+
+    def parenthesised(self, text: str) -> str:
+        return f"({text})"
 
     def wrap(self, formula: str, note: str) -> str:
         return f"{formula}   ({note})" if note else formula
@@ -384,8 +395,8 @@ class _LatexMath(_TextMath):
     def name(self, node: Value) -> str:
         return r"\mathrm{" + "".join(self._SPECIAL.get(c, c) for c in self.names[node]) + "}"
 
-    def atom(self, node: Value) -> str:
-        return rf"\left({self.name(node)}\right)" if _compound(self.names[node]) else self.name(node)
+    def parenthesised(self, text: str) -> str:
+        return rf"\left({text}\right)"
 
     def partial(self, of: Value, wrt: Value) -> str:
         return rf"\frac{{\partial {self.atom(of)}}}{{\partial {self.atom(wrt)}}}"

@@ -233,3 +233,20 @@ def test_compound_names_are_parenthesised_in_partials():
     assert t.derivation(diff) == "∂(y−t)²/∂(y−t) = ∂(y−t)²/∂(y−t)² · ∂(y−t)²/∂(y−t) = 1.0 · 1.0 = 1.0"
     assert r"\partial \left(\mathrm{y−t}\right)" in t.derivation(diff, "latex")
     assert "∂(y−t)²/∂y = " in t.derivation(y)
+
+
+def test_negative_factors_and_terms_are_parenthesised_in_steps_and_derivations():
+    w = Value(-2.0, "w")
+    f = w * 3 + w * w
+    f.label = "f"
+    t = trace(f)
+    text = t.table()
+    assert "= 1.0 · (-2.0) = -2.0" in text  # each of the two edges of w·w has local derivative w = -2
+    assert t.derivation(w) == (
+        "∂f/∂w = ∂f/∂v2 · ∂v2/∂w + ∂f/∂v2 · ∂v2/∂w + ∂f/∂v1 · ∂v1/∂w = "
+        "1.0 · (-2.0) + 1.0 · (-2.0) + 1.0 · 3.0 = -2.0 + (-2.0) + 3.0 = -1.0"
+    )
+    assert r"\left(-2.0\right)" in t.derivation(w, "latex")
+    diff = Value(1.0, "y") - 0.5
+    diff.label = "y−t"
+    assert "push it to (y−t)'s parents" in trace(diff * 2).table()
