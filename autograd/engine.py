@@ -157,21 +157,23 @@ class Value:
         return Value._make(_as_float(other, "-") - self.data, "-", (self,), (-1.0,))
 
     def __truediv__(self, other: Value | float) -> Value:
-        if isinstance(other, Value):  # out = x / y;  ∂/∂x = 1/y, ∂/∂y = −x/y²
+        if isinstance(other, Value):  # out = x / y;  ∂/∂x = 1/y, ∂/∂y = −x/y² = −out/y
             y = other.data
             if y == 0.0:
                 raise ZeroDivisionError(f"/: division by zero ({self.data!r} / {y!r})")
-            return Value._make(self.data / y, "/", (self, other), (1.0 / y, -self.data / (y * y)))
+            out = self.data / y  # (−out/y, not −x/(y·y): y·y underflows to 0 for |y| < 1e-162)
+            return Value._make(out, "/", (self, other), (1.0 / y, -out / y))
         c = _as_float(other, "/")
         if c == 0.0:
             raise ZeroDivisionError(f"/: division by zero ({self.data!r} / {c!r})")
         return Value._make(self.data / c, "/", (self,), (1.0 / c,))
 
-    def __rtruediv__(self, other: float) -> Value:  # out = c / x;  ∂/∂x = −c/x²
+    def __rtruediv__(self, other: float) -> Value:  # out = c / x;  ∂/∂x = −c/x² = −out/x
         c, x = _as_float(other, "/"), self.data
         if x == 0.0:
             raise ZeroDivisionError(f"/: division by zero ({c!r} / {x!r})")
-        return Value._make(c / x, "/", (self,), (-c / (x * x),))
+        out = c / x
+        return Value._make(out, "/", (self,), (-out / x,))
 
     def __pow__(self, other: Value | float) -> Value:
         if isinstance(other, Value):

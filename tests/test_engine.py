@@ -364,3 +364,13 @@ def test_zero_to_a_positive_value_power():
 def test_repr():
     assert repr(Value(2.0)) == "Value(data=2.0, grad=0.0)"
     assert repr(Value(2.0, "w")) == "Value(data=2.0, grad=0.0, label='w')"
+
+
+def test_division_by_a_tiny_number_follows_ieee_instead_of_a_bare_error():
+    # y·y underflows to 0.0 for |y| < 1e-162: the derivative is computed as −out/y instead
+    q = Value(1.0) / Value(1e-200)
+    assert q.data == 1e200 and q.local_grads == (1e200, -math.inf)
+    r = 1.0 / Value(1e-200)
+    assert r.data == 1e200 and r.local_grads == (-math.inf,)
+    s = Value(3.0) / Value(-2.0)
+    assert s.local_grads == (-0.5, -0.75)  # 1/y and −x/y² = −3/4
