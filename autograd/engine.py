@@ -279,7 +279,7 @@ class Value:
             if len(weights) != len(inputs):
                 raise ValueError(f"dot: {len(weights)} weights but {len(inputs)} inputs")
             w, w_edges = _numbers_and_edges(weights, "dot")
-            bias_edge = None if isinstance(bias, Value) else [False]
+            bias_edge = None if isinstance(bias, Value) else [False]  # as _numbers_and_edges((bias,))
             b = bias.data if bias_edge is None else _as_float(bias, "dot")
             out = sum(map(operator.mul, w, x), b)  # out = b + w₀x₀ + w₁x₁ + …
             # ∂out/∂wᵢ = xᵢ, ∂out/∂xᵢ = wᵢ, ∂out/∂b = 1, with an edge only to each Value
