@@ -25,7 +25,7 @@ $(VENV)/.installed-%: pyproject.toml | $(PY)
 comma := ,
 
 system-dot:
-	@.ci/ensure-system-tool dot graphviz graphviz python-graphviz
+	@.ci/ensure-system-tool dot graphviz graphviz graphviz
 
 system-chromium:
 	@.ci/ensure-system-tool chromium "chromium chromium-driver" chromium chromium
