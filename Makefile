@@ -56,8 +56,9 @@ bench: $(VENV)/.installed-dev+bench
 	fi
 	$(PY) -m benchmarks --json out/bench.json
 
+# JupyterLab refuses to run as root without --allow-root (containers, CI boxes).
 notebooks: $(VENV)/.installed-notebooks system-dot
-	$(VENV)/bin/jupyter lab notebooks/
+	$(VENV)/bin/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root)
 
 # Re-run every notebook and store its outputs in place, before committing notebook changes.
 notebooks-execute: $(VENV)/.installed-dev system-dot
