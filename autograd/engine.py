@@ -21,7 +21,6 @@ import math
 import operator
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from functools import lru_cache
 from itertools import compress, repeat
 from numbers import Real
 from typing import Any
@@ -181,11 +180,9 @@ class Value:
         n, x = _as_float(other, "**"), self.data
         if x <= 0.0:
             _check_power_of_nonpositive(x, n)
-        try:  # out = xⁿ;  ∂/∂x = n·xⁿ⁻¹
-            out, slope = x**n, (n * x ** (n - 1.0) if n != 0.0 else 0.0)
-        except OverflowError:
-            raise OverflowError(f"**: overflow computing {x!r} ** {n!r}") from None
-        return Value._make(out, _power_op_name(n), (self,), (slope,))
+        out = _checked_pow(x, n)  # out = xⁿ;  ∂/∂x = n·xⁿ⁻¹
+        slope = n * _checked_pow(x, n - 1.0) if n != 0.0 else 0.0
+        return Value._make(out, f"**{_short(n)}", (self,), (slope,))
 
     def __rpow__(self, other: float) -> Value:  # out = cˣ;  ∂/∂x = cˣ·ln c
         c, x = _as_float(other, "**"), self.data
@@ -373,12 +370,6 @@ def _checked_pow(x: float, n: float) -> float:
         return x**n
     except OverflowError:
         raise OverflowError(f"**: overflow computing {x!r} ** {n!r}") from None
-
-
-@lru_cache(maxsize=256)
-def _power_op_name(n: float) -> str:
-    """The op name of x ** n: '**2' for n = 2.0, '**0.5' for n = 0.5."""
-    return f"**{_short(n)}"
 
 
 def _short(n: float) -> str:

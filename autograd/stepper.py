@@ -124,14 +124,14 @@ class Trace:
 
     def step_formula(self, step: BackwardStep) -> str:
         """The chain rule at this step, one line per parent edge, with numbers."""
-        d_node = self._partial(self.root, step.node)
         text = _TextMath(self.names)
+        d_node = text.partial(self.root, step.node)
         head = f"step {step.index}/{len(self.steps)}: {d_node} = {format_number(step.grad)} is final"
         lines = [f"{head}; push it to {text.atom(step.node)}'s parents:"]
         for c in step.contributions:
-            d_parent = self._partial(self.root, c.parent)
+            d_parent = text.partial(self.root, c.parent)
             lines.append(
-                f"  {d_parent} += {d_node} · {self._partial(step.node, c.parent)}"
+                f"  {d_parent} += {d_node} · {text.partial(step.node, c.parent)}"
                 f" = {text.product(text.operand(step.grad), text.operand(c.local))}"
                 f" = {format_number(c.contribution)}   (so far {format_number(c.running)})"
             )
@@ -261,10 +261,14 @@ def trace(root: Value, seed: float = 1.0) -> Trace:
     return Trace(root, float(seed), tuple(order), node_names(order), tuple(steps), grads, final_after)
 
 
+def _is_arithmetic(op: str) -> bool:
+    """True for ops written with operators (x + y, -x, x**2), where operands may need parentheses."""
+    return op in _INFIX or op == "neg" or "**" in op
+
+
 def _number_operand(number: str, op: str) -> str:
     """A number as an operand of an infix op: (-0.33)**2, 2.0 - (-1.0), never -0.33**2."""
-    arithmetic = op in _INFIX or op == "neg" or "**" in op
-    return f"({number})" if arithmetic and number.startswith("-") else number
+    return f"({number})" if _is_arithmetic(op) and number.startswith("-") else number
 
 
 def _compound(name: str) -> bool:
@@ -279,8 +283,7 @@ def _compound(name: str) -> bool:
 
 def _operand(name: str, op: str) -> str:
     """A name as an operand of an infix op: parenthesised if it is compound ((y−t)**2, not y−t**2)."""
-    arithmetic = op in _INFIX or op == "neg" or "**" in op
-    return f"({name})" if arithmetic and _compound(name) else name
+    return f"({name})" if _is_arithmetic(op) and _compound(name) else name
 
 
 # ---- frames ------------------------------------------------------------------------------
