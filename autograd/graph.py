@@ -22,26 +22,27 @@ __all__ = ["topological_order", "edges", "leaves", "GraphStats", "graph_stats"]
 def topological_order(root: Value) -> list[Value]:
     """Every node `root` depends on, each after all of its parents; `root` is last.
 
-    Depth-first post-order with an explicit stack instead of recursion. Each stack
-    entry is a node and an iterator over its parents: the node is emitted once that
-    iterator is exhausted, i.e. after all its parents. Parents are visited in their
-    stored order, so the order is the same on every run.
+    Depth-first post-order with an explicit stack instead of recursion: the path
+    of nodes being visited, and beside it an iterator over each one's parents. A
+    node is emitted once its iterator is exhausted, i.e. after all its parents.
+    Parents are visited in their stored order, so the order is the same on every run.
     """
     order: list[Value] = []
     visited = {root}
-    stack = [(root, iter(root._parents))]
-    while stack:
-        node, parents = stack[-1]
-        for parent in parents:
+    path = [root]
+    parents_left = [iter(root._parents)]
+    while parents_left:
+        for parent in parents_left[-1]:
             if parent not in visited:
                 visited.add(parent)
-                if parent._parents:  # descend; come back to `node` afterwards
-                    stack.append((parent, iter(parent._parents)))
+                if parent._parents:  # descend; come back to this node afterwards
+                    path.append(parent)
+                    parents_left.append(iter(parent._parents))
                     break
                 order.append(parent)  # a leaf has nothing to wait for
         else:
-            stack.pop()
-            order.append(node)
+            parents_left.pop()
+            order.append(path.pop())
     return order
 
 

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from autograd import Value
 from autograd.check import GradientMismatch, central_difference, gradcheck
+from autograd.engine import _node
 
 
 @given(st.floats(-3.0, 3.0), st.floats(-3.0, 3.0))
@@ -29,7 +29,7 @@ def test_gradcheck_returns_the_backward_gradients():
 
 def test_gradcheck_catches_a_wrong_local_derivative():
     def wrong_square(x):  # x² with the local derivative 1 instead of 2x
-        return Value._make(x.data**2, "bad", (x,), (1.0,))
+        return _node(x.data**2, "bad", (x,), (1.0,))
 
     with pytest.raises(GradientMismatch, match=r"argument 0 \(x = 3.0\): backward\(\) gives 1.0"):
         gradcheck(wrong_square, [3.0])

@@ -7,6 +7,8 @@ from fractions import Fraction
 
 import mpmath
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from autograd import DomainError, Value, no_grad
 from autograd.graph import graph_stats, topological_order
@@ -317,6 +319,26 @@ def test_non_finite_inputs_are_refused(bad):
         Value(bad)
     with pytest.raises(ValueError, match="finite"):
         Value(1.0) * bad
+
+
+def test_ints_too_large_for_a_float_are_refused_by_name():
+    with pytest.raises(ValueError, match=r"Value: 1000000\d+ is too large for a float"):
+        Value(10**400)
+    with pytest.raises(ValueError, match=r"\*: 1000000\d+ is too large for a float"):
+        Value(1.0) * 10**400
+
+
+@given(st.floats(min_value=-1e150, max_value=1e150))
+def test_square_is_the_general_power_rule_at_n_2(x):
+    """x ** 2 has a shortcut (x·x, 2x); it must agree with xⁿ, n·xⁿ⁻¹ at n = 2 and with x ** 2.0."""
+    for n in (2, 2.0):
+        y = Value(x) ** n
+        assert (y.op, y.data, y.local_grads) == ("**2", x**2.0, (2.0 * x**1.0,))
+
+
+def test_square_overflow_names_the_op_and_value():
+    with pytest.raises(OverflowError, match=r"\*\*: overflow computing 1e\+200 \*\* 2\.0"):
+        Value(1e200) ** 2
 
 
 @pytest.mark.parametrize(
