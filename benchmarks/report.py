@@ -70,6 +70,7 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         }
 
     per_node = memory["binary_bytes_per_node"]["stepgrad"]
+    design_floor = memory["binary_bytes_per_node_design_floor"]
     graph = memory["mlp_graph_bytes"]
     graph_ratio = _ratio(graph["stepgrad"], graph["micrograd"])
     seconds = chain["seconds"]["stepgrad"]
@@ -81,7 +82,8 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
          "measured": f"{_number(seconds)} s, peak {_bytes(chain['stepgrad_peak_bytes'])}", "best": "—",
          "met": True},
         {"target": "graph of binary ops ≤ 170 bytes/node", "value": per_node,
-         "measured": f"{per_node:.0f} bytes/node", "best": "—", "met": per_node <= 170},
+         "measured": f"{per_node:.0f} bytes/node (the design's least: {design_floor:.0f})", "best": "—",
+         "met": per_node <= 170},
         {"target": "one mlp step's graph ≤ 0.1× micrograd's bytes", "value": graph_ratio,
          "measured": _times(graph_ratio), "best": "—", "met": graph_ratio <= 0.1},
     ]  # fmt: skip
@@ -143,6 +145,13 @@ def _memory_table(results: dict[str, Any]) -> list[str]:
             f"{per_node['micrograd']:.0f} B",
             "—",
             _times(_ratio(per_node["stepgrad"], per_node["micrograd"])),
+        ]),
+        _row([
+            "the same graph of bare nodes (data, grad, parents and local-derivative tuples only)",
+            f"{m['binary_bytes_per_node_design_floor']:.0f} B",
+            "—",
+            "—",
+            "—",
         ]),
         _row([
             "mlp: graph after the forward pass",

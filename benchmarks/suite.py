@@ -19,7 +19,14 @@ from autograd import graph_stats
 from benchmarks import floor
 from benchmarks.agreement import check_agreement
 from benchmarks.engines import MICROGRAD, STEPGRAD, available_engines
-from benchmarks.memory import binary_graph_bytes_per_node, chain_peak, count_nodes, graph_and_step, traced
+from benchmarks.memory import (
+    BareNode,
+    binary_graph_bytes_per_node,
+    chain_peak,
+    count_nodes,
+    graph_and_step,
+    traced,
+)
 from benchmarks.report import targets
 from benchmarks.timing import interleaved, median
 from benchmarks.workloads import (
@@ -89,7 +96,8 @@ def _long_chain(sizes: Sizes, log: Callable[[str], object]) -> dict[str, Any]:
 
 def _memory(sizes: Sizes) -> dict[str, Any]:
     n = sizes.memory_nodes
-    per_node = {e.name: binary_graph_bytes_per_node(e, n) for e in (STEPGRAD, MICROGRAD)}
+    per_node = {e.name: binary_graph_bytes_per_node(e.leaf, n) for e in (STEPGRAD, MICROGRAD)}
+    design_floor = binary_graph_bytes_per_node(BareNode, n)
     problem = mlp_problem(sizes.mlp_points, sizes.mlp_hidden)
     makers = mlp_models({STEPGRAD.name: STEPGRAD, MICROGRAD.name: MICROGRAD})
     graph_bytes, step_peak, nodes = {}, {}, {}
@@ -106,6 +114,7 @@ def _memory(sizes: Sizes) -> dict[str, Any]:
     return {
         "binary_graph_nodes": 2 * (n // 2),
         "binary_bytes_per_node": per_node,
+        "binary_bytes_per_node_design_floor": design_floor,
         "mlp_graph_bytes": graph_bytes,
         "mlp_graph_nodes": nodes,
         "mlp_step_peak_bytes": step_peak,

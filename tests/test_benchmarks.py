@@ -13,12 +13,22 @@ import math
 
 import pytest
 
+from autograd import Value
 from autograd.check import central_difference
 from benchmarks import floor
 from benchmarks.__main__ import main
 from benchmarks.agreement import AgreementError, check_agreement
 from benchmarks.engines import available_engines
-from benchmarks.workloads import CHAIN_LEAVES, WXB_INPUTS, Result, floor_mlp, mlp_models, mlp_problem
+from benchmarks.memory import BareNode
+from benchmarks.workloads import (
+    CHAIN_LEAVES,
+    WXB_INPUTS,
+    Result,
+    build_chain,
+    floor_mlp,
+    mlp_models,
+    mlp_problem,
+)
 
 
 @pytest.fixture(scope="module")
@@ -55,6 +65,23 @@ def test_quick_suite_measures_positive_numbers(quick_run):
     assert all(b > 0 for b in memory["binary_bytes_per_node"].values())
     assert all(b > 0 for b in memory["mlp_graph_bytes"].values())
     assert results["long_chain"]["stepgrad_peak_bytes"] > 0
+
+
+def test_bare_nodes_compute_the_chain_and_cost_at_most_stepgrads_bytes(quick_run):
+    """The design floor is measured on the same chain as Value's bytes, and cannot be above them."""
+    _, table, results, _ = quick_run
+    memory = results["memory"]
+    floor_bytes, ours = (
+        memory["binary_bytes_per_node_design_floor"],
+        memory["binary_bytes_per_node"]["stepgrad"],
+    )
+    assert 0 < floor_bytes <= ours
+    assert f"the design's least: {floor_bytes:.0f}" in table
+    leaves = [BareNode(x) for x in CHAIN_LEAVES]
+    bare, ours = build_chain(leaves, 20), build_chain([Value(x) for x in CHAIN_LEAVES], 20)
+    assert bare.data == ours.data
+    assert bare.parents[1] is leaves[2] and bare.local_grads == ours.local_grads == (1.0, 1.0)
+    assert bare.parents[0].local_grads == ours.parents[0].local_grads  # v·a: (a, v)
 
 
 def test_micrograd_long_chain_is_reported_not_crashed(quick_run):
