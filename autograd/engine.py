@@ -288,8 +288,10 @@ class Value:
         """
         order = topological_order(self)
         seed = _as_float(seed, "backward seed")
-        earlier = [(node, node.grad) for node in order if not node._parents]  # leaves: keep for later
+        earlier = []  # each leaf and the gradient it had, added back at the end
         for node in order:
+            if not node._parents:
+                earlier.append((node, node.grad))
             node.grad = 0.0
         self.grad = seed
         for node in reversed(order):
