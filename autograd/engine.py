@@ -288,9 +288,9 @@ class Value:
         """
         order = topological_order(self)
         seed = _as_float(seed, "backward seed")
-        earlier = []  # each leaf and the gradient it had, added back at the end
+        earlier = []  # leaves that already hold a gradient, with it (added back at the end)
         for node in order:
-            if not node._parents:
+            if not node._parents and node.grad != 0.0:
                 earlier.append((node, node.grad))
             node.grad = 0.0
         self.grad = seed
@@ -302,8 +302,7 @@ class Value:
                 for k, parent in enumerate(node._parents):
                     parent.grad += g * local_grads[k]
         for leaf, g in earlier:
-            if g != 0.0:
-                leaf.grad += g
+            leaf.grad += g
 
     def _backward(self) -> None:
         """One application of the chain rule at this node (micrograd's per-node step).
