@@ -3,6 +3,7 @@
 #   make test   all tests (deterministic hypothesis profile "ci")
 #   make lint   ruff
 #   make bench  the benchmark suite
+#   make profile            where stepgrad's time goes on one workload (WORKLOAD=mlp, wxb or chain)
 #   make notebooks          JupyterLab on the guided notebooks
 #   make notebooks-execute  re-run the notebooks, storing their outputs (before committing them)
 SHELL := /bin/bash
@@ -12,7 +13,7 @@ PY := $(VENV)/bin/python
 HYPOTHESIS_PROFILE ?= ci
 export HYPOTHESIS_PROFILE
 
-.PHONY: demo test lint bench notebooks notebooks-execute system-dot system-chromium clean
+.PHONY: demo test lint bench profile notebooks notebooks-execute system-dot system-chromium clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +56,10 @@ bench: $(VENV)/.installed-dev+bench
 	  || echo "PyTorch baseline skipped: could not install $(BENCH_TORCH) (CPU build); the other engines run"; \
 	fi
 	$(PY) -m benchmarks --json out/bench.json
+
+WORKLOAD ?= mlp
+profile: $(VENV)/.installed-dev+bench
+	$(PY) -m benchmarks --profile $(WORKLOAD)
 
 # JupyterLab refuses to run as root without --allow-root (containers, CI boxes).
 notebooks: $(VENV)/.installed-notebooks system-dot

@@ -1,8 +1,9 @@
-"""`python -m benchmarks [--quick] [--repeat N] [--json PATH] [--no-torch]`
+"""`python -m benchmarks [--quick] [--repeat N] [--json PATH] [--no-torch] [--profile WORKLOAD]`
 
 Prints progress, then the report as markdown (the README's performance section shows
 one). Exit status 0 on success; 1 if the engines disagree about a loss or a gradient,
-in which case nothing is timed.
+in which case nothing is timed. `--profile` instead runs one workload of stepgrad's
+under cProfile and prints where its time goes.
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from collections.abc import Callable, Sequence
 
 from autograd.files import write_atomic
 from benchmarks.agreement import AgreementError
+from benchmarks.engines import STEPGRAD
+from benchmarks.profiling import WORKLOADS, profile_workload
 from benchmarks.report import markdown
 from benchmarks.suite import run
-from benchmarks.workloads import FULL, QUICK
+from benchmarks.workloads import FULL, QUICK, make_workloads
 
 
 def _progress_bar(total: int) -> Callable[[], object] | None:
@@ -48,12 +51,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, metavar="N", help="timing rounds (default 15, quick 3)")
     parser.add_argument("--json", metavar="PATH", help="also save every number as JSON (written atomically)")
     parser.add_argument("--no-torch", action="store_true", help="leave out the PyTorch baseline")
+    parser.add_argument(
+        "--profile",
+        choices=WORKLOADS,
+        metavar="WORKLOAD",
+        help=f"instead: profile stepgrad on one workload ({', '.join(WORKLOADS)}) with cProfile",
+    )
     args = parser.parse_args(argv)
     sizes = QUICK if args.quick else FULL
     if args.repeat is not None:
         if args.repeat < 1:
             parser.error("--repeat must be at least 1")
         sizes = dataclasses.replace(sizes, rounds=args.repeat)
+    if args.profile:
+        workload = next(
+            w for w in make_workloads({STEPGRAD.name: STEPGRAD}, sizes) if w.name.startswith(args.profile)
+        )
+        print(profile_workload(workload), end="")
+        return 0
     command = " ".join(["python -m benchmarks", *(sys.argv[1:] if argv is None else argv)])
 
     def log(message: str) -> None:

@@ -89,6 +89,16 @@ def test_micrograd_long_chain_is_reported_not_crashed(quick_run):
     assert results["long_chain"]["micrograd"].startswith("RecursionError")
 
 
+@pytest.mark.parametrize("workload", ["wxb", "chain", "mlp"])
+def test_profile_names_the_engine_functions_by_own_time(workload, capsys):
+    assert main(["--quick", "--profile", workload]) == 0
+    report = capsys.readouterr().out
+    assert report.startswith(f"stepgrad on {workload}")
+    assert "Ordered by: internal time" in report
+    for function in ("(backward)", "(topological_order)", "(_node)"):
+        assert function in report
+
+
 def test_engines_without_torch_say_why():
     engines, skipped = available_engines(load=lambda: (None, "PyTorch baseline skipped: no torch here"))
     assert list(engines) == ["stepgrad", "micrograd"]
