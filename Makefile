@@ -55,7 +55,7 @@ bench: $(VENV)/.installed-dev+bench
 	  $(PY) -m pip install -q "$(BENCH_TORCH)" \
 	  || echo "PyTorch baseline skipped: could not install $(BENCH_TORCH) (CPU build); the other engines run"; \
 	fi
-	$(PY) -m benchmarks --json out/bench.json
+	$(PY) -m benchmarks --json out/bench.json --plot out/bench.png
 
 WORKLOAD ?= mlp
 profile: $(VENV)/.installed-dev+bench

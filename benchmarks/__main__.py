@@ -1,4 +1,4 @@
-"""`python -m benchmarks [--quick] [--repeat N] [--json PATH] [--no-torch] [--profile WORKLOAD]`
+"""`python -m benchmarks [--quick] [--repeat N] [--json PATH] [--plot PATH] [--no-torch] [--profile WORKLOAD]`
 
 Prints progress, then the report as markdown (the README's performance section shows
 one). Exit status 0 on success; 1 if the engines disagree about a loss or a gradient,
@@ -50,6 +50,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="tiny sizes (seconds; for CI and tests)")
     parser.add_argument("--repeat", type=int, metavar="N", help="timing rounds (default 15, quick 3)")
     parser.add_argument("--json", metavar="PATH", help="also save every number as JSON (written atomically)")
+    parser.add_argument(
+        "--plot", metavar="PATH", help="also draw the times as a PNG chart (needs matplotlib)"
+    )
     parser.add_argument("--no-torch", action="store_true", help="leave out the PyTorch baseline")
     parser.add_argument(
         "--profile",
@@ -90,6 +93,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.json:
         path = write_atomic(args.json, json.dumps(results, indent=1, ensure_ascii=False) + "\n")
         log(f"wrote {path}")
+    if args.plot:
+        from benchmarks.plot import plot_times
+        from nn.plots import save_png
+
+        log(f"wrote {save_png(plot_times(results), args.plot)}")
     return 0
 
 

@@ -21,10 +21,11 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["plot_history", "plot_decision_boundary", "save_png"]
+__all__ = ["inline_figure", "plot_history", "plot_decision_boundary", "save_png"]
 
 
-def _figure(width: float, height: float) -> Figure:
+def inline_figure(width: float, height: float) -> Figure:
+    """An empty matplotlib Figure (inches, constrained layout) that Jupyter shows inline as PNG."""
     from matplotlib.figure import Figure
 
     class InlineFigure(Figure):
@@ -45,7 +46,7 @@ def _png_bytes(fig: Figure, dpi: int = 100) -> bytes:
 def plot_history(history: History) -> Figure:
     """Loss (left) and accuracy (right, when recorded) per epoch, validation dashed."""
     has_accuracy = any(a is not None for a in history.accuracy)
-    fig = _figure(9.0 if has_accuracy else 5.0, 3.5)
+    fig = inline_figure(9.0 if has_accuracy else 5.0, 3.5)
     axes = fig.subplots(1, 2 if has_accuracy else 1, squeeze=False)[0]
     epochs = range(1, history.epochs + 1)
     axes[0].plot(epochs, history.loss, label="training")
@@ -98,7 +99,7 @@ def plot_decision_boundary(
     single = isinstance(outputs[0][0], Value)
     grid = [[_score(o) for o in row] for row in outputs]
     if ax is None:
-        ax = _figure(5.0, 4.5).subplots()
+        ax = inline_figure(5.0, 4.5).subplots()
     if single:
         ax.contourf(
             gx,

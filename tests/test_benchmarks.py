@@ -20,6 +20,8 @@ from benchmarks.__main__ import main
 from benchmarks.agreement import AgreementError, check_agreement
 from benchmarks.engines import available_engines
 from benchmarks.memory import BareNode
+from benchmarks.plot import plot_times, relative_times
+from benchmarks.report import ENGINE_ORDER
 from benchmarks.workloads import (
     CHAIN_LEAVES,
     WXB_INPUTS,
@@ -37,7 +39,7 @@ def quick_run(tmp_path_factory):
     path = tmp_path_factory.mktemp("bench") / "results.json"
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        status = main(["--quick", "--json", str(path)])
+        status = main(["--quick", "--json", str(path), "--plot", str(path.with_suffix(".png"))])
     return status, out.getvalue(), json.loads(path.read_text(encoding="utf-8")), err.getvalue()
 
 
@@ -82,6 +84,22 @@ def test_bare_nodes_compute_the_chain_and_cost_at_most_stepgrads_bytes(quick_run
     assert bare.data == ours.data
     assert bare.parents[1] is leaves[2] and bare.local_grads == ours.local_grads == (1.0, 1.0)
     assert bare.parents[0].local_grads == ours.parents[0].local_grads  # v·a: (a, v)
+
+
+def test_plot_draws_every_engine_on_every_workload_relative_to_micrograd(quick_run):
+    _, _, results, log = quick_run
+    png = log.split("wrote ")[-1].strip()
+    with open(png, "rb") as f:
+        assert f.read(8) == b"\x89PNG\r\n\x1a\n"
+    relative = relative_times(results)
+    assert list(relative) == [e for e in ENGINE_ORDER if e in results["engines"]]
+    assert relative["micrograd"] == [1.0] * len(results["workloads"])
+    mlp = results["timings"][results["workloads"][2]]["median"]
+    assert relative["stepgrad"][2] == mlp["stepgrad"] / mlp["micrograd"]
+    ax = plot_times(results).axes[0]
+    assert len(ax.patches) == len(relative) * len(results["workloads"])
+    labels = [t.get_text() for t in ax.texts]
+    assert f"{relative['floor'][0]:.2g}×" in labels and ax.get_xscale() == "log"
 
 
 def test_micrograd_long_chain_is_reported_not_crashed(quick_run):
