@@ -102,13 +102,12 @@ class Trace:
         if node.is_leaf:
             return f"{name} = {value}"
         args = [_operand(self.names[p], node.op) for p in node.parents]
-        nums = [_number_operand(format_number(p.data), node.op) for p in node.parents]
+        nums = [_operand(format_number(p.data), node.op) for p in node.parents]
         op = node.op
         if op in _INFIX and len(args) == 2:
             return f"{name} = {args[0]} {op} {args[1]} = {nums[0]} {op} {nums[1]} = {value}"
         if op in _INFIX and len(args) == 1:
-            sides = constant_sides(node)
-            left, right = (side if side == "{}" else _number_operand(side, op) for side in sides)
+            left, right = (_operand(side, op) for side in constant_sides(node))
             symbolic = f"{left.format(args[0])} {op} {right.format(args[0])}"
             return f"{name} = {symbolic} = {left.format(nums[0])} {op} {right.format(nums[0])} = {value}"
         if op == "neg":
@@ -266,11 +265,6 @@ def _is_arithmetic(op: str) -> bool:
     return op in _INFIX or op == "neg" or "**" in op
 
 
-def _number_operand(number: str, op: str) -> str:
-    """A number as an operand of an infix op: (-0.33)**2, 2.0 - (-1.0), never -0.33**2."""
-    return f"({number})" if _is_arithmetic(op) and number.startswith("-") else number
-
-
 def _compound(name: str) -> bool:
     """True for a name with an operator outside parentheses (y−t, a+b; not (y−t)² or L_reg)."""
     depth = 0
@@ -282,7 +276,8 @@ def _compound(name: str) -> bool:
 
 
 def _operand(name: str, op: str) -> str:
-    """A name as an operand of an infix op: parenthesised if it is compound ((y−t)**2, not y−t**2)."""
+    """A name or number as an operand of an infix op, parenthesised if compound: (y−t)**2 and
+    (-0.33)**2, never y−t**2 or -0.33**2."""
     return f"({name})" if _is_arithmetic(op) and _compound(name) else name
 
 

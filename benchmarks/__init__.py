@@ -9,5 +9,7 @@ Run it with `python -m benchmarks` (or `make bench`); `--quick` runs tiny sizes.
     timing.py     interleaved rounds and medians
     memory.py     tracemalloc: bytes per graph node, per mlp step, peak of the long chain
     report.py     the markdown tables and the targets of issue 6
+    plot.py       the times as a chart (`--plot PATH`)
+    profiling.py  one workload of stepgrad's under cProfile (`--profile WORKLOAD`)
     __main__.py   the command line
 """

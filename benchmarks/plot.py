@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from benchmarks.report import ENGINE_ORDER
+from benchmarks.report import ENGINE_ORDER, ratio_text
 from nn.plots import inline_figure
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ def plot_times(results: dict[str, Any]) -> Figure:
     for i, (engine, ratios) in enumerate(relative.items()):
         rows = [row - 0.4 + height * (i + 0.5) for row in range(len(workloads))]
         bars = ax.barh(rows, ratios, height=height, label=engine)
-        ax.bar_label(bars, labels=[f"{r:.2g}×" for r in ratios], padding=3, fontsize=8)
+        ax.bar_label(bars, labels=[ratio_text(r) for r in ratios], padding=3, fontsize=8)
     ax.set_yticks(range(len(workloads)), labels=[w.replace(" (", "\n(", 1) for w in workloads])
     ax.invert_yaxis()  # first workload on top, engines in table order
     ax.set_xscale("log")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["targets", "markdown", "ENGINE_ORDER"]
+__all__ = ["targets", "markdown", "ratio_text", "ENGINE_ORDER"]
 
 ENGINE_ORDER = ["stepgrad", "micrograd", "PyTorch scalar", "floor"]
 
@@ -31,7 +31,8 @@ def _number(x: float | None) -> str:
     return f"{x:.3g}"
 
 
-def _times(r: float | None) -> str:
+def ratio_text(r: float | None) -> str:
+    """A ratio as the tables and the chart show it: 0.018×, 0.44×, 5.10× ("—" when unknown)."""
     if r is None:
         return "—"
     return f"{r:.3f}×" if r < 0.1 else f"{r:.2f}×"
@@ -64,8 +65,8 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         return {
             "target": text,
             "value": ratio,
-            "measured": _times(ratio),
-            "best": _times(best),
+            "measured": ratio_text(ratio),
+            "best": ratio_text(best),
             "met": ratio <= limit,
         }
 
@@ -85,7 +86,7 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
          "measured": f"{per_node:.0f} bytes/node (the design's least: {design_floor:.0f})", "best": "—",
          "met": per_node <= 170},
         {"target": "one mlp step's graph ≤ 0.1× micrograd's bytes", "value": graph_ratio,
-         "measured": _times(graph_ratio), "best": "—", "met": graph_ratio <= 0.1},
+         "measured": ratio_text(graph_ratio), "best": "—", "met": graph_ratio <= 0.1},
     ]  # fmt: skip
 
 
@@ -103,8 +104,8 @@ def _time_table(results: dict[str, Any], engines: list[str]) -> list[str]:
         med = t["median"]
         cells = [_number(med.get(e)) for e in engines]
         ratios = [
-            _times(_ratio(med["stepgrad"], med["micrograd"])),
-            _times(_ratio(med["stepgrad"], med["floor"])),
+            ratio_text(_ratio(med["stepgrad"], med["micrograd"])),
+            ratio_text(_ratio(med["stepgrad"], med["floor"])),
         ]
         lines.append(_row([name, t["unit"], *cells, *ratios]))
     chain = results["long_chain"]
@@ -117,7 +118,13 @@ def _time_table(results: dict[str, Any], engines: list[str]) -> list[str]:
             cells.append(_number(sec.get(e)))
     lines.append(
         _row(
-            [f"chain ({chain['ops']:,} ops)", "s", *cells, "—", _times(_ratio(sec["stepgrad"], sec["floor"]))]
+            [
+                f"chain ({chain['ops']:,} ops)",
+                "s",
+                *cells,
+                "—",
+                ratio_text(_ratio(sec["stepgrad"], sec["floor"])),
+            ]
         )
     )
     return lines
@@ -144,7 +151,7 @@ def _memory_table(results: dict[str, Any]) -> list[str]:
             f"{per_node['stepgrad']:.0f} B",
             f"{per_node['micrograd']:.0f} B",
             "—",
-            _times(_ratio(per_node["stepgrad"], per_node["micrograd"])),
+            ratio_text(_ratio(per_node["stepgrad"], per_node["micrograd"])),
         ]),
         _row([
             "the same graph of bare nodes (data, grad, parents and local-derivative tuples only)",
@@ -158,14 +165,14 @@ def _memory_table(results: dict[str, Any]) -> list[str]:
             graph_cell("stepgrad"),
             graph_cell("micrograd"),
             "no graph",
-            _times(_ratio(graph["stepgrad"], graph["micrograd"])),
+            ratio_text(_ratio(graph["stepgrad"], graph["micrograd"])),
         ]),
         _row([
             "mlp: peak during one step",
             _bytes(peak["stepgrad"]),
             _bytes(peak["micrograd"]),
             _bytes(peak["floor"]),
-            _times(_ratio(peak["stepgrad"], peak["micrograd"])),
+            ratio_text(_ratio(peak["stepgrad"], peak["micrograd"])),
         ]),
         _row([
             f"chain ({chain['ops']:,} ops): peak, forward + backward",
