@@ -330,7 +330,7 @@ def test_ints_too_large_for_a_float_are_refused_by_name():
 
 @given(st.floats(min_value=-1e150, max_value=1e150))
 def test_square_is_the_general_power_rule_at_n_2(x):
-    """x ** 2 has a shortcut (x·x, 2x); it must agree with xⁿ, n·xⁿ⁻¹ at n = 2 and with x ** 2.0."""
+    """x ** 2 skips the general power rule (x**2.0, 2x); it must agree with xⁿ, n·xⁿ⁻¹ at n = 2."""
     for n in (2, 2.0):
         y = Value(x) ** n
         assert (y.op, y.data, y.local_grads) == ("**2", x**2.0, (2.0 * x**1.0,))
