@@ -6,6 +6,7 @@
 #   make profile            where stepgrad's time goes on one workload (WORKLOAD=mlp, wxb or chain)
 #   make notebooks          JupyterLab on the guided notebooks
 #   make notebooks-execute  re-run the notebooks, storing their outputs (before committing them)
+#   make assets             re-fetch the vendored browser renderer (@viz-js/viz) from the npm registry
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -13,7 +14,7 @@ PY := $(VENV)/bin/python
 HYPOTHESIS_PROFILE ?= ci
 export HYPOTHESIS_PROFILE
 
-.PHONY: demo test lint bench profile notebooks notebooks-execute system-dot system-chromium clean
+.PHONY: demo test lint bench profile notebooks notebooks-execute assets system-dot system-chromium clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +69,19 @@ notebooks: $(VENV)/.installed-notebooks system-dot
 # Re-run every notebook and store its outputs in place, before committing notebook changes.
 notebooks-execute: $(VENV)/.installed-dev system-dot
 	$(PY) notebooks/execute.py
+
+# The browser renderer (Graphviz in WebAssembly), vendored as package data: pinned, from npm.
+VIZ_VERSION := 3.31.0
+VIZ_DIR := autograd/assets/viz
+assets:
+	@command -v npm >/dev/null || { echo "make assets needs npm: sudo apt-get install -y npm"; exit 1; }
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	  (cd "$$tmp" && npm pack --silent "@viz-js/viz@$(VIZ_VERSION)" >/dev/null && tar xzf viz-js-viz-$(VIZ_VERSION).tgz) && \
+	  cp "$$tmp/package/dist/viz-global.js" $(VIZ_DIR)/viz-global.js && \
+	  sum=$$(sha256sum $(VIZ_DIR)/viz-global.js | cut -d' ' -f1) && \
+	  sed -i -E "s/version \*\*[0-9.]+\*\*/version **$(VIZ_VERSION)**/; s/sha256: \`[0-9a-f]+\`/sha256: \`$$sum\`/" $(VIZ_DIR)/README.md && \
+	  sed -i -E "s/@viz-js\/viz [0-9.]+ \(npm/@viz-js\/viz $(VIZ_VERSION) (npm/" $(VIZ_DIR)/LICENSE && \
+	  echo "$(VIZ_DIR)/viz-global.js: @viz-js/viz $(VIZ_VERSION), sha256 $$sum"
 
 clean:
 	rm -rf $(VENV) out build *.egg-info .pytest_cache .hypothesis

@@ -1,101 +1,146 @@
-"""A self-contained HTML player for a recorded backward pass.
+"""A self-contained HTML player for a recorded backward pass, and its animated image.
 
-`play(f)` builds one HTML document holding every frame of `autograd.stepper.frames`
-as inline SVG with its formula, plus a few lines of JavaScript: previous / next /
-play buttons, a slider, and the arrow keys (Home / End jump, space plays). Nothing
-is loaded from the network, so the file works offline and can be mailed around.
-In Jupyter a `Player` displays itself inline (in an iframe, isolated from the
-notebook's styles and scripts); `Player.save(path)` writes the file.
+`play(f)` builds one HTML document: the graph of `autograd.render.draw` laid out once
+(by `dot` when it is installed, else in the browser by the vendored Graphviz-wasm), the
+data of every frame of `autograd.stepper.frames` (numbers, formulas, what is current),
+and the scripts that restyle the graph frame by frame: previous / next / play buttons,
+a slider, the arrow keys (Home / End jump, space plays), zoom and pan. Nothing is loaded
+from the network, so the file works offline and can be mailed around. In Jupyter a
+`Player` displays itself inline (in an iframe sized to its content); `Player.save(path)`
+writes the HTML file, or with a .gif (.png: APNG) suffix an animated image of the frames
+for places that run no JavaScript (needs `dot` and Pillow).
 """
 
 from __future__ import annotations
 
 import html
+import io
 import os
-import re
+import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from autograd.files import write_atomic
+from autograd.graphview import asset, json_for_script, named_trace, view_model, viz_script
+from autograd.render import DotNotFoundError, draw
 from autograd.stepper import Trace, frames, trace
 
 if TYPE_CHECKING:
     from autograd.engine import Value
 
-__all__ = ["play", "Player", "player_html", "DEFAULT_PLAYER_MAX_NODES"]
+__all__ = ["play", "Player", "player_html", "DEFAULT_PLAYER_MAX_NODES", "RENDERERS"]
 
-DEFAULT_PLAYER_MAX_NODES = 100  # about two frames per node, one `dot` run per frame
+# The browser lays out about 2,000 graphviz nodes (values and ops) in a few seconds; more is
+# not a picture a person can step through.
+DEFAULT_PLAYER_MAX_NODES = 1000
+RENDERERS = ("auto", "dot", "browser")
+FRAME_MILLISECONDS = 1200  # how long each frame shows when playing, in the page and in the GIF
+PILLOW_HELP = "saving an animated image needs Pillow: pip install 'stepgrad[gif]' (or pip install pillow)"
 
-_CSS = """
-body { font-family: Helvetica, Arial, sans-serif; margin: 1em; color: #222; }
-.controls { display: flex; gap: .5em; align-items: center; flex-wrap: wrap; margin: .5em 0; }
-.controls input[type=range] { flex: 1; min-width: 10em; }
-button { font-size: 1em; padding: .2em .8em; }
-.frame h2 { font-size: 1.1em; margin: .3em 0; }
-.frame pre { background: #f5f5f5; padding: .6em; white-space: pre-wrap; font-size: .95em; }
-.frame svg { width: 100%; height: auto; max-height: 75vh; }
-.hint { color: #777; font-size: .85em; }
-"""
-
-_SCRIPT = """
-(function () {
-  var frames = document.querySelectorAll(".frame");
-  var slider = document.getElementById("slider");
-  var counter = document.getElementById("counter");
-  var playButton = document.getElementById("play");
-  var current = 0, timer = null;
-  function show(i) {
-    current = Math.max(0, Math.min(frames.length - 1, i));
-    for (var k = 0; k < frames.length; k++) { frames[k].hidden = (k !== current); }
-    slider.value = current;
-    counter.textContent = (current + 1) + " / " + frames.length;
-  }
-  function stop() { if (timer) { clearInterval(timer); timer = null; } playButton.textContent = "play"; }
-  function play() {
-    if (timer) { stop(); return; }
-    if (current === frames.length - 1) { show(0); }
-    playButton.textContent = "pause";
-    timer = setInterval(function () {
-      if (current >= frames.length - 1) { stop(); } else { show(current + 1); }
-    }, 1200);
-  }
-  document.getElementById("first").onclick = function () { stop(); show(0); };
-  document.getElementById("prev").onclick = function () { stop(); show(current - 1); };
-  document.getElementById("next").onclick = function () { stop(); show(current + 1); };
-  document.getElementById("last").onclick = function () { stop(); show(frames.length - 1); };
-  playButton.onclick = play;
-  slider.oninput = function () { stop(); show(parseInt(slider.value, 10)); };
-  document.addEventListener("keydown", function (e) {
-    if (e.target === slider) { return; }
-    if (e.key === "ArrowRight") { stop(); show(current + 1); }
-    else if (e.key === "ArrowLeft") { stop(); show(current - 1); }
-    else if (e.key === "Home") { stop(); show(0); }
-    else if (e.key === "End") { stop(); show(frames.length - 1); }
-    else if (e.key === " ") { play(); }
-    else { return; }
-    e.preventDefault();
-  });
-  show(0);
-})();
+_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{title}</title>
+<style>
+body {{ font-family: Helvetica, Arial, sans-serif; margin: 12px; color: #222; }}
+h1 {{ font-size: 1.3em; margin: 0 0 .3em 0; }}
+{css}
+</style>
+</head>
+<body>
+<h1>{title}</h1>
+<div class="sg-controls">
+<button id="first" title="first frame (Home)">first</button>
+<button id="prev" title="previous frame (left arrow)">previous</button>
+<button id="play" title="play / pause (space)">play</button>
+<button id="next" title="next frame (right arrow)">next</button>
+<button id="last" title="last frame (End)">last</button>
+<input type="range" id="slider" min="0" max="{last}" value="0" aria-label="frame">
+<span id="counter">1 / {count}</span>
+<button id="zoom-out" title="zoom out (or ctrl + wheel)">−</button>
+<button id="zoom-in" title="zoom in (or ctrl + wheel)">+</button>
+<button id="zoom-fit" title="show the whole graph">fit</button>
+</div>
+<div class="sg-main">
+<div class="sg-graph" id="graph">{waiting}</div>
+<div class="sg-side"><h2 id="frame-title"></h2><pre id="formula"></pre></div>
+</div>
+<div id="legend"></div>
+<p class="sg-hint">Arrow keys step, Home / End jump, space plays; drag the graph to pan, ctrl + wheel
+zooms. Red: the node of this step and the edges it uses. A value or gradient shows "?" until it is
+known; a gradient is known once it is final.</p>
+{prerendered}
+<script type="application/json" id="stepgrad-model">{model}</script>
+{viz}
+<script>{graphview}</script>
+<script>{player}</script>
+</body>
+</html>
 """
 
 
 class Player:
     """A backprop player: one offline HTML document. Displays itself inline in Jupyter."""
 
-    def __init__(self, document: str, frame_count: int, height: int) -> None:
+    def __init__(self, recorded: Trace, document: str, frame_count: int, draw_options: dict[str, Any]):
+        self.trace = recorded
         self.html = document
         self.frame_count = frame_count
-        self.height = height  # pixels for the inline view
+        self._draw_options = draw_options
 
     def save(self, path: str | os.PathLike[str]) -> Path:
-        """Write the player to `path` (atomically); open it in any browser, offline."""
-        return write_atomic(path, self.html)
+        """Write the player to `path` (atomically): .html is the page (open it in any browser,
+        offline); .gif or .png (APNG) is an animated image, one picture per frame."""
+        suffix = Path(path).suffix.lower()
+        if suffix in (".html", ".htm"):
+            return write_atomic(path, self.html)
+        if suffix in (".gif", ".png"):
+            return write_atomic(path, self.animation(suffix[1:]))
+        raise ValueError(f"Player.save: {str(path)!r}: use .html (the player), .gif or .png (animated)")
+
+    def animation(self, image_format: str = "gif") -> bytes:
+        """Every frame as one animated GIF or PNG (APNG), each frame with its title and formula.
+
+        Each frame is rendered by `dot` (the value boxes have a fixed size, so every frame has
+        the same layout); needs `dot` and Pillow, checked before any work.
+        """
+        if image_format not in ("gif", "png"):
+            raise ValueError(f"animation: image_format must be 'gif' or 'png', got {image_format!r}")
+        if shutil.which("dot") is None:
+            raise DotNotFoundError()
+        try:
+            from PIL import Image  # optional dependency
+        except ImportError:
+            raise ImportError(PILLOW_HELP) from None
+        pictures = [
+            _captioned(Image.open(io.BytesIO(frame.graph.pipe(format="png"))), frame.title, frame.formula)
+            for frame in frames(self.trace, max_nodes=None, **self._draw_options)
+        ]
+        width = max(p.width for p in pictures)
+        height = max(p.height for p in pictures)
+        canvas = [_padded(p, width, height) for p in pictures]
+        out = io.BytesIO()
+        canvas[0].save(
+            out,
+            format=image_format.upper(),
+            save_all=True,
+            append_images=canvas[1:],
+            duration=FRAME_MILLISECONDS,
+            loop=0,
+        )
+        return out.getvalue()
 
     def _repr_html_(self) -> str:
+        # The iframe isolates the player from the notebook; the player posts its height.
         return (
             f'<iframe srcdoc="{html.escape(self.html, quote=True)}" sandbox="allow-scripts" '
-            f'style="width: 100%; height: {self.height}px; border: 1px solid #ddd;"></iframe>'
+            'style="width: 100%; height: 480px; border: 0; display: block;" scrolling="no" '
+            'title="backprop player"></iframe>'
+            "<script>(function () { var frame = document.currentScript.previousElementSibling;"
+            " window.addEventListener('message', function (e) {"
+            " if (e.source === frame.contentWindow && e.data && e.data.stepgradPlayerHeight) {"
+            " frame.style.height = (e.data.stepgradPlayerHeight + 2) + 'px'; } }); })();</script>"
         )
 
     def __repr__(self) -> str:
@@ -107,22 +152,48 @@ def play(
     *,
     title: str = "Backpropagation, step by step",
     max_nodes: int | None = DEFAULT_PLAYER_MAX_NODES,
+    renderer: str = "auto",
     **draw_options: Any,
 ) -> Player:
     """Record backprop on `graph` (a root Value, or a `Trace`) and build its player.
 
-    `draw_options` go to `autograd.render.draw` (rankdir, edge_labels, parameters, ...).
-    Needs graphviz's `dot`. Graphs over `max_nodes` nodes are refused (the player would
-    have hundreds of frames); `max_nodes=None` builds it anyway.
+    `draw_options` go to `autograd.render.draw` (rankdir, edge_labels, parameters, model,
+    number_format). `renderer`: "dot" lays the graph out now with graphviz's `dot` (a small
+    file), "browser" leaves it to the vendored Graphviz-wasm in the page (no `dot` needed;
+    the file holds the 1.3 MB renderer), "auto" is "dot" where `dot` is on PATH. Graphs over
+    `max_nodes` value nodes are refused (the browser's layout gets slow, and the steps too
+    many to follow); `max_nodes=None` builds it anyway.
     """
+    if renderer not in RENDERERS:
+        raise ValueError(f"play: renderer must be one of {', '.join(RENDERERS)}; got {renderer!r}")
     recorded = graph if isinstance(graph, Trace) else trace(graph)
     if max_nodes is not None and len(recorded.order) > max_nodes:
         raise ValueError(
             f"play: the graph has {len(recorded.order)} nodes, more than max_nodes={max_nodes}; "
             "the player would have about two frames per node. Pass max_nodes=None to build it anyway."
         )
-    document, count, height = _document(recorded, title, draw_options)
-    return Player(document, count, height)
+    if renderer == "dot" and shutil.which("dot") is None:
+        raise DotNotFoundError()
+    recorded = named_trace(recorded, draw_options.get("model"))
+    layout = draw(recorded.root, grads=recorded.grads, max_nodes=None, **draw_options)
+    model = view_model(recorded, draw_options.get("number_format", ".4g"), _parameters(draw_options))
+    model["dot"] = layout.source
+    use_dot = renderer == "dot" or (renderer == "auto" and shutil.which("dot") is not None)
+    prerendered = f'<div id="stepgrad-svg" hidden>{_inline_svg(layout.svg())}</div>' if use_dot else ""
+    count = len(recorded.order) + len(recorded.steps) - sum(1 for n in recorded.order if n.is_leaf) + 3
+    document = _PAGE.format(
+        title=html.escape(title),
+        css=asset("graphview.css"),
+        last=count - 1,
+        count=count,
+        waiting="" if use_dot else "laying out the graph…",
+        prerendered=prerendered,
+        model=json_for_script(model),
+        viz="" if use_dot else f"<script>{viz_script()}</script>",
+        graphview=asset("graphview.js"),
+        player=asset("player.js"),
+    )
+    return Player(recorded, document, count, draw_options)
 
 
 def player_html(graph: Value | Trace, **options: Any) -> str:
@@ -130,48 +201,10 @@ def player_html(graph: Value | Trace, **options: Any) -> str:
     return play(graph, **options).html
 
 
-def _document(t: Trace, title: str, draw_options: dict[str, Any]) -> tuple[str, int, int]:
-    """The HTML document, its frame count, and a height in pixels that fits the tallest frame."""
-    figures = []
-    tallest = 0.0
-    all_frames = frames(t, max_nodes=None, **draw_options)
-    for i, frame in enumerate(all_frames):
-        svg = _inline_svg(frame.graph.svg())
-        tallest = max(tallest, _height_pt(svg))
-        figures.append(
-            f'<figure class="frame" id="frame-{i}" hidden>'
-            f"<h2>{html.escape(frame.title)}</h2>"
-            f'<pre class="formula">{html.escape(frame.formula)}</pre>'
-            f'<div class="graph">{svg}</div></figure>'
-        )
-    last = len(all_frames) - 1
-    document = f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>{html.escape(title)}</title>
-<style>{_CSS}</style>
-</head>
-<body>
-<h1>{html.escape(title)}</h1>
-<div class="controls">
-<button id="first" title="first frame (Home)">first</button>
-<button id="prev" title="previous frame (left arrow)">previous</button>
-<button id="play" title="play / pause (space)">play</button>
-<button id="next" title="next frame (right arrow)">next</button>
-<button id="last" title="last frame (End)">last</button>
-<input type="range" id="slider" min="0" max="{last}" value="0" aria-label="frame">
-<span id="counter">1 / {last + 1}</span>
-</div>
-<p class="hint">Arrow keys step, Home / End jump, space plays. Red: the node whose gradient is
-final and the edges it pushes its gradient along. A gradient shows "?" until it is final.</p>
-{"".join(figures)}
-<script>{_SCRIPT}</script>
-</body>
-</html>
-"""
-    height = min(900, int(tallest * 4 / 3) + 320)
-    return document, len(all_frames), height
+def _parameters(draw_options: dict[str, Any]) -> list[Any]:
+    model = draw_options.get("model")
+    named = [p for _, p in model.named_parameters()] if model is not None else []
+    return [*draw_options.get("parameters", ()), *named]
 
 
 def _inline_svg(svg: str) -> str:
@@ -182,6 +215,28 @@ def _inline_svg(svg: str) -> str:
     return svg[start:].strip()
 
 
-def _height_pt(svg: str) -> float:
-    match = re.search(r'<svg[^>]*\sheight="([\d.]+)pt"', svg)
-    return float(match.group(1)) if match else 0.0
+def _captioned(picture: Any, title: str, formula: str) -> Any:
+    """The graph with its frame's title and formula written below it (Pillow's own font)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.load_default(size=16)
+    lines = [title, *formula.splitlines()]
+    line_height = 22
+    pen = ImageDraw.Draw(picture)
+    width = max(picture.width, *(int(pen.textlength(line, font=font)) + 24 for line in lines))
+    canvas = Image.new("RGB", (width, picture.height + 16 + line_height * len(lines)), "white")
+    canvas.paste(picture.convert("RGB"), (0, 0))
+    pen = ImageDraw.Draw(canvas)
+    for i, line in enumerate(lines):
+        pen.text((12, picture.height + 8 + i * line_height), line, fill="#222222", font=font)
+    return canvas
+
+
+def _padded(picture: Any, width: int, height: int) -> Any:
+    from PIL import Image
+
+    if picture.size == (width, height):
+        return picture
+    canvas = Image.new("RGB", (width, height), "white")
+    canvas.paste(picture, (0, 0))
+    return canvas

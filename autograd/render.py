@@ -13,19 +13,28 @@ fused node (`Value.dot`, `Value.sum`) is one op with many incoming edges. Nodes
 are named n0, n1, ... in topological order (never by `id()`), so the DOT source
 is the same on every run.
 
-`draw` returns a `Graph` (a `graphviz.Digraph`): it displays itself in Jupyter,
-`.source` is the DOT text, and `save_graph(g, "graph.svg")` writes a file. If
-graphviz's `dot` program is missing, rendering raises `DotNotFoundError`, whose
-message says how to install it; the DOT source can still be saved.
+Every value box has the same fixed size, wide enough for its name and for any number in
+`number_format`, so frames that show "?" or other numbers keep the same layout. Nodes and
+edges carry SVG classes (value node j: `vj`, its op: `pj`, the edge from parent slot k into
+that op: `ej_k`, the op's edge to j: `oj`) that the browser views restyle step by step.
+
+`draw` returns a `Graph` (a `graphviz.Digraph`): `.source` is the DOT text and
+`save_graph(g, "graph.svg")` writes a file. In Jupyter it shows as SVG with a PNG beside
+it (the PNG is what an untrusted notebook shows); without graphviz's `dot` program it
+shows as HTML that lays the graph out in the browser with the vendored Graphviz-wasm
+(`autograd.graphview`). Rendering to a file without `dot` raises `DotNotFoundError`,
+whose message says how to install it; the DOT source can still be saved.
 """
 
 from __future__ import annotations
 
+import base64
 import html
 import math
 import os
+import shutil
 import warnings
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +50,10 @@ __all__ = [
     "draw",
     "Graph",
     "node_names",
+    "parameter_names",
+    "short_parameter_name",
+    "LEGEND",
+    "role",
     "format_number",
     "constant_sides",
     "save_graph",
@@ -71,6 +84,21 @@ _STYLE = {
 }
 _HIGHLIGHT = {"color": "#d32f2f", "penwidth": "2.5"}
 _HIGHLIGHT_FILL = "#ffcdd2"
+# What each colour means, for the legends of the player and the explorer.
+LEGEND = (
+    ("input", _STYLE["input"]["fillcolor"], "input (a leaf)"),
+    ("parameter", _STYLE["parameter"]["fillcolor"], "parameter (a leaf to train)"),
+    ("intermediate", _STYLE["intermediate"]["fillcolor"], "computed value"),
+    ("output", _STYLE["output"]["fillcolor"], "output"),
+    ("op", _STYLE["op"]["fillcolor"], "operation"),
+    ("current", _HIGHLIGHT_FILL, "current step, and the edges it uses"),
+)
+_FONT_SIZE = 12  # points, value boxes
+_CHAR_WIDTH = 0.62 * _FONT_SIZE / 72  # inches per character of Helvetica (digits 0.556 em, bold more)
+_BOX_PADDING = 0.3  # inches, left and right together
+_BOX_HEIGHT = 0.78  # inches: three lines of 12 pt text with a margin
+# Numbers as wide as a number can get in a given format: the value boxes fit these.
+_WIDEST_NUMBERS = (-1.23456789e-123, -123456789.0, -0.000123456789, float("-inf"))
 
 
 class DotNotFoundError(RuntimeError):
@@ -95,6 +123,18 @@ class Graph(graphviz.Digraph):
 
     def __repr__(self) -> str:
         return f"Graph({self.value_nodes} value nodes)"
+
+    def _repr_mimebundle_(
+        self, include: Iterable[str] | None = None, exclude: Iterable[str] | None = None, **_: Any
+    ) -> dict[str, str]:
+        """SVG and PNG where `dot` is on PATH; else HTML laid out in the browser (no `dot`)."""
+        if shutil.which("dot") is None:
+            from autograd.graphview import graph_html  # imported when needed: it reads the 1.3 MB renderer
+
+            hint = "graphviz's `dot` is not installed: the graph is drawn by JavaScript in the notebook"
+            return {"text/html": graph_html(self.source), "text/plain": f"{self!r} ({hint})"}
+        png = base64.b64encode(self.pipe(format="png")).decode("ascii")
+        return {"image/svg+xml": self.svg(), "image/png": png, "text/plain": repr(self)}
 
     def pipe(self, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -133,23 +173,53 @@ def constant_sides(node: Value) -> tuple[str, str]:
     return format_number(out * x), "{}"
 
 
-def node_names(order: list[Value]) -> dict[Value, str]:
-    """A short display name for each node: its label, or v{i} (its topological index).
+def node_names(order: list[Value], given: Mapping[Value, str] | None = None) -> dict[Value, str]:
+    """A short display name for each node: its name in `given`, its label, or v{i} (its
+    topological index).
 
-    A label used by several nodes gets its index appended (`x_3`) so names stay unique.
+    A name used by several nodes gets its index appended (`x_3`) so names stay unique.
     """
+    given = given or {}
+    wanted = [given.get(node) or node.label for node in order]
     counts: dict[str, int] = {}
-    for node in order:
-        counts[node.label] = counts.get(node.label, 0) + 1
+    for name in wanted:
+        counts[name] = counts.get(name, 0) + 1
     names = {}
-    for i, node in enumerate(order):
-        if not node.label:
+    for i, (node, name) in enumerate(zip(order, wanted)):
+        if not name:
             names[node] = f"v{i}"
-        elif counts[node.label] > 1:
-            names[node] = f"{node.label}_{i}"
+        elif counts[name] > 1:
+            names[node] = f"{name}_{i}"
         else:
-            names[node] = node.label
+            names[node] = name
     return names
+
+
+_SHORT_PARTS = {"layers": "L", "neurons": "n"}
+
+
+def short_parameter_name(dotted: str) -> str:
+    """A dotted parameter name made short: 'layers.0.neurons.3.w.1' -> 'L0.n3.w1'.
+
+    Each word is joined to the index after it; 'layers' and 'neurons' become L and n.
+    """
+    parts: list[str] = []
+    for part in dotted.split("."):
+        if part.isdigit() and parts and not parts[-1][-1:].isdigit():
+            parts[-1] += part
+        else:
+            parts.append(_SHORT_PARTS.get(part, part))
+    return ".".join(parts)
+
+
+def parameter_names(model: Any) -> dict[Value, str]:
+    """{parameter: short name} from `model.named_parameters()` (any object that has it)."""
+    named = getattr(model, "named_parameters", None)
+    if not callable(named):
+        raise TypeError(
+            f"model must have a named_parameters() method (an nn.Module), got {type(model).__name__}"
+        )
+    return {p: short_parameter_name(name) for name, p in named()}
 
 
 def draw(
@@ -164,6 +234,7 @@ def draw(
     data: Mapping[Value, float] | None = None,
     grads: Mapping[Value, float] | None = None,
     max_nodes: int | None = DEFAULT_MAX_NODES,
+    model: Any = None,
 ) -> Graph:
     """Draw the graph that `root` depends on.
 
@@ -180,6 +251,8 @@ def draw(
             from the mapping shows "?" (the stepper uses this for frames).
         max_nodes: above this many value nodes, warn and draw a one-box summary instead;
             `max_nodes=None` draws any size.
+        model: an object with `named_parameters()` (e.g. an `nn.MLP`): its parameters are
+            drawn as parameters, named in short form (`L0.n3.w1`).
     """
     if rankdir not in ("LR", "TB"):
         raise ValueError(f"draw: rankdir must be 'LR' or 'TB', got {rankdir!r}")
@@ -201,31 +274,42 @@ def draw(
     def number(x: float | None) -> str:
         return "?" if x is None else format(x, number_format)
 
-    names = node_names(order)
+    given = parameter_names(model) if model is not None else {}
+    names = node_names(order, given)
     ids = {node: f"n{i}" for i, node in enumerate(order)}
-    parameter_set, hot_nodes, hot_edges = set(parameters), set(highlight_nodes), set(highlight_edges)
-    for node in order:
+    parameter_set = set(parameters) | set(given)
+    hot_nodes, hot_edges = set(highlight_nodes), set(highlight_edges)
+    box = _box_size(names.values(), number_format)
+    for i, node in enumerate(order):
         shown_data = node.data if data is None else data.get(node)
         shown_grad = node.grad if grads is None else grads.get(node)
         label = (
             f"<<b>{_escape(names[node])}</b><br/>data {_escape(number(shown_data))}"
             f"<br/>grad {_escape(number(shown_grad))}>"
         )
-        attrs = dict(_STYLE[_role(node, root, parameter_set)])
+        attrs = dict(_STYLE[role(node, root, parameter_set)], **box, **{"class": f"v{i}"})
         if node in hot_nodes:
             attrs.update(_HIGHLIGHT, fillcolor=_HIGHLIGHT_FILL)
         graph.node(ids[node], label=label, **attrs)
         if node.is_leaf:
             continue
         op_id = f"{ids[node]}_op"
-        graph.node(op_id, label=f"<{_escape(_op_text(node))}>", **_STYLE["op"])
-        graph.edge(op_id, ids[node], **(_HIGHLIGHT if node in hot_nodes else {}))
+        graph.node(op_id, label=f"<{_escape(_op_text(node))}>", **_STYLE["op"], **{"class": f"p{i}"})
+        graph.edge(op_id, ids[node], **(_HIGHLIGHT if node in hot_nodes else {}), **{"class": f"o{i}"})
         for k, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
             attrs = {"label": f"<{_escape(number(local))}>"} if edge_labels else {}
             if (parent, node, k) in hot_edges:
                 attrs.update(_HIGHLIGHT)
-            graph.edge(ids[parent], op_id, **attrs)
+            graph.edge(ids[parent], op_id, **attrs, **{"class": f"e{i}_{k}"})
     return graph
+
+
+def _box_size(names: Iterable[str], number_format: str) -> dict[str, str]:
+    """Fixed width and height (inches) of the value boxes: the longest name or 'grad <number>'."""
+    widest = max(len(format(x, number_format)) for x in _WIDEST_NUMBERS) + len("grad ")
+    chars = max([widest, *(len(name) for name in names)])
+    width = chars * _CHAR_WIDTH + _BOX_PADDING
+    return {"width": f"{width:.2f}", "height": f"{_BOX_HEIGHT:.2f}", "fixedsize": "true"}
 
 
 def _op_text(node: Value) -> str:
@@ -236,7 +320,8 @@ def _op_text(node: Value) -> str:
     return node.op
 
 
-def _role(node: Value, root: Value, parameters: set[Value]) -> str:
+def role(node: Value, root: Value, parameters: Collection[Value]) -> str:
+    """How a node is coloured: 'output', 'intermediate', 'parameter' or 'input'."""
     if node is root:
         return "output"
     if not node.is_leaf:

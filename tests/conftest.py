@@ -19,3 +19,13 @@ settings.register_profile(
 )
 settings.register_profile("dev", deadline=None, max_examples=100)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print what the browser tests measured (speed is reported, not asserted tightly)."""
+    from tests.browser import TIMINGS
+
+    if TIMINGS:
+        terminalreporter.section("browser timings (headless Chromium)")
+        for what, ms, target in TIMINGS:
+            terminalreporter.write_line(f"{what}: {ms:.1f} ms (target < {target:.0f} ms)")

@@ -1,19 +1,26 @@
-"""The HTML player as a document: one offline file, every frame, Jupyter display."""
+"""The HTML player as a document: one offline file, every frame's data, Jupyter display, the GIF."""
 
 import html
+import io
+import json
 import re
 from html.parser import HTMLParser
 
 import pytest
+from PIL import Image
 
 from autograd import Value
+from autograd.graphview import viz_script
 from autograd.player import Player, play, player_html
+from autograd.render import DotNotFoundError
 from autograd.stepper import frames, trace
 from autograd.walkthrough import regularized_neuron, wxb
 
+OLD_NEURON_PLAYER_BYTES = 386_390  # the neuron's player as pre-rendered SVG frames, before this design
+
 
 class Collector(HTMLParser):
-    """Every tag with its attributes, and the text of each figure."""
+    """Every tag with its attributes."""
 
     def __init__(self):
         super().__init__()
@@ -29,29 +36,64 @@ def parsed(document):
     return collector.tags
 
 
-def test_one_offline_file_with_every_frame():
-    document = player_html(regularized_neuron())
+def model_of(document):
+    match = re.search(r'<script type="application/json" id="stepgrad-model">(.*?)</script>', document, re.S)
+    return json.loads(match.group(1))
+
+
+def chain(n):
+    v = Value(0.5, "x")
+    for _ in range(n - 1):
+        v = v * 1.0001
+    return v
+
+
+@pytest.mark.parametrize("renderer", ["dot", "browser"])
+def test_one_offline_file_with_every_frame(renderer):
+    loss = regularized_neuron()
+    document = player_html(loss, renderer=renderer)
     tags = parsed(document)
-    # nothing fetched: no src/href anywhere, no URL outside SVG namespace declarations
+    # nothing fetched: no src/href anywhere, no URL outside SVG namespace declarations and the
+    # renderer's own comments
     assert not [attrs for _, attrs in tags if "src" in attrs or "href" in attrs or "xlink:href" in attrs]
     assert not [tag for tag, _ in tags if tag in ("link", "iframe", "img", "object", "embed")]
-    urls = set(re.findall(r"https?://[^\s\"'<>]+", document))
+    urls = set(re.findall(r"https?://[^\s\"'<>]+", document.replace(viz_script(), "")))
     assert urls <= {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}
-    assert "<!DOCTYPE svg" not in document and "<?xml" not in document
+    ours = document.replace(viz_script(), "")
+    assert "<!DOCTYPE svg" not in ours and "<?xml" not in ours
     scripts = [attrs for tag, attrs in tags if tag == "script"]
-    assert scripts == [{}]  # one inline script
-    figures = [attrs for tag, attrs in tags if tag == "figure"]
-    expected = len(frames(trace(regularized_neuron())))
-    assert len(figures) == expected == 1 + 10 + 1 + 10 + 1
-    assert all("hidden" in attrs for attrs in figures)
-    assert document.count("<svg") == expected
-    for control in ("first", "prev", "play", "next", "last", "slider"):
+    assert scripts == [{"type": "application/json", "id": "stepgrad-model"}] + [{}] * (
+        2 if renderer == "dot" else 3
+    )
+    assert ("Viz.js 3.31.0" in document) == (renderer == "browser")
+    assert (document.count("<svg") == 1) == (renderer == "dot")  # dot's one layout, or none
+    expected = frames(trace(loss))
+    model = model_of(document)
+    computed = [n for n in model["nodes"] if not n["leaf"]]
+    assert len(computed) + len(model["steps"]) + 3 == len(expected) == 1 + 10 + 1 + 10 + 1
+    assert f'max="{len(expected) - 1}"' in document
+    for control in ("first", "prev", "play", "next", "last", "slider", "zoom-in", "zoom-out", "zoom-fit"):
         assert any(attrs.get("id") == control for _, attrs in tags)
-    assert f'max="{expected - 1}"' in document
+    # the frames' formulas are the stepper's, in the same order
+    recorded = trace(loss)
+    assert [n["forward"] for n in computed] == [f.formula for f in expected[1:11]]
+    assert [s["formula"] for s in model["steps"]] == [f.formula for f in expected[12:22]]
+    assert model["inputs"] == expected[0].formula and model["summary"] == expected[-1].formula
+    assert [n["grad"] for n in model["nodes"]] == [format(recorded.grads[n], ".4g") for n in recorded.order]
+    assert model["dot"] == frames(recorded)[-1].graph.source  # the layout: the last frame's graph
+    assert "input (a leaf)" in json.dumps(model["legend"])
+
+
+def test_player_is_smaller_than_the_pre_rendered_frames():
+    assert len(player_html(regularized_neuron(), renderer="dot")) < OLD_NEURON_PLAYER_BYTES / 4
+    # 300 values: the browser renderer is most of the file (the old design made 140 MB of frames)
+    big = player_html(chain(300), renderer="browser")
+    assert len(big.encode()) < len(viz_script().encode()) + 600_000
 
 
 def test_player_is_deterministic():
     assert player_html(wxb()) == player_html(wxb())
+    assert player_html(wxb(), renderer="browser") == player_html(wxb(), renderer="browser")
 
 
 def test_formulas_are_escaped():
@@ -59,8 +101,9 @@ def test_formulas_are_escaped():
     out = a * a
     out.label = "o"
     document = player_html(out)
-    assert "∂o/∂&lt;b&gt;&amp; += ∂o/∂o" in document
-    assert "<b>&" not in document.replace("<b>&lt;", "")
+    model = model_of(document)
+    assert "∂o/∂<b>& += ∂o/∂o" in model["steps"][0]["formula"]  # text, set with textContent
+    assert "<b>&" not in document.replace("<b>&lt;", "")  # raw nowhere: JSON has \u003c, SVG &lt;
 
 
 def test_player_saves_and_displays_inline(tmp_path):
@@ -72,19 +115,65 @@ def test_player_saves_and_displays_inline(tmp_path):
     assert inline.startswith('<iframe srcdoc="') and 'sandbox="allow-scripts"' in inline
     srcdoc = re.match(r'<iframe srcdoc="([^"]*)"', inline).group(1)
     assert html.unescape(srcdoc) == player.html
-    assert 320 < player.height <= 900
+    assert "stepgradPlayerHeight" in inline and "stepgradPlayerHeight" in player.html  # sized to content
+    with pytest.raises(ValueError, match=r"\.html.*\.gif"):
+        player.save(tmp_path / "p.txt")
 
 
 def test_player_accepts_a_trace_and_draw_options():
     recorded = trace(wxb())
-    assert ">3<" not in play(recorded).html
-    with_labels = play(recorded, edge_labels=True, rankdir="TB").html
-    assert ">3<" in with_labels  # local derivative ∂g/∂w = x = 3 printed on its edge
+    assert "label=<3>" not in model_of(play(recorded).html)["dot"]
+    with_labels = model_of(play(recorded, edge_labels=True, rankdir="TB").html)["dot"]
+    assert "label=<3>" in with_labels and "rankdir=TB" in with_labels  # ∂g/∂w = x = 3 on its edge
+    with pytest.raises(ValueError, match="renderer"):
+        play(recorded, renderer="svg")
+
+
+def test_renderer_dot_without_dot_says_how_to_install(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(DotNotFoundError, match="apt-get install graphviz"):
+        play(wxb(), renderer="dot")
+    assert "Viz.js 3.31.0" in player_html(wxb())  # auto: the browser lays it out
 
 
 def test_large_graph_is_refused_unless_asked():
-    v = Value(0.5, "x")
-    for _ in range(120):
-        v = v * 1.0001
-    with pytest.raises(ValueError, match=r"121 nodes.*max_nodes=None"):
-        play(v)
+    with pytest.raises(ValueError, match=r"1001 nodes.*max_nodes=None"):
+        play(chain(1001))
+    assert play(chain(1001), max_nodes=None, renderer="browser").frame_count == 1000 + 1000 + 3
+
+
+def test_every_frame_has_the_same_layout():
+    """Fixed-size value boxes: `dot` places every node at the same spot in every frame."""
+
+    def positions(graph):
+        plain = graph.pipe(format="plain", encoding="utf-8").splitlines()
+        return [line.split()[:6] for line in plain if line.startswith(("node", "graph"))]
+
+    recorded = trace(regularized_neuron())
+    shown = frames(recorded)
+    first = positions(shown[0].graph)
+    assert len(first) == 1 + len(recorded.order) + len(recorded.steps)  # the graph, values, ops
+    assert all(positions(frame.graph) == first for frame in shown[1:])
+
+
+def test_gif_has_one_frame_per_step(tmp_path):
+    player = play(regularized_neuron())
+    path = player.save(tmp_path / "backprop.gif")
+    with Image.open(path) as gif:
+        assert gif.format == "GIF" and gif.n_frames == player.frame_count == 23
+        assert gif.info["loop"] == 0 and gif.info["duration"] == 1200
+        sizes = set()
+        for i in range(gif.n_frames):
+            gif.seek(i)
+            sizes.add(gif.size)
+        assert len(sizes) == 1
+    with Image.open(io.BytesIO(player.animation("png"))) as apng:
+        assert apng.format == "PNG" and apng.n_frames == 23
+
+
+def test_gif_without_dot_fails_before_any_work(monkeypatch, tmp_path):
+    player = play(wxb())
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(DotNotFoundError, match="apt-get install graphviz"):
+        player.save(tmp_path / "backprop.gif")
+    assert list(tmp_path.iterdir()) == []

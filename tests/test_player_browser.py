@@ -1,125 +1,152 @@
-"""The HTML player in a real headless Chromium: buttons, arrow keys, slider, last frame.
-
-CI has Debian's `chromium` and `chromium-driver` (the Makefile installs them); when
-they are missing this test fails with a message saying how to install them.
-"""
-
-import shutil
-from pathlib import Path
+"""The HTML player in a real headless Chromium, offline: buttons, arrow keys, slider, last frame;
+laid out by `dot` or in the page by the vendored Graphviz-wasm; a 300-node graph, timed."""
 
 import pytest
 
-from autograd.stepper import format_number, trace
+from autograd.player import play
+from autograd.stepper import trace
 from autograd.walkthrough import regularized_neuron
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-INSTALL_HINT = (
-    "the player's browser test needs Debian's chromium and chromium-driver at /usr/bin: "
-    "run `make test` (it installs them) or `sudo apt-get install -y chromium chromium-driver`"
-)
+from tests.browser import STEP_SCRIPT, chromium, mlp_loss, record_timing, severe_errors, wait_for
 
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    try:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
-    except ImportError:
-        pytest.fail("selenium is missing: pip install -e '.[dev]'")
-
-    chromium = CHROMIUM if CHROMIUM.exists() else shutil.which("chromium")
-    if not chromium or not CHROMEDRIVER.exists():
-        pytest.fail(INSTALL_HINT)
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(chromium)
-    for arg in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
-    ):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    try:
+    with chromium(tmp_path_factory.mktemp("chromium-profile")) as driver:
+        # no network at all: the file must need nothing from outside
+        driver.execute_cdp_cmd("Network.enable", {})
+        driver.execute_cdp_cmd(
+            "Network.emulateNetworkConditions",
+            {"offline": True, "latency": 0, "downloadThroughput": 0, "uploadThroughput": 0},
+        )
         yield driver
-    finally:
-        driver.quit()
 
 
-def test_player_steps_in_a_real_browser(browser, tmp_path):
-    from selenium.webdriver.common.by import By
+def open_player(browser, path):
+    browser.get(path.resolve().as_uri())
+    state = wait_for(
+        lambda: browser.find_element("tag name", "body").get_attribute("data-rendered"), what="the graph"
+    )
+    assert state == "true", browser.find_element("id", "graph").text
+    return browser.find_element("tag name", "body")
+
+
+def shown(browser):
+    """(frame index, title, formula, every value box's text) as on screen."""
+    texts = browser.execute_script(
+        "return Array.from(document.querySelectorAll('#graph g.node')).map(function (g) {"
+        " return Array.from(g.querySelectorAll('text')).map(function (t) { return t.textContent; })"
+        ".join('|'); });"
+    )
+    return (
+        int(browser.find_element("tag name", "body").get_attribute("data-frame")),
+        browser.find_element("id", "frame-title").text,
+        browser.find_element("id", "formula").text,
+        [t for t in texts if "|data " in t],
+    )
+
+
+def hot_boxes(browser):
+    return browser.execute_script(
+        "return Array.from(document.querySelectorAll('#graph g.node')).filter(function (g) {"
+        " var s = g.querySelector('polygon'); return s && s.getAttribute('fill') === '#ffcdd2'; })"
+        ".map(function (g) { return g.querySelector('text').textContent; });"
+    )
+
+
+@pytest.mark.parametrize("renderer", ["browser", "dot"])
+def test_player_steps_in_a_real_browser(browser, tmp_path, renderer):
     from selenium.webdriver.common.keys import Keys
-
-    from autograd.player import play
 
     loss = regularized_neuron()
     recorded = trace(loss)
-    path = play(recorded).save(tmp_path / "player.html")
-    browser.get(path.resolve().as_uri())
+    body = open_player(browser, play(recorded, renderer=renderer).save(tmp_path / "player.html"))
+    assert browser.execute_script("return performance.getEntriesByType('resource').length") == 0
+    count = len(recorded.order) + len(recorded.steps) - 3 + 3  # 3 leaves: w, x, b
+    assert browser.find_element("id", "counter").text == f"1 / {count}" == "1 / 23"
 
-    def visible():
-        shown = [f for f in browser.find_elements(By.CSS_SELECTOR, ".frame") if f.is_displayed()]
-        assert len(shown) == 1, "exactly one frame is visible"
-        frame = shown[0]
-        return (
-            frame.get_attribute("id"),
-            frame.find_element(By.CSS_SELECTOR, ".formula").text,
-            frame.find_element(By.TAG_NAME, "svg").text,
-        )
+    frame, title, formula, boxes = shown(browser)
+    assert (frame, title, formula) == (0, "forward: inputs", "w = 2.0\nx = 3.0\nb = 1.0")
+    assert "w|data 2|grad ?" in boxes and "wx|data ?|grad ?" in boxes
+    assert len(boxes) == len(recorded.order)
 
-    def counter():
-        return browser.find_element(By.ID, "counter").text
+    browser.find_element("id", "next").click()
+    frame, title, formula, boxes = shown(browser)
+    assert (frame, title, formula) == (1, "forward 1/10", "wx = w * x = 2.0 * 3.0 = 6.0")
+    assert "wx|data 6|grad ?" in boxes and hot_boxes(browser) == ["wx"]
 
-    frame_count = len(browser.find_elements(By.CSS_SELECTOR, ".frame"))
-    assert frame_count == 23
-    first = visible()
-    assert first[0] == "frame-0" and counter() == f"1 / {frame_count}"
-    assert first[1] == "w = 2.0\nx = 3.0\nb = 1.0"
-
-    browser.find_element(By.ID, "next").click()
-    second = visible()
-    assert second[0] == "frame-1" and second[1] != first[1] and second[2] != first[2]
-    assert second[1] == "wx = w * x = 2.0 * 3.0 = 6.0"
-
-    body = browser.find_element(By.TAG_NAME, "body")
     body.send_keys(Keys.ARROW_RIGHT)
     body.send_keys(Keys.ARROW_RIGHT)
-    assert visible()[0] == "frame-3" and counter() == f"4 / {frame_count}"
+    assert shown(browser)[0] == 3 and browser.find_element("id", "counter").text == f"4 / {count}"
     body.send_keys(Keys.ARROW_LEFT)
-    assert visible()[0] == "frame-2"
-    browser.find_element(By.ID, "prev").click()
-    assert visible()[:2] == second[:2]
+    assert shown(browser)[0] == 2
+    browser.find_element("id", "prev").click()
+    assert shown(browser)[:3] == (1, "forward 1/10", "wx = w * x = 2.0 * 3.0 = 6.0")
 
-    # the seed frame, then the first backward step, reached with the slider
+    # the first backward step, reached with the slider
     browser.execute_script(
         "var s = document.getElementById('slider'); s.value = 12; s.dispatchEvent(new Event('input'));"
     )
-    step = visible()
-    assert step[0] == "frame-12"
-    assert step[1].startswith("step 1/10: ∂L_reg/∂L_reg = 1.0 is final")
+    frame, title, formula, boxes = shown(browser)
+    assert (frame, title) == (12, "backward 1/10")
+    assert formula.startswith("step 1/10: ∂L_reg/∂L_reg = 1.0 is final")
+    assert "L_reg|data 0.3245|grad 1" in boxes and "w|data 2|grad ?" in boxes
+    assert hot_boxes(browser) == ["L_reg"]
+    red_edges = browser.execute_script(
+        "return document.querySelectorAll('#graph g.edge path[stroke=\"#d32f2f\"]').length"
+    )
+    assert red_edges == 3  # the op's edge into L_reg and its two parent edges
 
     body.send_keys(Keys.END)
-    last_id, last_formula, last_svg = visible()
-    assert last_id == f"frame-{frame_count - 1}" and counter() == f"{frame_count} / {frame_count}"
+    frame, title, formula, boxes = shown(browser)
+    assert (frame, title) == (count - 1, "done: every gradient")
     for node, line in zip(recorded.order, recorded.gradients_summary().splitlines(), strict=True):
-        # every gradient, in the formula (∂L_reg/∂(y−t) = 0.499089) and on the graph
-        assert line.endswith(f" = {format_number(recorded.grads[node])}") and line in last_formula
-        assert f"grad {format(recorded.grads[node], '.4g')}" in last_svg
-    assert "grad ?" not in last_svg
-    browser.find_element(By.ID, "next").click()  # stays on the last frame
-    assert visible()[0] == last_id
+        assert line in formula  # ∂L_reg/∂(y−t) = 0.499089
+        assert f"{recorded.names[node]}|data {node.data:.4g}|grad {recorded.grads[node]:.4g}" in boxes
+    assert not any(box.endswith("grad ?") for box in boxes) and hot_boxes(browser) == []
+    browser.find_element("id", "next").click()  # stays on the last frame
+    assert shown(browser)[0] == count - 1
 
     body.send_keys(Keys.HOME)
-    assert visible()[0] == "frame-0"
-    browser.find_element(By.ID, "play").click()
-    assert browser.find_element(By.ID, "play").text == "pause"
-    browser.find_element(By.ID, "play").click()
-    assert browser.find_element(By.ID, "play").text == "play"
-    errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
-    assert errors == []  # no JavaScript errors
+    assert shown(browser)[0] == 0
+    browser.find_element("id", "play").click()
+    assert browser.find_element("id", "play").text == "pause"
+    browser.find_element("id", "play").click()
+    assert browser.find_element("id", "play").text == "play"
+    # the graph box: no scrollbars, nothing wider than the page
+    assert browser.execute_script(
+        "var g = document.getElementById('graph'); return [g.scrollWidth <= g.clientWidth + 1,"
+        " document.documentElement.scrollWidth <= window.innerWidth]"
+    ) == [True, True]
+    browser.save_screenshot(str(tmp_path / f"player-{renderer}.png"))
+    assert severe_errors(browser) == []  # no JavaScript errors
+
+
+def test_player_of_a_300_node_graph_offline(browser, tmp_path):
+    """Laid out in the page (no `dot`), stepped to the end; first render and a step are timed."""
+    from selenium.webdriver.common.keys import Keys
+
+    loss, model = mlp_loss()
+    recorded = trace(loss)
+    assert len(recorded.order) == 300
+    player = play(recorded, renderer="browser", model=model)
+    body = open_player(browser, player.save(tmp_path / "player300.html"))
+    first_render = browser.execute_script("return window.stepgradRenderedAt")
+    assert browser.execute_script("return performance.getEntriesByType('resource').length") == 0
+    next_button = browser.find_element("id", "next")
+    steps = [browser.execute_async_script(STEP_SCRIPT, next_button) for _ in range(20)]
+    body.send_keys(Keys.END)
+    frame, title, _, boxes = shown(browser)
+    assert frame == player.frame_count - 1 and title == "done: every gradient"
+    assert len(boxes) == 300 and not any(box.endswith("grad ?") for box in boxes)
+    assert f"L0.n0.w0|data {model.layers[0].neurons[0].w[0].data:.4g}|grad" in " ".join(boxes)
+    browser.execute_script(
+        "var s = document.getElementById('slider'); s.value = arguments[0];"
+        " s.dispatchEvent(new Event('input'));",
+        player.frame_count - 30,  # a backward step deep in the graph: scrolled into view
+    )
+    assert len(hot_boxes(browser)) == 1
+    browser.save_screenshot(str(tmp_path / "player300.png"))
+    record_timing("player, 300 nodes, first render (load + Graphviz-wasm layout)", first_render, 2000)
+    record_timing("player, 300 nodes, one step (median of 20, to the next paint)", sorted(steps)[10], 50)
+    assert first_render < 10_000 and max(steps) < 1000  # generous: a loaded 2-core machine
+    assert severe_errors(browser) == []

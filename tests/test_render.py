@@ -1,5 +1,8 @@
 """The graphviz renderer: exact DOT structure, escaping, highlights, size guard, missing `dot`."""
 
+import base64
+import json
+import random
 import re
 import warnings
 import xml.etree.ElementTree as ET
@@ -13,7 +16,9 @@ from autograd.render import (
     GraphTooLargeWarning,
     draw,
     node_names,
+    parameter_names,
     save_graph,
+    short_parameter_name,
 )
 from autograd.walkthrough import wxb
 from tests.strategies import programs, run
@@ -24,25 +29,29 @@ WXB_DOT = """digraph {
 	graph [rankdir=LR]
 	node [fontname=Helvetica fontsize=12]
 	edge [fontname=Helvetica fontsize=10]
-	n0 [label=<<b>w</b><br/>data 2<br/>grad 0> fillcolor="#bbdefb" shape=box style=filled]
-	n1 [label=<<b>x</b><br/>data 3<br/>grad 0> fillcolor="#bbdefb" shape=box style=filled]
-	n2 [label=<<b>g</b><br/>data 6<br/>grad 0> fillcolor="#ffffff" shape=box style=filled]
-	n2_op [label=<*> fillcolor="#eeeeee" fontsize=11 shape=ellipse style=filled]
-	n2_op -> n2
-	n0 -> n2_op
-	n1 -> n2_op
-	n3 [label=<<b>b</b><br/>data 1<br/>grad 0> fillcolor="#bbdefb" shape=box style=filled]
-	n4 [label=<<b>f</b><br/>data 7<br/>grad 0> fillcolor="#c8e6c9" shape=box style="filled,bold"]
-	n4_op [label=<+> fillcolor="#eeeeee" fontsize=11 shape=ellipse style=filled]
-	n4_op -> n4
-	n2 -> n4_op
-	n3 -> n4_op
+	n0 [label=<<b>w</b><br/>data 2<br/>grad 0> class=v0 fillcolor="#bbdefb" {box}]
+	n1 [label=<<b>x</b><br/>data 3<br/>grad 0> class=v1 fillcolor="#bbdefb" {box}]
+	n2 [label=<<b>g</b><br/>data 6<br/>grad 0> class=v2 fillcolor="#ffffff" {box}]
+	n2_op [label=<*> class=p2 fillcolor="#eeeeee" fontsize=11 shape=ellipse style=filled]
+	n2_op -> n2 [class=o2]
+	n0 -> n2_op [class=e2_0]
+	n1 -> n2_op [class=e2_1]
+	n3 [label=<<b>b</b><br/>data 1<br/>grad 0> class=v3 fillcolor="#bbdefb" {box}]
+	n4 [label=<<b>f</b><br/>data 7<br/>grad 0> class=v4 fillcolor="#c8e6c9" {bold}]
+	n4_op [label=<+> class=p4 fillcolor="#eeeeee" fontsize=11 shape=ellipse style=filled]
+	n4_op -> n4 [class=o4]
+	n2 -> n4_op [class=e4_0]
+	n3 -> n4_op [class=e4_1]
 }
-"""
+""".replace(  # every value box has one fixed size
+    "{box}", "fixedsize=true height=0.78 shape=box style=filled width=1.95"
+).replace("{bold}", 'fixedsize=true height=0.78 shape=box style="filled,bold" width=1.95')
 
 
 def edge_lines(source):
-    return [line.strip() for line in source.splitlines() if re.match(r"\s*n\d+(_op)? -> n\d+", line)]
+    """Each edge as 'tail -> head' (its attributes left out)."""
+    edge = re.compile(r"\s*(n\d+(?:_op)? -> n\d+(?:_op)?)")
+    return [m.group(1) for m in map(edge.match, source.splitlines()) if m]
 
 
 def node_lines(source):
@@ -129,11 +138,11 @@ def test_highlights_edge_labels_rankdir_roles_and_number_format():
         number_format=".2f",
     ).source
     assert "rankdir=TB" in source
-    assert 'n0 -> n2_op [label=<3.00> color="#d32f2f" penwidth=2.5]' in source
-    assert "n1 -> n2_op [label=<2.00>]" in source
-    assert re.search(r'n2 \[label=<<b>g</b><br/>data 6.00<br/>grad 0.00> color="#d32f2f"', source)
-    assert 'n0 [label=<<b>w</b><br/>data 2.00<br/>grad 0.00> fillcolor="#ffe0b2"' in source  # parameter
-    assert 'n1 [label=<<b>x</b><br/>data 3.00<br/>grad 0.00> fillcolor="#bbdefb"' in source  # input
+    assert 'n0 -> n2_op [label=<3.00> class=e2_0 color="#d32f2f" penwidth=2.5]' in source
+    assert "n1 -> n2_op [label=<2.00> class=e2_1]" in source
+    assert re.search(r'n2 \[label=<<b>g</b><br/>data 6.00<br/>grad 0.00> class=v2 color="#d32f2f"', source)
+    assert 'n0 [label=<<b>w</b><br/>data 2.00<br/>grad 0.00> class=v0 fillcolor="#ffe0b2"' in source  # param
+    assert 'n1 [label=<<b>x</b><br/>data 3.00<br/>grad 0.00> class=v1 fillcolor="#bbdefb"' in source
     assert 'fillcolor="#c8e6c9"' in source  # output
 
 
@@ -182,15 +191,30 @@ def test_real_svg_rendering_and_save(tmp_path):
         save_graph(draw(f), tmp_path / "g")
 
 
-def test_graph_displays_itself_in_jupyter():
+def test_graph_displays_itself_in_jupyter_as_svg_and_png():
     bundle = draw(wxb())._repr_mimebundle_()
     assert "<svg" in bundle["image/svg+xml"]
+    assert base64.b64decode(bundle["image/png"]).startswith(b"\x89PNG\r\n")  # an untrusted notebook shows it
+    assert bundle["text/plain"] == "Graph(5 value nodes)"
+
+
+def test_without_dot_jupyter_gets_html_drawn_by_the_vendored_renderer(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    graph = draw(wxb())
+    bundle = graph._repr_mimebundle_()  # no DotNotFoundError: nothing needs `dot`
+    assert set(bundle) == {"text/html", "text/plain"}
+    page = bundle["text/html"]
+    assert "Viz.js 3.31.0" in page and "StepgradViz" in page  # the renderer, inline
+    assert json.dumps(graph.source).replace("<", "\\u003c") in page  # the DOT, script-safe
+    assert "</script" not in graph.source and page.count("</script>") == 2
+    assert "Trust Notebook" in page  # what an untrusted notebook shows instead
+    assert bundle["text/plain"].startswith("Graph(5 value nodes) (graphviz's `dot` is not installed")
 
 
 def test_missing_dot_binary_explains_how_to_install(monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     graph = draw(wxb())
-    for render in (graph.svg, graph._repr_mimebundle_, lambda: save_graph(graph, tmp_path / "g.svg")):
+    for render in (graph.svg, lambda: save_graph(graph, tmp_path / "g.svg")):
         with pytest.raises(DotNotFoundError) as excinfo:
             render()
         message = str(excinfo.value)
@@ -222,3 +246,38 @@ def test_ops_with_a_constant_show_it():
         "4 / x": "4.0 /",
         "x + 1.5": "+ 1.5",
     }
+
+
+def test_short_parameter_names():
+    assert short_parameter_name("layers.0.neurons.3.w.1") == "L0.n3.w1"
+    assert short_parameter_name("layers.12.neurons.0.b") == "L12.n0.b"
+    assert short_parameter_name("w.0") == "w0" and short_parameter_name("b") == "b"
+    assert short_parameter_name("encoder.7") == "encoder7"
+
+
+def test_a_model_names_and_colours_its_parameters():
+    from nn.module import MLP
+
+    model = MLP(2, [2, 1], rng=random.Random(0), fused=False)
+    loss = (model([1.5, -2.0]) - 1.0) ** 2
+    source = draw(loss, model=model).source
+    names = parameter_names(model)
+    assert sorted(names.values()) == sorted(
+        [
+            "L0.n0.w0",
+            "L0.n0.w1",
+            "L0.n0.b",
+            "L0.n1.w0",
+            "L0.n1.w1",
+            "L0.n1.b",
+            "L1.n0.w0",
+            "L1.n0.w1",
+            "L1.n0.b",
+        ]
+    )
+    for name in names.values():
+        assert re.search(rf'<b>{re.escape(name)}</b>[^\]]*fillcolor="#ffe0b2"', source)  # a parameter
+    assert "<b>v" in source  # computed values keep their v{i} names
+    assert "* 1.5" in source and "* -2.0" in source  # the plain-number inputs, on their ops
+    with pytest.raises(TypeError, match="named_parameters"):
+        draw(loss, model=object())

@@ -163,8 +163,8 @@ def test_frames_fill_in_gradients_as_they_become_final():
     step1 = shown[4].graph.source
     assert "<b>b</b><br/>data 1<br/>grad 1>" in step1  # b's only child is f: final after step 1
     assert "<b>w</b><br/>data 2<br/>grad ?>" in step1
-    assert 'n4 [label=<<b>f</b><br/>data 7<br/>grad 1> color="#d32f2f"' in step1
-    assert 'n2 -> n4_op [color="#d32f2f"' in step1
+    assert 'n4 [label=<<b>f</b><br/>data 7<br/>grad 1> class=v4 color="#d32f2f"' in step1
+    assert 'n2 -> n4_op [class=e4_0 color="#d32f2f"' in step1
     last = shown[-1]
     for text in ("grad 3>", "grad 2>", "grad 1>"):
         assert text in last.graph.source

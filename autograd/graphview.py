@@ -1,0 +1,151 @@
+"""The graph as the browser shows it: one layout, restyled at every step.
+
+The player, the explorer widget and `draw()` without `dot` all show the DOT of
+`autograd.render.draw`, laid out once — by graphviz's `dot` where it is installed, or in
+the browser by Graphviz compiled to WebAssembly (the vendored `@viz-js/viz`, package data
+in autograd/assets/viz/, nothing fetched at run time). A step never lays the graph out
+again: `assets/graphview.js` rewrites the numbers, fills and edge colours of the same SVG,
+so every frame keeps every position (the value boxes have a fixed size).
+
+What a step shows comes from `view_model(trace)`: per node its name, role, formatted data
+and gradient, the step after which that gradient is final, its forward formula and its
+derivation; per backward step the node, the edges it pushes along and the chain-rule line.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import html
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from autograd.render import _HIGHLIGHT, _HIGHLIGHT_FILL, _STYLE, LEGEND, node_names, parameter_names, role
+
+if TYPE_CHECKING:
+    from autograd.stepper import Trace
+
+__all__ = ["view_model", "named_trace", "asset", "viz_script", "graph_html", "json_for_script"]
+
+ASSETS = Path(__file__).with_name("assets")
+
+
+@functools.cache
+def asset(name: str) -> str:
+    """The text of one file in autograd/assets/ (the vendored renderer, the view's scripts)."""
+    return (ASSETS / name).read_text(encoding="utf-8")
+
+
+def viz_script() -> str:
+    """JavaScript that defines `globalThis.StepgradViz()`, returning the @viz-js/viz module.
+
+    The vendored file is a UMD bundle; given an `exports` object it fills that instead of
+    looking for a module loader, so it works the same in a page, an iframe and an ES module.
+    """
+    return (
+        "(function (root) {\n"
+        "  if (root.StepgradViz) { return; }\n"
+        "  var cached = null;\n"
+        "  root.StepgradViz = function () {\n"
+        "    if (cached) { return cached; }\n"
+        "    var exports = {}, module = { exports: exports }, define;\n"
+        f"{asset('viz/viz-global.js')}\n"
+        "    cached = exports;\n"
+        "    return exports;\n"
+        "  };\n"
+        '})(typeof globalThis !== "undefined" ? globalThis : window);\n'
+    )
+
+
+def json_for_script(data: Any) -> str:
+    """`data` as JSON that is safe inside an HTML <script> element (no '</', no '<!--')."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def named_trace(t: Trace, model: Any = None) -> Trace:
+    """`t` with its parameters named after `model.named_parameters()` (`L0.n3.w1`), as
+    `draw(root, model=model)` names them; `t` itself when there is no model."""
+    if model is None:
+        return t
+    return dataclasses.replace(t, names=node_names(list(t.order), parameter_names(model)))
+
+
+def view_model(t: Trace, number_format: str = ".4g", parameters: Any = ()) -> dict[str, Any]:
+    """What the browser needs to show every frame of the trace `t` (JSON-ready).
+
+    Nodes are in topological order (node j is drawn with class `vj`); numbers come
+    formatted, so the browser shows exactly what `draw()` would.
+    """
+    index = {node: j for j, node in enumerate(t.order)}
+    parameter_set = set(parameters)
+    nodes = [
+        {
+            "name": t.names[node],
+            "role": role(node, t.root, parameter_set),
+            "leaf": node.is_leaf,
+            "value": node.data,
+            "data": format(node.data, number_format),
+            "grad": format(t.grads[node], number_format),
+            "final": t.final_after[node],
+            "parents": len(node.parents),
+            "forward": t.forward_formula(node),
+            "derivation": t.derivation(node),
+        }
+        for node in t.order
+    ]
+    steps = [
+        {
+            "node": index[step.node],
+            "edges": [f"e{index[step.node]}_{c.slot}" for c in step.contributions],
+            "formula": t.step_formula(step),
+        }
+        for step in t.steps
+    ]
+    return {
+        "root": index[t.root],
+        "nodes": nodes,
+        "steps": steps,
+        "inputs": "\n".join(t.forward_formula(node) for node in t.order if node.is_leaf),
+        "seed": t.seed_formula(),
+        "summary": t.gradients_summary(),
+        "style": {
+            "fill": {name: attrs["fillcolor"] for name, attrs in _STYLE.items()},
+            "highlight": _HIGHLIGHT,
+            "highlightFill": _HIGHLIGHT_FILL,
+        },
+        "legend": [list(item) for item in LEGEND],
+    }
+
+
+_GRAPH_HTML = """<div class="stepgrad-graph" style="max-width: 100%; overflow-x: auto;">
+<p class="stepgrad-fallback" style="color: #555;">{fallback}</p>
+<script>{viz}</script>
+<script>
+(function () {{
+  var script = document.currentScript, box = script.parentNode;
+  var dot = {dot};
+  globalThis.StepgradViz().instance().then(function (viz) {{
+    var svg = viz.renderSVGElement(dot);
+    svg.style.maxWidth = "100%";
+    svg.style.height = "auto";
+    box.querySelector(".stepgrad-fallback").remove();
+    box.appendChild(svg);
+  }});
+}})();
+</script>
+</div>"""
+
+
+def graph_html(dot: str) -> str:
+    """HTML that lays out and shows the DOT `dot` in the browser, with no `dot` program.
+
+    Where scripts do not run (an untrusted notebook) it shows one line saying why.
+    """
+    fallback = (
+        "This graph is drawn by JavaScript. Trust the notebook to see it (JupyterLab: command "
+        "palette, “Trust Notebook”), or install graphviz's dot (apt-get install graphviz) "
+        "for a static image."
+    )
+    return _GRAPH_HTML.format(fallback=html.escape(fallback), viz=viz_script(), dot=json_for_script(dot))
