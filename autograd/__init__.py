@@ -14,6 +14,7 @@ from autograd.graph import GraphStats, edges, graph_stats, leaves, topological_o
 from autograd.player import play
 from autograd.render import draw
 from autograd.stepper import trace
+from autograd.widget import explore
 
 __version__ = "0.1.0"
 
@@ -30,6 +31,7 @@ __all__ = [
     "draw",
     "trace",
     "play",
+    "explore",
     "gradcheck",
     "central_difference",
     "__version__",

@@ -94,11 +94,11 @@ LEGEND = (
     ("current", _HIGHLIGHT_FILL, "current step, and the edges it uses"),
 )
 _FONT_SIZE = 12  # points, value boxes
-_CHAR_WIDTH = 0.62 * _FONT_SIZE / 72  # inches per character of Helvetica (digits 0.556 em, bold more)
+_CHAR_WIDTH = 0.58 * _FONT_SIZE / 72  # inches per character of Helvetica (digits are 0.556 em)
 _BOX_PADDING = 0.3  # inches, left and right together
 _BOX_HEIGHT = 0.78  # inches: three lines of 12 pt text with a margin
 # Numbers as wide as a number can get in a given format: the value boxes fit these.
-_WIDEST_NUMBERS = (-1.23456789e-123, -123456789.0, -0.000123456789, float("-inf"))
+_WIDEST_NUMBERS = (-1.23456789e-10, -123456789.0, -0.000123456789, float("-inf"))
 
 
 class DotNotFoundError(RuntimeError):
@@ -262,7 +262,7 @@ def draw(
         raise ValueError(f"draw: bad number_format {number_format!r} (try '.4g')") from None
     order = topological_order(root)
     graph = Graph(
-        graph_attr={"rankdir": rankdir},
+        graph_attr={"rankdir": rankdir, "nodesep": "0.2", "ranksep": "0.35"},
         node_attr={"fontname": "Helvetica", "fontsize": "12"},
         edge_attr={"fontname": "Helvetica", "fontsize": "10"},
     )

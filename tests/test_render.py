@@ -26,7 +26,7 @@ from tests.strategies import programs, run
 SVG = "{http://www.w3.org/2000/svg}"
 
 WXB_DOT = """digraph {
-	graph [rankdir=LR]
+	graph [nodesep=0.2 rankdir=LR ranksep=0.35]
 	node [fontname=Helvetica fontsize=12]
 	edge [fontname=Helvetica fontsize=10]
 	n0 [label=<<b>w</b><br/>data 2<br/>grad 0> class=v0 fillcolor="#bbdefb" {box}]
@@ -44,8 +44,8 @@ WXB_DOT = """digraph {
 	n3 -> n4_op [class=e4_1]
 }
 """.replace(  # every value box has one fixed size
-    "{box}", "fixedsize=true height=0.78 shape=box style=filled width=1.95"
-).replace("{bold}", 'fixedsize=true height=0.78 shape=box style="filled,bold" width=1.95')
+    "{box}", "fixedsize=true height=0.78 shape=box style=filled width=1.75"
+).replace("{bold}", 'fixedsize=true height=0.78 shape=box style="filled,bold" width=1.75')
 
 
 def edge_lines(source):

@@ -1,0 +1,180 @@
+// explore(): the anywidget front end. The kernel sends the DOT (laid out here, once, by the
+// vendored Graphviz-wasm) and the view model (numbers and formulas of every frame); an edited
+// leaf goes back to the kernel, which replays the graph and sends a new view model: the same
+// layout is restyled, never laid out again.
+function el(tag, className, text) {
+  var node = document.createElement(tag);
+  if (className) { node.className = className; }
+  if (text !== undefined) { node.textContent = text; }
+  return node;
+}
+
+function button(label, title, onclick) {
+  var b = el("button", "", label);
+  b.title = title;
+  b.type = "button";
+  b.addEventListener("click", onclick);
+  return b;
+}
+
+// A leaf's value in its field: up to 6 significant digits (the graph shows the same number).
+function shortNumber(x) { return String(Number(x.toPrecision(6))); }
+
+function render(context) {
+  var model = context.model, root = context.el;
+  var V = globalThis.StepgradView;
+  var started = performance.now();
+  var current = model.get("frame") || 0, view = null, port = null, selected = null, version = 0;
+  var data = model.get("view");
+
+  var box = el("div", "sg-explorer");
+  box.tabIndex = 0;
+  box.setAttribute("data-lm-suppress-shortcuts", "true");  // JupyterLab: arrow keys are ours here
+  var controls = el("div", "sg-controls");
+  var slider = el("input");
+  slider.type = "range";
+  slider.min = "0";
+  slider.setAttribute("aria-label", "step");
+  var counter = el("span", "sg-counter");
+  controls.append(
+    button("|◀", "first step (Home)", function () { go(0); }),
+    button("◀", "previous step (left arrow)", function () { go(current - 1); }),
+    button("▶", "next step (right arrow)", function () { go(current + 1); }),
+    button("▶|", "last step (End)", function () { go(count() - 1); }),
+    slider, counter,
+    button("−", "zoom out (or ctrl + wheel)", function () { if (port) { port.zoom(0.8); } }),
+    button("+", "zoom in (or ctrl + wheel)", function () { if (port) { port.zoom(1.25); } }),
+    button("fit", "show the whole graph", function () { if (port) { port.fit(); } })
+  );
+  var main = el("div", "sg-main");
+  var graph = el("div", "sg-graph", "laying out the graph…");
+  var side = el("div", "sg-side");
+  var title = el("h2", "sg-title");
+  var formula = el("pre", "sg-formula");
+  var derivationTitle = el("h3", "", "Derivation");
+  var derivation = el("pre", "sg-derivation", "Click a node to see how its gradient is made.");
+  var leavesTitle = el("h3", "", "Leaves (edit a value: the graph is replayed)");
+  var leaves = el("div", "sg-leaves");
+  var error = el("div", "sg-error");
+  side.append(title, formula, derivationTitle, derivation, leavesTitle, leaves, error);
+  main.append(graph, side);
+  box.append(controls, main, V.legend(data));
+  root.appendChild(box);
+
+  function count() { return V.frameCount(data); }
+
+  function go(i) {
+    current = Math.max(0, Math.min(count() - 1, i));
+    if (model.get("frame") !== current) { model.set("frame", current); model.save_changes(); }
+    paint();
+  }
+
+  function paint() {
+    var state = V.frameState(data, current);
+    if (view) {
+      V.show(view, data, state);
+      if (state.hot !== null && view.nodes[state.hot]) { port.reveal(view.nodes[state.hot].g); }
+      for (var j = 0; j < view.nodes.length; j++) {
+        if (view.nodes[j]) { view.nodes[j].g.classList.toggle("sg-selected", j === selected); }
+      }
+    }
+    slider.max = String(count() - 1);
+    slider.value = String(current);
+    counter.textContent = "step " + (current + 1) + " / " + count();
+    title.textContent = state.title;
+    formula.textContent = state.formula;
+    if (selected !== null) {
+      var node = data.nodes[selected];
+      derivation.textContent = node.forward + "\n" + node.derivation;
+    }
+    box.setAttribute("data-frame", String(current));
+  }
+
+  function select(j) {
+    selected = j;
+    paint();
+    var input = leaves.querySelector('input[data-node="' + j + '"]');
+    if (input) { input.focus(); input.select(); }
+  }
+
+  function buildLeaves() {
+    leaves.textContent = "";
+    data.nodes.forEach(function (node, j) {
+      if (!node.leaf) { return; }
+      var label = el("label", "sg-leaf");
+      var name = el("span", "sg-leaf-name", node.name);
+      var input = el("input");
+      input.type = "number";
+      input.step = "any";
+      input.value = shortNumber(node.value);
+      input.setAttribute("data-node", String(j));
+      input.setAttribute("data-name", node.name);
+      input.addEventListener("change", function () {
+        var value = Number(input.value);
+        if (input.value.trim() === "" || !isFinite(value)) {
+          error.textContent = node.name + ": not a finite number: " + JSON.stringify(input.value);
+          return;
+        }
+        box.setAttribute("data-editing", "true");
+        model.send({ type: "edit", node: j, value: value });
+      });
+      label.append(name, input);
+      leaves.appendChild(label);
+    });
+  }
+
+  function refreshLeaves() {
+    var inputs = leaves.querySelectorAll("input");
+    for (var i = 0; i < inputs.length; i++) {
+      var node = data.nodes[Number(inputs[i].getAttribute("data-node"))];
+      if (document.activeElement !== inputs[i]) { inputs[i].value = shortNumber(node.value); }
+    }
+  }
+
+  slider.addEventListener("input", function () { go(parseInt(slider.value, 10)); });
+  box.addEventListener("keydown", function (e) {
+    if (e.target.tagName === "INPUT" && e.target.type !== "range") { return; }
+    if (e.key === "ArrowRight") { go(current + 1); }
+    else if (e.key === "ArrowLeft") { go(current - 1); }
+    else if (e.key === "Home") { go(0); }
+    else if (e.key === "End") { go(count() - 1); }
+    else { return; }
+    e.preventDefault();
+    e.stopPropagation();
+  });
+
+  model.on("change:view", function () {
+    data = model.get("view");
+    version += 1;
+    refreshLeaves();
+    paint();
+    box.setAttribute("data-version", String(version));
+    box.removeAttribute("data-editing");
+  });
+  model.on("change:frame", function () {
+    var frame = model.get("frame");
+    if (frame !== current) { current = frame; paint(); }
+  });
+  model.on("change:error", function () { error.textContent = model.get("error"); });
+
+  buildLeaves();
+  paint();
+  V.renderSvg(model.get("dot")).then(function (svg) {
+    graph.textContent = "";
+    port = V.viewport(graph, svg, { maxHeight: 600 });
+    view = V.index(svg, data);
+    view.nodes.forEach(function (node, j) {
+      if (!node) { return; }
+      node.g.style.cursor = "pointer";
+      node.g.addEventListener("click", function () { select(j); });
+    });
+    paint();
+    box.setAttribute("data-render-ms", String(Math.round(performance.now() - started)));
+    box.setAttribute("data-rendered", "true");
+  }).catch(function (e) {
+    graph.textContent = "The graph could not be drawn: " + e;
+    box.setAttribute("data-rendered", "error");
+  });
+}
+
+export default { render: render };

@@ -1,0 +1,171 @@
+"""`explore(root)`: backprop live in the notebook, as a widget (anywidget).
+
+The graph is laid out once in the browser by the vendored Graphviz-wasm (no `dot`
+program needed) and restyled at every step, like the player: step through the forward
+pass and every backward step (buttons, slider, arrow keys), with the current node and the
+edges it pushes along in red, gradients filled in as they become final, and the step's
+chain rule beside the graph. Clicking a node shows its derivation, Σ over its children
+(`Trace.derivation`). Every leaf has a number field: an edit replays the graph in the
+kernel with the new value (`autograd.replay`), traces backprop again and sends the new
+numbers; the layout stays as it is.
+
+anywidget runs in JupyterLab, Notebook 7, VS Code, Colab and marimo; it is optional
+(`pip install 'stepgrad[widget]'`) and imported only when `explore` is called.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import math
+import shutil
+from numbers import Real
+from typing import TYPE_CHECKING, Any
+
+from autograd.graph import topological_order
+from autograd.graphview import asset, named_trace, view_model, viz_script
+from autograd.player import DEFAULT_PLAYER_MAX_NODES
+from autograd.render import draw, parameter_names
+from autograd.stepper import trace
+
+if TYPE_CHECKING:
+    from autograd.engine import Value
+
+__all__ = ["explore", "WIDGET_HELP"]
+
+WIDGET_HELP = "explore() needs anywidget: pip install 'stepgrad[widget]' (or pip install anywidget)"
+
+
+def explore(
+    root: Value,
+    *,
+    model: Any = None,
+    parameters: Any = (),
+    number_format: str = ".4g",
+    rankdir: str = "LR",
+    edge_labels: bool = False,
+    max_nodes: int | None = DEFAULT_PLAYER_MAX_NODES,
+) -> Any:
+    """A widget to step through backprop on `root` and edit its leaves live.
+
+    Args:
+        model: an object with `named_parameters()` (e.g. an `nn.MLP`): its parameters are
+            coloured as parameters and named in short form (`L0.n3.w1`).
+        parameters: more leaves to colour as parameters.
+        number_format, rankdir, edge_labels: as for `autograd.render.draw`.
+        max_nodes: larger graphs are refused (`None`: no bound), as for `play`.
+
+    In a notebook the widget shows itself; where widgets cannot run (an untrusted or
+    static notebook) its output shows a PNG of the graph instead, when `dot` is installed.
+    `widget.edit(leaf, value)` edits from Python, as the number fields do.
+    """
+    try:
+        widget_class = _explorer_class()
+    except ImportError:
+        raise ImportError(WIDGET_HELP) from None
+    order_size = len(topological_order(root))
+    if max_nodes is not None and order_size > max_nodes:
+        raise ValueError(
+            f"explore: the graph has {order_size} nodes, more than max_nodes={max_nodes}; "
+            "pass max_nodes=None to show it anyway"
+        )
+    options = {"number_format": number_format, "rankdir": rankdir, "edge_labels": edge_labels}
+    draw(root, max_nodes=None, **options)  # checks the options before any widget exists
+    return widget_class(root, model, tuple(parameters), options)
+
+
+@functools.cache
+def _explorer_class() -> type:
+    import anywidget  # optional: `pip install 'stepgrad[widget]'`
+    import traitlets
+
+    class Explorer(anywidget.AnyWidget):
+        """The explorer widget; `explore(root)` makes one."""
+
+        _esm = traitlets.Unicode("\n".join([viz_script(), asset("graphview.js"), asset("widget.js")])).tag(
+            sync=True
+        )
+        _css = traitlets.Unicode(asset("graphview.css")).tag(sync=True)
+        dot = traitlets.Unicode("").tag(sync=True)
+        view = traitlets.Dict().tag(sync=True)
+        frame = traitlets.Int(0).tag(sync=True)
+        error = traitlets.Unicode("").tag(sync=True)
+
+        def __init__(self, root: Value, model: Any, parameters: tuple[Value, ...], options: dict[str, Any]):
+            super().__init__()
+            self.root = root
+            self._model = model
+            self._parameters = [*parameters, *(parameter_names(model) if model is not None else {})]
+            self._options = options
+            self._retrace()
+            self.dot = self._graph().source
+            self.on_msg(self._on_message)
+
+        def _graph(self) -> Any:
+            return draw(
+                self.root,
+                grads=self.trace.grads,
+                parameters=self._parameters,
+                model=self._model,
+                max_nodes=None,
+                **self._options,
+            )
+
+        def _retrace(self) -> None:
+            self.trace = named_trace(trace(self.root), self._model)
+            self.view = view_model(self.trace, self._options["number_format"], self._parameters)
+
+        def edit(self, leaf: Value | str, value: float) -> None:
+            """Set a leaf (the Value, or its name as shown) to `value`, replay and re-trace.
+
+            A bad value or a domain error (log of a negative number, ...) changes nothing;
+            its message shows in the widget and is raised here.
+            """
+            node = self._leaf(leaf)
+            if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
+                raise ValueError(f"explore: {self.trace.names[node]} must be a finite number, got {value!r}")
+            from autograd import replay  # the engine's replay: data and local derivatives anew
+
+            try:
+                replay(self.root, {node: float(value)})
+            except (ArithmeticError, ValueError) as exc:
+                self.error = f"{self.trace.names[node]} = {value}: {exc}"
+                raise
+            self.error = ""
+            self._retrace()
+
+        def _leaf(self, leaf: Value | str) -> Value:
+            names = {name: node for node, name in self.trace.names.items()}
+            node = names.get(leaf) if isinstance(leaf, str) else leaf
+            if node is None or node not in self.trace.grads or not node.is_leaf:
+                raise ValueError(
+                    f"explore: {leaf!r} is not a leaf of this graph (leaves: {self._leaf_list()})"
+                )
+            return node
+
+        def _leaf_list(self) -> str:
+            return ", ".join(self.trace.names[n] for n in self.trace.order if n.is_leaf)
+
+        def _on_message(self, _widget: Any, content: dict[str, Any], _buffers: Any) -> None:
+            if not isinstance(content, dict) or content.get("type") != "edit":
+                return
+            index, value = content.get("node"), content.get("value")
+            if not isinstance(index, int) or not 0 <= index < len(self.trace.order):
+                self.error = f"explore: no node {index!r}"
+                return
+            try:
+                self.edit(self.trace.order[index], value)
+            except (ArithmeticError, ValueError) as exc:
+                self.error = str(exc) if not self.error else self.error
+
+        def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+            bundle = super()._repr_mimebundle_(**kwargs)  # (data, metadata)
+            if shutil.which("dot") is not None and bundle is not None:
+                png = self._graph().pipe(format="png")  # what a notebook without widgets shows
+                bundle[0]["image/png"] = base64.b64encode(png).decode("ascii")
+            return bundle
+
+        def __repr__(self) -> str:
+            return f"Explorer({self.trace.names[self.root]!r}, {len(self.trace.order)} nodes)"
+
+    return Explorer

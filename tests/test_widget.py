@@ -1,0 +1,109 @@
+"""explore() in the kernel: the widget's state, edits through replay, errors, its fallback picture.
+(What it shows in a browser is tested in tests/test_explore_browser.py.)"""
+
+import base64
+import random
+import sys
+
+import pytest
+
+from autograd import Value, explore, trace
+from autograd import widget as widget_module
+from autograd.graphview import view_model
+from autograd.render import draw
+from nn.module import MLP
+
+
+def wxb():
+    w, x, b = Value(2.0, "w"), Value(3.0, "x"), Value(1.0, "b")
+    f = w * x + b
+    f.label = "f"
+    return f, w, x, b
+
+
+def test_explorer_holds_the_layout_and_every_frame():
+    f, w, x, b = wxb()
+    explorer = explore(f)
+    assert repr(explorer) == "Explorer('f', 5 nodes)"
+    assert explorer.dot == draw(f, grads=trace(f).grads, max_nodes=None).source
+    assert explorer.view == view_model(trace(f))
+    assert "Viz.js 3.31.0" in explorer._esm and "export default" in explorer._esm
+    assert explorer.view["summary"].splitlines()[0] == "∂f/∂w = 3.0"
+    assert (w.grad, x.grad, b.grad) == (0.0, 0.0, 0.0)  # exploring changes no .grad
+
+
+def test_edit_replays_and_retraces():
+    f, w, x, _ = wxb()
+    explorer = explore(f)
+    layout = explorer.dot
+    explorer.edit("w", 5)
+    assert w.data == 5.0 and f.data == 16.0
+    assert "∂f/∂x = 5.0" in explorer.view["summary"].splitlines()
+    assert explorer.view["nodes"][1]["grad"] == "5"
+    assert explorer.dot == layout  # numbers change; the layout is never redone
+    explorer._on_message(explorer, {"type": "edit", "node": 1, "value": -1.5}, [])  # x, from the page
+    assert x.data == -1.5 and "∂f/∂w = -1.5" in explorer.view["summary"].splitlines()
+    assert explorer.error == ""
+
+
+def test_bad_edits_change_nothing_and_say_why():
+    w = Value(2.0, "w")
+    f = (w * 3.0).log()
+    f.label = "f"
+    explorer = explore(f)
+    before = dict(explorer.view)
+    with pytest.raises(ValueError, match="finite number"):
+        explorer.edit("w", float("nan"))
+    with pytest.raises(ValueError, match="finite number"):
+        explorer.edit("w", True)
+    with pytest.raises(ValueError, match=r"not a leaf.*leaves: w"):
+        explorer.edit("f", 1.0)
+    with pytest.raises(ValueError, match="log"):
+        explorer.edit("w", -1.0)  # log of a negative number: the domain error names the op
+    assert "log" in explorer.error and w.data == 2.0 and explorer.view == before
+    explorer._on_message(explorer, {"type": "edit", "node": 99, "value": 1.0}, [])
+    assert explorer.error == "explore: no node 99" and explorer.view == before
+
+
+def test_model_parameters_are_named_and_coloured():
+    model = MLP(2, [3, 1], rng=random.Random(1))
+    loss = (model([0.5, -1.0]) - 1.0) ** 2
+    explorer = explore(loss, model=model)
+    nodes = {n["name"]: n for n in explorer.view["nodes"]}
+    assert {"L0.n0.w0", "L0.n2.b", "L1.n0.w2"} <= set(nodes)
+    assert all(nodes[name]["role"] == "parameter" for name in ("L0.n0.w0", "L1.n0.b"))
+    assert "<b>L0.n0.w0</b>" in explorer.dot
+    assert "/∂L0.n0.w0 = " in nodes["L0.n0.w0"]["derivation"]  # the formulas use the names too
+
+
+def test_untrusted_notebooks_get_a_png_beside_the_widget(monkeypatch, tmp_path):
+    f, *_ = wxb()
+    data, _ = explore(f)._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in data
+    assert base64.b64decode(data["image/png"]).startswith(b"\x89PNG")
+    monkeypatch.setenv("PATH", str(tmp_path))  # no dot: the widget alone, no error
+    data, _ = explore(f)._repr_mimebundle_()
+    assert "image/png" not in data and "application/vnd.jupyter.widget-view+json" in data
+
+
+def test_options_are_checked_and_large_graphs_refused():
+    f, *_ = wxb()
+    with pytest.raises(ValueError, match="rankdir"):
+        explore(f, rankdir="RL")
+    v = Value(1.0, "x")
+    for _ in range(20):
+        v = v + 1.0
+    with pytest.raises(ValueError, match=r"21 nodes.*max_nodes=None"):
+        explore(v, max_nodes=20)
+
+
+def test_missing_anywidget_names_the_install_command(monkeypatch):
+    f, *_ = wxb()
+    widget_module._explorer_class.cache_clear()
+    monkeypatch.setitem(sys.modules, "anywidget", None)  # import anywidget raises ImportError
+    try:
+        with pytest.raises(ImportError, match=r"pip install 'stepgrad\[widget\]'") as excinfo:
+            explore(f)
+        assert excinfo.value.__cause__ is None and excinfo.value.__suppress_context__
+    finally:
+        widget_module._explorer_class.cache_clear()
