@@ -161,7 +161,7 @@ def _explorer_class() -> type:
         def _repr_mimebundle_(self, **kwargs: Any) -> Any:
             bundle = super()._repr_mimebundle_(**kwargs)  # (data, metadata)
             if shutil.which("dot") is not None and bundle is not None:
-                png = self._graph().pipe(format="png")  # what a notebook without widgets shows
+                png = self._graph().png()  # what a notebook without widgets shows
                 bundle[0]["image/png"] = base64.b64encode(png).decode("ascii")
             return bundle
 

@@ -30,6 +30,7 @@ def execute(path: Path) -> None:
         timeout=TIMEOUT,
         kernel_name="python3",
         record_timing=False,
+        store_widget_state=False,  # a widget's state holds its 1.3 MB script; the PNG beside it stays
         resources={"metadata": {"path": str(NOTEBOOKS)}},
     )
     client.execute()
