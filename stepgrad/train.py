@@ -8,27 +8,22 @@ import random
 import sys
 from pathlib import Path
 
-from autograd.cli import finite_number
 from nn.data import DATASETS
 from nn.module import ACTIVATIONS
+from stepgrad.options import fraction, layer_sizes, non_negative_float, positive_float, positive_int
+from stepgrad.verb import BAD_INPUT, FAILED, OK, Verb
+
+__all__ = ["VERBS", "LOSSES"]
 
 LOSSES = ("hinge", "bce", "mse", "softmax")
 
 
-def add_train_command(commands: argparse._SubParsersAction) -> None:
-    """Register `stepgrad train` on the CLI's sub-parsers."""
-    parser = commands.add_parser(
-        "train",
-        help="train an MLP on a built-in data set; writes the model, loss curve and decision boundary",
-        description="Train an MLP on a built-in 2-D data set (micrograd's demo by default: "
-        "MLP(2, [16, 16, 1]), hinge loss, full-batch SGD with lr 1.0 → 0.1). Writes model.json, "
-        "loss.png and boundary.png to --out.",
-    )
+def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("dataset", choices=sorted(DATASETS), help="the data set")
-    parser.add_argument("--samples", type=_positive_int, default=100, help="number of points (default 100)")
-    parser.add_argument("--noise", type=_non_negative_float, help="noise level (default: the data set's own)")
+    parser.add_argument("--samples", type=positive_int, default=100, help="number of points (default 100)")
+    parser.add_argument("--noise", type=non_negative_float, help="noise level (default: the data set's own)")
     parser.add_argument(
-        "--hidden", type=_layer_sizes, default=[16, 16], help="hidden layer sizes (default 16,16)"
+        "--hidden", type=layer_sizes, default=[16, 16], help="hidden layer sizes (default 16,16)"
     )
     parser.add_argument(
         "--activation", choices=sorted(ACTIVATIONS), default="relu", help="hidden activation (default relu)"
@@ -39,7 +34,7 @@ def add_train_command(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--optimizer", choices=("sgd", "adam"), default="sgd", help="default sgd")
     parser.add_argument(
         "--lr",
-        type=_positive_float,
+        type=positive_float,
         help="learning rate (default: sgd 1.0 decaying linearly to 0.1; adam 0.05)",
     )
     parser.add_argument(
@@ -47,18 +42,17 @@ def add_train_command(commands: argparse._SubParsersAction) -> None:
         choices=("linear", "constant", "step"),
         help="default: linear for sgd, constant for adam",
     )
-    parser.add_argument("--momentum", type=_non_negative_float, default=0.0, help="SGD momentum (default 0)")
-    parser.add_argument("--l2", type=_non_negative_float, default=2e-4, help="λ of (λ/2)Σw² (default 2e-4)")
-    parser.add_argument("--epochs", type=_positive_int, default=100, help="default 100")
-    parser.add_argument("--batch-size", type=_positive_int, help="default: the full batch; 1 = stochastic")
-    parser.add_argument("--validation", type=_fraction, default=0.0, help="held-out fraction (default 0)")
+    parser.add_argument("--momentum", type=non_negative_float, default=0.0, help="SGD momentum (default 0)")
+    parser.add_argument("--l2", type=non_negative_float, default=2e-4, help="λ of (λ/2)Σw² (default 2e-4)")
+    parser.add_argument("--epochs", type=positive_int, default=100, help="default 100")
+    parser.add_argument("--batch-size", type=positive_int, help="default: the full batch; 1 = stochastic")
+    parser.add_argument("--validation", type=fraction, default=0.0, help="held-out fraction (default 0)")
     parser.add_argument("--seed", type=int, default=1337, help="seeds the data, the weights and the batches")
     parser.add_argument("--out", type=Path, help="output directory (default out/DATASET)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
-    parser.set_defaults(run=run_train)
 
 
-def run_train(args: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace) -> int:
     """Carry out `stepgrad train`; returns the exit status."""
     from nn import data, losses, optim
     from nn.checkpoint import save
@@ -121,7 +115,7 @@ def run_train(args: argparse.Namespace) -> int:
         )
     except TrainingDiverged as error:
         print(f"stepgrad train: {error}", file=sys.stderr)
-        return 1
+        return FAILED
     final_loss, final_accuracy = evaluate(model, X, labels, loss)
     print(f"final training loss {final_loss:.4f}, accuracy {final_accuracy:.1%}")
     if validation is not None:
@@ -135,55 +129,22 @@ def run_train(args: argparse.Namespace) -> int:
     ]
     for path in written:
         print(f"wrote {path}")
-    return 0
+    return OK
 
 
 def _error(message: str) -> int:
     print(f"stepgrad train: error: {message}", file=sys.stderr)
-    return 2
+    return BAD_INPUT
 
 
-def _layer_sizes(text: str) -> list[int]:
-    """'16,16' → [16, 16]; '' → [] (no hidden layer)."""
-    if not text.strip():
-        return []
-    try:
-        sizes = [int(part) for part in text.split(",")]
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected comma-separated layer sizes like 16,16, got {text!r}"
-        ) from None
-    if any(not 1 <= n <= 1024 for n in sizes) or len(sizes) > 16:
-        raise argparse.ArgumentTypeError(f"layer sizes must be 1..1024 and at most 16 layers, got {text!r}")
-    return sizes
-
-
-def _positive_float(text: str) -> float:
-    value = finite_number(text)
-    if value <= 0.0:
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
-    return value
-
-
-def _non_negative_float(text: str) -> float:
-    value = finite_number(text)
-    if value < 0.0:
-        raise argparse.ArgumentTypeError(f"expected a number ≥ 0, got {text!r}")
-    return value
-
-
-def _fraction(text: str) -> float:
-    value = finite_number(text)
-    if not 0.0 <= value < 1.0:
-        raise argparse.ArgumentTypeError(f"expected a fraction in [0, 1), got {text!r}")
-    return value
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if not 1 <= value <= 1_000_000:
-        raise argparse.ArgumentTypeError(f"expected a whole number from 1 to 1000000, got {text!r}")
-    return value
+VERBS = (
+    Verb(
+        "train",
+        help="train an MLP on a built-in data set; writes the model, loss curve and decision boundary",
+        description="Train an MLP on a built-in 2-D data set (micrograd's demo by default: "
+        "MLP(2, [16, 16, 1]), hinge loss, full-batch SGD with lr 1.0 → 0.1). Writes model.json, "
+        "loss.png and boundary.png to --out.",
+        add_arguments=_arguments,
+        run=_run,
+    ),
+)
