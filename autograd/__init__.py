@@ -12,7 +12,7 @@ from autograd.check import central_difference, gradcheck
 from autograd.engine import DomainError, Value, is_grad_enabled, no_grad
 from autograd.graph import GraphStats, edges, graph_stats, leaves, topological_order
 from autograd.player import play
-from autograd.render import draw
+from autograd.render import draw, save_graph
 from autograd.stepper import trace
 
 __version__ = "0.1.0"
@@ -28,6 +28,7 @@ __all__ = [
     "graph_stats",
     "GraphStats",
     "draw",
+    "save_graph",
     "trace",
     "play",
     "gradcheck",

@@ -181,6 +181,14 @@ def draw(
         max_nodes: above this many value nodes, warn and draw a one-box summary instead;
             `max_nodes=None` draws any size.
     """
+    from autograd.engine import Value
+
+    if not isinstance(root, Value):
+        raise TypeError(f"draw: root must be a Value, got {type(root).__name__}")
+    if max_nodes is not None and (
+        isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1
+    ):
+        raise ValueError(f"draw: max_nodes must be a positive integer or None, got {max_nodes!r}")
     if rankdir not in ("LR", "TB"):
         raise ValueError(f"draw: rankdir must be 'LR' or 'TB', got {rankdir!r}")
     try:

@@ -240,6 +240,10 @@ def trace(root: Value, seed: float = 1.0) -> Trace:
     teaching: `backward()` skips a node whose gradient is 0.0 (it would push only
     zeros, e.g. through a ReLU that is off), while the trace shows that step.
     """
+    from autograd.engine import Value
+
+    if not isinstance(root, Value):
+        raise TypeError(f"trace: root must be a Value, got {type(root).__name__}")
     if isinstance(seed, bool) or not isinstance(seed, Real) or not math.isfinite(seed):
         raise TypeError(f"trace: seed must be a finite real number, got {seed!r}")
     order = topological_order(root)

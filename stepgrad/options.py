@@ -1,16 +1,30 @@
-"""argparse types for the verbs' options: each refuses bad text with a message naming it."""
+"""The verbs' options: argparse types that refuse bad text with a message naming it, and the
+check that an output directory is usable (made before any work)."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from autograd.expr import parse_number
+from autograd.files import check_writable_directory
+from stepgrad.verb import UsageError
 
-__all__ = ["finite_number", "positive_float", "non_negative_float", "fraction", "positive_int", "layer_sizes"]
+__all__ = [
+    "finite_number",
+    "positive_float",
+    "non_negative_float",
+    "noise_level",
+    "fraction",
+    "positive_int",
+    "layer_sizes",
+    "writable_directory",
+]
 
 MAX_COUNT = 1_000_000  # the largest whole-number option (samples, epochs, batch size)
 MAX_LAYER_WIDTH = 1024
 MAX_LAYERS = 16
+MAX_NOISE = 10.0  # the data sets' noise is a standard deviation; their points lie within about ±2
 
 
 def finite_number(text: str) -> float:
@@ -32,6 +46,13 @@ def non_negative_float(text: str) -> float:
     value = finite_number(text)
     if value < 0.0:
         raise argparse.ArgumentTypeError(f"expected a number ≥ 0, got {text!r}")
+    return value
+
+
+def noise_level(text: str) -> float:
+    value = non_negative_float(text)
+    if value > MAX_NOISE:
+        raise argparse.ArgumentTypeError(f"expected a noise level from 0 to {MAX_NOISE:g}, got {text!r}")
     return value
 
 
@@ -67,3 +88,12 @@ def layer_sizes(text: str) -> list[int]:
             f"layer sizes must be 1..{MAX_LAYER_WIDTH} and at most {MAX_LAYERS} layers, got {text!r}"
         )
     return sizes
+
+
+def writable_directory(path: Path, option: str = "--out") -> Path:
+    """`path` if files can be written into it (checked before any work), else a UsageError naming it."""
+    try:
+        return check_writable_directory(path)
+    except OSError as error:
+        where = f" ({error.filename})" if error.filename and error.filename != str(path) else ""
+        raise UsageError(f"{option} {path}: cannot write files there: {error.strerror}{where}") from None

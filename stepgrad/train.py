@@ -10,8 +10,16 @@ from pathlib import Path
 
 from nn.data import DATASETS
 from nn.module import ACTIVATIONS
-from stepgrad.options import fraction, layer_sizes, non_negative_float, positive_float, positive_int
-from stepgrad.verb import BAD_INPUT, FAILED, OK, Verb
+from stepgrad.options import (
+    fraction,
+    layer_sizes,
+    noise_level,
+    non_negative_float,
+    positive_float,
+    positive_int,
+    writable_directory,
+)
+from stepgrad.verb import FAILED, OK, UsageError, Verb
 
 __all__ = ["VERBS", "LOSSES"]
 
@@ -21,7 +29,9 @@ LOSSES = ("hinge", "bce", "mse", "softmax")
 def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("dataset", choices=sorted(DATASETS), help="the data set")
     parser.add_argument("--samples", type=positive_int, default=100, help="number of points (default 100)")
-    parser.add_argument("--noise", type=non_negative_float, help="noise level (default: the data set's own)")
+    parser.add_argument(
+        "--noise", type=noise_level, help="noise level, 0 to 10 (default: the data set's own)"
+    )
     parser.add_argument(
         "--hidden", type=layer_sizes, default=[16, 16], help="hidden layer sizes (default 16,16)"
     )
@@ -42,7 +52,9 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
         choices=("linear", "constant", "step"),
         help="default: linear for sgd, constant for adam",
     )
-    parser.add_argument("--momentum", type=non_negative_float, default=0.0, help="SGD momentum (default 0)")
+    parser.add_argument(
+        "--momentum", type=fraction, help="SGD momentum in [0, 1) (default 0; not with --optimizer adam)"
+    )
     parser.add_argument("--l2", type=non_negative_float, default=2e-4, help="λ of (λ/2)Σw² (default 2e-4)")
     parser.add_argument("--epochs", type=positive_int, default=100, help="default 100")
     parser.add_argument("--batch-size", type=positive_int, help="default: the full batch; 1 = stochastic")
@@ -60,12 +72,15 @@ def _run(args: argparse.Namespace) -> int:
     from nn.plots import plot_decision_boundary, plot_history, save_png
     from nn.train import TrainingDiverged, evaluate, fit
 
+    out = writable_directory(args.out if args.out is not None else Path("out") / args.dataset)
+    if args.momentum is not None and args.optimizer != "sgd":
+        raise UsageError(f"--momentum is for --optimizer sgd; {args.optimizer} has no momentum setting")
     options = {"noise": args.noise} if args.noise is not None else {}
     X, classes = DATASETS[args.dataset](args.samples, seed=args.seed, **options)
     k = max(max(classes) + 1, 2)
     loss_name = args.loss or ("hinge" if k == 2 else "softmax")
     if loss_name != "softmax" and k > 2:
-        return _error(f"--loss {loss_name} needs two classes; {args.dataset} has {k} (use --loss softmax)")
+        raise UsageError(f"--loss {loss_name} needs two classes; {args.dataset} has {k} (use --loss softmax)")
     loss, labels = {
         "hinge": (losses.hinge, data.signed(classes) if k == 2 else classes),
         "bce": (losses.bce_with_logits, classes),
@@ -74,7 +89,12 @@ def _run(args: argparse.Namespace) -> int:
     }[loss_name]
     validation = None
     if args.validation:
-        X, labels, X_val, y_val = data.split(X, labels, args.validation, seed=args.seed)
+        try:
+            X, labels, X_val, y_val = data.split(X, labels, args.validation, seed=args.seed)
+        except ValueError as error:
+            raise UsageError(
+                f"--validation {args.validation} with --samples {args.samples}: {error}"
+            ) from None
         validation = (X_val, y_val)
     model = MLP(
         2,
@@ -91,13 +111,14 @@ def _run(args: argparse.Namespace) -> int:
         "step": optim.StepDecay(lr, 0.5, max(1, steps // 4)),
     }[schedule]
     optimizer = (
-        optim.SGD(model, lr=rate, momentum=args.momentum)
+        optim.SGD(model, lr=rate, momentum=args.momentum or 0.0)
         if args.optimizer == "sgd"
         else optim.Adam(model, lr=rate)
     )
     print(
         f"training {model} on {args.dataset} ({len(X)} points, {k} classes), "
-        f"{loss_name} loss, {args.optimizer}"
+        f"{loss_name} loss, {args.optimizer}",
+        flush=True,
     )
     try:
         history = fit(
@@ -114,27 +135,23 @@ def _run(args: argparse.Namespace) -> int:
             progress=False if args.quiet else None,
         )
     except TrainingDiverged as error:
-        print(f"stepgrad train: {error}", file=sys.stderr)
+        print(f"stepgrad train: {error}; nothing was written", file=sys.stderr)
         return FAILED
-    final_loss, final_accuracy = evaluate(model, X, labels, loss)
-    print(f"final training loss {final_loss:.4f}, accuracy {final_accuracy:.1%}")
+    print(_scores("final training", *evaluate(model, X, labels, loss)))
     if validation is not None:
-        print(f"validation loss {history.val_loss[-1]:.4f}, accuracy {history.val_accuracy[-1]:.1%}")
-    out = args.out if args.out is not None else Path("out") / args.dataset
+        print(_scores("validation", history.val_loss[-1], history.val_accuracy[-1]))
     metadata = {"dataset": args.dataset, "loss": loss_name, "epochs": args.epochs, "seed": args.seed}
-    written = [
-        save(model, out / "model.json", metadata),
-        save_png(plot_history(history), out / "loss.png"),
-        save_png(plot_decision_boundary(model, X, labels), out / "boundary.png"),
-    ]
+    figures = {"loss.png": plot_history(history), "boundary.png": plot_decision_boundary(model, X, labels)}
+    written = [save(model, out / "model.json", metadata)]
+    written += [save_png(figure, out / name) for name, figure in figures.items()]
     for path in written:
         print(f"wrote {path}")
     return OK
 
 
-def _error(message: str) -> int:
-    print(f"stepgrad train: error: {message}", file=sys.stderr)
-    return BAD_INPUT
+def _scores(what: str, loss: float, accuracy: float | None) -> str:
+    """'final training loss 0.0002, accuracy 100.0%' (no accuracy for regression losses like mse)."""
+    return f"{what} loss {loss:.4f}" + ("" if accuracy is None else f", accuracy {accuracy:.1%}")
 
 
 VERBS = (
@@ -146,5 +163,6 @@ VERBS = (
         "loss.png and boundary.png to --out.",
         add_arguments=_arguments,
         run=_run,
+        extras=("train",),
     ),
 )

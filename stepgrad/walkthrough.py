@@ -16,13 +16,15 @@ from typing import Any
 
 from autograd.engine import DomainError, Value
 from autograd.expr import ExpressionError, evaluate, parse, parse_assignments
+from autograd.extras import DOT_INSTALL
+from autograd.files import write_atomic
 from autograd.graph import leaves
 from autograd.player import DEFAULT_PLAYER_MAX_NODES, play
-from autograd.render import DotNotFoundError, draw, save_graph
+from autograd.render import DotNotFoundError, draw
 from autograd.stepper import Trace, trace
 from autograd.walkthrough import regularized_neuron, wxb
-from stepgrad.options import finite_number
-from stepgrad.verb import BAD_INPUT, FAILED, OK, Verb
+from stepgrad.options import finite_number, writable_directory
+from stepgrad.verb import FAILED, OK, UsageError, Verb
 
 __all__ = ["VERBS", "JSON_SCHEMA"]
 
@@ -53,6 +55,7 @@ def _add_output_options(parser: argparse.ArgumentParser, default_out: str) -> No
 
 
 def _run_wxb(args: argparse.Namespace) -> int:
+    out = writable_directory(args.out)
     inputs = {"w": args.w, "x": args.x, "b": args.b}
     neuron = args.neuron or args.t is not None or args.lam is not None
     if neuron:
@@ -61,27 +64,28 @@ def _run_wxb(args: argparse.Namespace) -> int:
     try:
         root = regularized_neuron(*inputs.values()) if neuron else wxb(*inputs.values())
     except (ArithmeticError, ValueError) as exc:
-        return _fail(args.command, f"cannot evaluate: {exc}")
+        raise UsageError(f"cannot evaluate: {exc}") from None
     title = "L_reg = ½(σ(w·x + b) − t)² + λ·½w²" if neuron else "f = w·x + b"
     parameters = [node for node in leaves(root) if node.label in ("w", "b")]
-    return _report(args, root, title, inputs, parameters)
+    return _report(args, out, root, title, inputs, parameters)
 
 
 def _run_grad(args: argparse.Namespace) -> int:
+    out = writable_directory(args.out)
     try:
         expression = parse(args.expression)
     except ExpressionError as exc:
-        return _fail(args.command, _pointing(args.expression, exc))
+        raise UsageError(_pointing(args.expression, exc)) from None
     try:
         values = parse_assignments(args.assignments)
         root = evaluate(expression, values)
     except ExpressionError as exc:
-        return _fail(args.command, str(exc))
+        raise UsageError(str(exc)) from None
     except (DomainError, ArithmeticError, ValueError) as exc:
-        return _fail(args.command, f"cannot evaluate {args.expression!r}: {exc}")
+        raise UsageError(f"cannot evaluate {args.expression!r}: {exc}") from None
     if not root.is_leaf:
         root.label = "out" if "f" in values else "f"
-    return _report(args, root, args.expression.strip(), values, [])
+    return _report(args, out, root, args.expression.strip(), values, [])
 
 
 def _pointing(text: str, error: ExpressionError) -> str:
@@ -91,25 +95,30 @@ def _pointing(text: str, error: ExpressionError) -> str:
     return f"{error}\n    {text.strip()}\n    {' ' * (error.column - 1)}^"
 
 
-def _fail(command: str, message: str) -> int:
-    print(f"stepgrad {command}: {message}", file=sys.stderr)
-    return BAD_INPUT
-
-
 def _report(
-    args: argparse.Namespace, root: Value, title: str, inputs: dict[str, float], parameters: list[Value]
+    args: argparse.Namespace,
+    out: Path,
+    root: Value,
+    title: str,
+    inputs: dict[str, float],
+    parameters: list[Value],
 ) -> int:
-    """Print the trace (text or JSON) and write graph.svg, graph.dot and player.html."""
+    """Print the trace (text or JSON), then make graph.dot, graph.svg and player.html and write them.
+
+    Every file is made in memory before the first is written, so an interrupted run writes nothing.
+    """
     recorded = trace(root)
-    files, problems = _write_files(recorded, args.out, parameters, title)
+    if args.format == "text":
+        print(f"{title}   with {', '.join(f'{k} = {v!r}' for k, v in inputs.items())}\n")
+        print(recorded.table(), flush=True)
+    contents, problems = _make_files(recorded, out, parameters, title)
+    files = {kind: str(write_atomic(path, data)) for kind, (path, data) in contents.items()}
     if args.format == "json":
         document: dict[str, Any] = {"schema": JSON_SCHEMA, "title": title, "inputs": inputs}
         document |= recorded.to_dict()
         document["files"] = files
         print(json.dumps(document, indent=2, ensure_ascii=False))
     else:
-        print(f"{title}   with {', '.join(f'{k} = {v!r}' for k, v in inputs.items())}\n")
-        print(recorded.table())
         print("\nWrote:")
         for kind, path in files.items():
             print(f"  {kind:6} {path}")
@@ -118,26 +127,36 @@ def _report(
     return FAILED if problems else OK
 
 
-def _write_files(
+def _make_files(
     t: Trace, out: Path, parameters: list[Value], title: str
-) -> tuple[dict[str, str], list[str]]:
-    """Write the outputs that can be made; return {kind: path} and what could not be made."""
+) -> tuple[dict[str, tuple[Path, str | bytes]], list[str]]:
+    """The outputs that can be made, {kind: (path, contents)}, and what could not be made."""
     graph = draw(t.root, grads=t.grads, parameters=parameters)
-    files = {"dot": str(save_graph(graph, out / "graph.dot"))}
-    problems = []
+    dot_path, svg_path = out / "graph.dot", out / "graph.svg"
+    contents: dict[str, tuple[Path, str | bytes]] = {"dot": (dot_path, graph.source)}
     try:
-        files["svg"] = str(save_graph(graph, out / "graph.svg"))
-        if len(t.order) <= DEFAULT_PLAYER_MAX_NODES:
-            player = play(t, title=f"Backprop, step by step: {title}", parameters=parameters)
-            files["player"] = str(player.save(out / "player.html"))
-        else:
-            problems.append(
-                f"no player: the graph has {len(t.order)} nodes (the player takes up to "
-                f"{DEFAULT_PLAYER_MAX_NODES}); use autograd.player.play(root, max_nodes=None)"
-            )
-    except DotNotFoundError as exc:
-        problems.append(str(exc))
-    return files, problems
+        contents["svg"] = (svg_path, graph.svg())
+    except DotNotFoundError:
+        return contents, [_no_dot_message(dot_path, svg_path)]
+    if len(t.order) > DEFAULT_PLAYER_MAX_NODES:
+        message = (
+            f"no player.html: the graph has {len(t.order)} nodes and the player takes up to "
+            f"{DEFAULT_PLAYER_MAX_NODES} (two frames per node); graph.svg shows the whole graph"
+        )
+        return contents, [message]
+    player = play(t, title=f"Backprop, step by step: {title}", parameters=parameters)
+    contents["player"] = (out / "player.html", player.html)
+    return contents, []
+
+
+def _no_dot_message(dot_path: Path, svg_path: Path) -> str:
+    install = "\n".join(f"    {command:40} ({where})" for where, command in DOT_INSTALL)
+    return (
+        f"graphviz's `dot` program was not found, so graph.svg and player.html were not made.\n"
+        f"The graph's DOT source is in {dot_path}. Install dot with one of:\n{install}\n"
+        f"then run this command again, or render the source: dot -Tsvg {dot_path} -o {svg_path}\n"
+        "(`stepgrad doctor` shows what is installed.)"
+    )
 
 
 VERBS = (
