@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import graphviz
 
-from autograd.files import write_atomic
+from autograd.files import as_path, write_atomic
 from autograd.graph import graph_stats, topological_order
 
 if TYPE_CHECKING:
@@ -272,7 +272,7 @@ def save_graph(graph: graphviz.Digraph, path: str | os.PathLike[str]) -> Path:
 
     The format is the file's suffix: .svg, .png, .pdf, ... Written atomically.
     """
-    target = Path(path)
+    target = as_path(path, "save_graph")
     suffix = target.suffix.lower().lstrip(".")
     if suffix in ("dot", "gv"):
         return write_atomic(target, graph.source)

@@ -86,7 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return INTERRUPTED
     except OSError as error:
         where = f": {error.filename}" if error.filename else ""
-        print(f"stepgrad {verb.name}: error: cannot write: {error.strerror or error}{where}", file=sys.stderr)
+        print(f"stepgrad {verb.name}: error: {error.strerror or error}{where}", file=sys.stderr)
         return FAILED
 
 
