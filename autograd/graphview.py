@@ -21,7 +21,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from autograd.render import _HIGHLIGHT, _HIGHLIGHT_FILL, _STYLE, LEGEND, node_names, parameter_names, role
+from autograd.render import _HIGHLIGHT, _HIGHLIGHT_FILL, _STYLE, LEGEND, display_names, role
 
 if TYPE_CHECKING:
     from autograd.stepper import Trace
@@ -69,7 +69,7 @@ def named_trace(t: Trace, model: Any = None) -> Trace:
     `draw(root, model=model)` names them; `t` itself when there is no model."""
     if model is None:
         return t
-    return dataclasses.replace(t, names=node_names(list(t.order), parameter_names(model)))
+    return dataclasses.replace(t, names=display_names(t.order, model))
 
 
 def view_model(t: Trace, number_format: str = ".4g", parameters: Any = ()) -> dict[str, Any]:

@@ -20,6 +20,7 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from autograd.extras import require
 from autograd.files import write_atomic
 from autograd.graphview import asset, json_for_script, named_trace, view_model, viz_script
 from autograd.render import DotNotFoundError, draw
@@ -35,7 +36,6 @@ __all__ = ["play", "Player", "player_html", "DEFAULT_PLAYER_MAX_NODES", "RENDERE
 DEFAULT_PLAYER_MAX_NODES = 1000
 RENDERERS = ("auto", "dot", "browser")
 FRAME_MILLISECONDS = 1200  # how long each frame shows when playing, in the page and in the GIF
-PILLOW_HELP = "saving an animated image needs Pillow: pip install 'stepgrad[gif]' (or pip install pillow)"
 
 _PAGE = """<!DOCTYPE html>
 <html lang="en">
@@ -109,10 +109,9 @@ class Player:
             raise ValueError(f"animation: image_format must be 'gif' or 'png', got {image_format!r}")
         if shutil.which("dot") is None:
             raise DotNotFoundError()
-        try:
-            from PIL import Image  # optional dependency
-        except ImportError:
-            raise ImportError(PILLOW_HELP) from None
+        require("gif", feature="an animated image of the player")
+        from PIL import Image  # the `gif` extra
+
         pictures = [
             _captioned(Image.open(io.BytesIO(frame.graph.pipe(format="png"))), frame.title, frame.formula)
             for frame in frames(self.trace, max_nodes=None, **self._draw_options)

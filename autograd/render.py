@@ -17,6 +17,7 @@ Every value box has the same fixed size, wide enough for its name and for any nu
 `number_format`, so frames that show "?" or other numbers keep the same layout. Nodes and
 edges carry SVG classes (value node j: `vj`, its op: `pj`, the edge from parent slot k into
 that op: `ej_k`, the op's edge to j: `oj`) that the browser views restyle step by step.
+Given a `model` (anything with `named_parameters()`), parameters are named in short form.
 
 `draw` returns a `Graph` (a `graphviz.Digraph`): `.source` is the DOT text and
 `save_graph(g, "graph.svg")` writes a file. In Jupyter it shows as SVG with a PNG beside
@@ -31,18 +32,18 @@ from __future__ import annotations
 import base64
 import html
 import io
-import math
 import os
 import shutil
 import warnings
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import graphviz
 
-from autograd.files import write_atomic
+from autograd.files import as_path, write_atomic
 from autograd.graph import graph_stats, topological_order
+from autograd.notation import node_names, op_text
 
 if TYPE_CHECKING:
     from autograd.engine import Value
@@ -50,20 +51,22 @@ if TYPE_CHECKING:
 __all__ = [
     "draw",
     "Graph",
-    "node_names",
+    "display_names",
     "parameter_names",
     "short_parameter_name",
-    "LEGEND",
     "role",
-    "format_number",
-    "constant_sides",
+    "LEGEND",
     "save_graph",
     "DotNotFoundError",
     "GraphTooLargeWarning",
     "DEFAULT_MAX_NODES",
+    "PNG_MAX_NODES",
 ]
 
 DEFAULT_MAX_NODES = 300  # more value nodes than this are unreadable in one picture
+# Jupyter gets a PNG beside the SVG (what an untrusted notebook shows) up to this many value
+# nodes; a larger one takes seconds to make and megabytes to store.
+PNG_MAX_NODES = 100
 
 DOT_INSTALL_HELP = (
     "graphviz's `dot` program was not found on PATH, so the graph cannot be rendered.\n"
@@ -134,8 +137,10 @@ class Graph(graphviz.Digraph):
 
             hint = "graphviz's `dot` is not installed: the graph is drawn by JavaScript in the notebook"
             return {"text/html": graph_html(self.source), "text/plain": f"{self!r} ({hint})"}
-        png = base64.b64encode(self.png()).decode("ascii")
-        return {"image/svg+xml": self.svg(), "image/png": png, "text/plain": repr(self)}
+        bundle = {"image/svg+xml": self.svg(), "text/plain": repr(self)}
+        if self.value_nodes <= PNG_MAX_NODES:
+            bundle["image/png"] = base64.b64encode(self.png()).decode("ascii")
+        return bundle
 
     def pipe(self, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -159,54 +164,6 @@ class Graph(graphviz.Digraph):
             out = io.BytesIO()
             picture.convert("RGB").quantize(colors=64).save(out, format="PNG", optimize=True)
         return out.getvalue()
-
-
-def format_number(x: float) -> str:
-    """Six significant digits, always showing that it is a float: 1.0, 0.880797, 1e-08."""
-    text = format(x, ".6g")
-    if not any(c in text for c in ".en"):  # 'n': inf and nan
-        text += ".0"
-    return text
-
-
-def constant_sides(node: Value) -> tuple[str, str]:
-    """Templates for the two sides of `x op c` or `c op x` ('{}' is the Value operand).
-
-    x * c: c is the local derivative. x / c: the local derivative is 1/c; c / x: it is
-    −c/x² = −out/x. x ± c and c − x: c from the values (display only).
-    """
-    x, out, local = node.parents[0].data, node.data, node.local_grads[0]
-    if node.op == "*":
-        return "{}", format_number(local)
-    if node.op == "+":
-        return "{}", format_number(out - x)
-    if node.op == "-":
-        return ("{}", format_number(x - out)) if local > 0 else (format_number(out + x), "{}")
-    if local != 0.0 and math.isclose(x * local, out):
-        return "{}", format_number(1.0 / local)
-    return format_number(out * x), "{}"
-
-
-def node_names(order: list[Value], given: Mapping[Value, str] | None = None) -> dict[Value, str]:
-    """A short display name for each node: its name in `given`, its label, or v{i} (its
-    topological index).
-
-    A name used by several nodes gets its index appended (`x_3`) so names stay unique.
-    """
-    given = given or {}
-    wanted = [given.get(node) or node.label for node in order]
-    counts: dict[str, int] = {}
-    for name in wanted:
-        counts[name] = counts.get(name, 0) + 1
-    names = {}
-    for i, (node, name) in enumerate(zip(order, wanted)):
-        if not name:
-            names[node] = f"v{i}"
-        elif counts[name] > 1:
-            names[node] = f"{name}_{i}"
-        else:
-            names[node] = name
-    return names
 
 
 _SHORT_PARTS = {"layers": "L", "neurons": "n"}
@@ -234,6 +191,20 @@ def parameter_names(model: Any) -> dict[Value, str]:
             f"model must have a named_parameters() method (an nn.Module), got {type(model).__name__}"
         )
     return {p: short_parameter_name(name) for name, p in named()}
+
+
+def display_names(order: Sequence[Value], model: Any = None) -> dict[Value, str]:
+    """The names nodes are shown by: `model`'s parameter names where given, else as
+    `notation.node_names` (labels, or v{i}); a name taken by a parameter gets `_{i}` added."""
+    names = node_names(order)
+    if model is None:
+        return names
+    given = parameter_names(model)
+    taken = set(given.values())
+    return {
+        node: given.get(node) or (f"{names[node]}_{i}" if names[node] in taken else names[node])
+        for i, node in enumerate(order)
+    }
 
 
 def draw(
@@ -268,6 +239,14 @@ def draw(
         model: an object with `named_parameters()` (e.g. an `nn.MLP`): its parameters are
             drawn as parameters, named in short form (`L0.n3.w1`).
     """
+    from autograd.engine import Value
+
+    if not isinstance(root, Value):
+        raise TypeError(f"draw: root must be a Value, got {type(root).__name__}")
+    if max_nodes is not None and (
+        isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1
+    ):
+        raise ValueError(f"draw: max_nodes must be a positive integer or None, got {max_nodes!r}")
     if rankdir not in ("LR", "TB"):
         raise ValueError(f"draw: rankdir must be 'LR' or 'TB', got {rankdir!r}")
     try:
@@ -288,10 +267,9 @@ def draw(
     def number(x: float | None) -> str:
         return "?" if x is None else format(x, number_format)
 
-    given = parameter_names(model) if model is not None else {}
-    names = node_names(order, given)
+    names = display_names(order, model)
     ids = {node: f"n{i}" for i, node in enumerate(order)}
-    parameter_set = set(parameters) | set(given)
+    parameter_set = set(parameters) | (set(parameter_names(model)) if model is not None else set())
     hot_nodes, hot_edges = set(highlight_nodes), set(highlight_edges)
     box = _box_size(names.values(), number_format)
     for i, node in enumerate(order):
@@ -308,7 +286,7 @@ def draw(
         if node.is_leaf:
             continue
         op_id = f"{ids[node]}_op"
-        graph.node(op_id, label=f"<{_escape(_op_text(node))}>", **_STYLE["op"], **{"class": f"p{i}"})
+        graph.node(op_id, label=f"<{_escape(op_text(node))}>", **_STYLE["op"], **{"class": f"p{i}"})
         graph.edge(op_id, ids[node], **(_HIGHLIGHT if node in hot_nodes else {}), **{"class": f"o{i}"})
         for k, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
             attrs = {"label": f"<{_escape(number(local))}>"} if edge_labels else {}
@@ -324,14 +302,6 @@ def _box_size(names: Iterable[str], number_format: str) -> dict[str, str]:
     chars = max([widest, *(len(name) for name in names)])
     width = chars * _CHAR_WIDTH + _BOX_PADDING
     return {"width": f"{width:.2f}", "height": f"{_BOX_HEIGHT:.2f}", "fixedsize": "true"}
-
-
-def _op_text(node: Value) -> str:
-    """The op as drawn: '*', or with its constant operand, '* 0.5' / '1.0 -' (x stays implicit)."""
-    if node.op in ("+", "-", "*", "/") and len(node.parents) == 1:
-        left, right = constant_sides(node)
-        return f"{left} {node.op} {right}".replace("{}", "").strip()
-    return node.op
 
 
 def role(node: Value, root: Value, parameters: Collection[Value]) -> str:
@@ -363,7 +333,7 @@ def save_graph(graph: graphviz.Digraph, path: str | os.PathLike[str]) -> Path:
 
     The format is the file's suffix: .svg, .png, .pdf, ... Written atomically.
     """
-    target = Path(path)
+    target = as_path(path, "save_graph")
     suffix = target.suffix.lower().lstrip(".")
     if suffix in ("dot", "gv"):
         return write_atomic(target, graph.source)

@@ -22,18 +22,17 @@ import shutil
 from numbers import Real
 from typing import TYPE_CHECKING, Any
 
+from autograd.extras import require
 from autograd.graph import topological_order
 from autograd.graphview import asset, named_trace, view_model, viz_script
 from autograd.player import DEFAULT_PLAYER_MAX_NODES
-from autograd.render import draw, parameter_names
+from autograd.render import PNG_MAX_NODES, draw, parameter_names
 from autograd.stepper import trace
 
 if TYPE_CHECKING:
     from autograd.engine import Value
 
-__all__ = ["explore", "WIDGET_HELP"]
-
-WIDGET_HELP = "explore() needs anywidget: pip install 'stepgrad[widget]' (or pip install anywidget)"
+__all__ = ["explore"]
 
 
 def explore(
@@ -56,13 +55,12 @@ def explore(
         max_nodes: larger graphs are refused (`None`: no bound), as for `play`.
 
     In a notebook the widget shows itself; where widgets cannot run (an untrusted or
-    static notebook) its output shows a PNG of the graph instead, when `dot` is installed.
+    static notebook) its output shows a PNG of the graph instead, when `dot` is installed
+    and the graph has at most `autograd.render.PNG_MAX_NODES` (100) value nodes.
     `widget.edit(leaf, value)` edits from Python, as the number fields do.
     """
-    try:
-        widget_class = _explorer_class()
-    except ImportError:
-        raise ImportError(WIDGET_HELP) from None
+    require("widget", feature="explore()")  # anywidget, before any work
+    widget_class = _explorer_class()
     order_size = len(topological_order(root))
     if max_nodes is not None and order_size > max_nodes:
         raise ValueError(
@@ -160,7 +158,8 @@ def _explorer_class() -> type:
 
         def _repr_mimebundle_(self, **kwargs: Any) -> Any:
             bundle = super()._repr_mimebundle_(**kwargs)  # (data, metadata)
-            if shutil.which("dot") is not None and bundle is not None:
+            small = len(self.trace.order) <= PNG_MAX_NODES
+            if small and shutil.which("dot") is not None and bundle is not None:
                 png = self._graph().png()  # what a notebook without widgets shows
                 bundle[0]["image/png"] = base64.b64encode(png).decode("ascii")
             return bundle

@@ -113,11 +113,17 @@ def write_notebook(root: Path, name: str, cells: list[str]) -> None:
     nbformat.write(notebook, root / name)
 
 
+def panel(browser):
+    """The notebook on screen (other tabs stay in the page, hidden)."""
+    shown = [p for p in browser.find_elements("css selector", ".jp-NotebookPanel") if p.is_displayed()]
+    return shown[0] if len(shown) == 1 else None
+
+
 def open_notebook(browser, lab, name: str) -> None:
     url, token, _ = lab
-    browser.get(f"{url}/lab/tree/{name}?token={token}")
+    browser.get(f"{url}/lab/tree/{name}?reset&token={token}")  # reset: only this notebook open
     wait_for(
-        lambda: browser.find_elements("css selector", ".jp-Notebook .jp-Cell"),
+        lambda: panel(browser) and panel(browser).find_elements("css selector", ".jp-Cell"),
         timeout=60,
         what="the notebook",
     )
@@ -136,7 +142,7 @@ def run_cell(browser, index: int) -> float:
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.keys import Keys
 
-    cell = browser.find_elements("css selector", ".jp-Notebook .jp-Cell")[index]
+    cell = panel(browser).find_elements("css selector", ".jp-Cell")[index]
     cell.find_element("css selector", ".cm-content").click()
     started = time.monotonic()
     ActionChains(browser).key_down(Keys.SHIFT).send_keys(Keys.ENTER).key_up(Keys.SHIFT).perform()
@@ -146,8 +152,8 @@ def run_cell(browser, index: int) -> float:
 def explorer(browser, index: int):
     """The explorer in the index-th explorer output, once its graph is on screen."""
 
-    def rendered():
-        boxes = browser.find_elements("css selector", ".sg-explorer")
+    def rendered():  # in the notebook on screen (other tabs stay in the page, hidden)
+        boxes = panel(browser).find_elements("css selector", ".sg-explorer")
         return len(boxes) > index and boxes[index].get_attribute("data-rendered") == "true" and boxes[index]
 
     return wait_for(rendered, timeout=60, what="the explorer's graph")
@@ -192,7 +198,7 @@ def edit_leaf(browser, widget, name: str, value: str) -> float:
 def step_to_end_and_edit(browser, widget):
     from selenium.webdriver.common.keys import Keys
 
-    widget.click()
+    browser.execute_script("arguments[0].scrollIntoView(); arguments[0].focus();", widget)
     title = widget.find_element("css selector", ".sg-title")
     assert title.text == "forward: inputs"
     assert boxes_of(browser, widget)["w"] == "data 2 | grad ?"
@@ -243,7 +249,10 @@ def step_to_end_and_edit(browser, widget):
         "arguments[0].value = ''; arguments[0].dispatchEvent(new Event('change', { bubbles: true }));", field
     )
     assert "not a finite number" in widget.find_element("css selector", ".sg-error").text
-    assert boxes_of(browser, widget)["b"] == "data 1 | grad 1"
+    assert boxes_of(browser, widget)["b"] == "data 1 | grad 1" and field.get_attribute("value") == "1"
+    edit_leaf(browser, widget, "b", "-2")  # a good edit clears the message
+    assert boxes_of(browser, widget)["f"] == "data 13 | grad 1"
+    assert widget.find_element("css selector", ".sg-error").text == ""
 
 
 def test_explore_in_jupyterlab_with_and_without_dot(lab, browser, tmp_path):
@@ -297,7 +306,7 @@ def test_committed_notebook_shows_its_graphs_untrusted(lab, browser, name, tmp_p
     _, _, root = lab
     (root / name).write_bytes((NOTEBOOKS / name).read_bytes())
     open_notebook(browser, lab, name)
-    images = browser.find_elements("css selector", ".jp-OutputArea-output img")
+    images = panel(browser).find_elements("css selector", ".jp-OutputArea-output img")
     notebook = nbformat.read(NOTEBOOKS / name, as_version=4)
     pictures = [
         output

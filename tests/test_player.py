@@ -4,6 +4,7 @@ import html
 import io
 import json
 import re
+import sys
 from html.parser import HTMLParser
 
 import pytest
@@ -175,5 +176,15 @@ def test_gif_without_dot_fails_before_any_work(monkeypatch, tmp_path):
     player = play(wxb())
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(DotNotFoundError, match="apt-get install graphviz"):
+        player.save(tmp_path / "backprop.gif")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_gif_without_pillow_names_the_install_command(monkeypatch, tmp_path):
+    player = play(wxb())
+    monkeypatch.setitem(sys.modules, "PIL", None)
+    with pytest.raises(
+        ImportError, match=re.escape("needs PIL, which is not installed: pip install 'stepgrad[gif]'")
+    ):
         player.save(tmp_path / "backprop.gif")
     assert list(tmp_path.iterdir()) == []

@@ -11,11 +11,11 @@ import pytest
 from hypothesis import given, settings
 
 from autograd import Value, edges, topological_order
+from autograd.notation import node_names
 from autograd.render import (
     DotNotFoundError,
     GraphTooLargeWarning,
     draw,
-    node_names,
     parameter_names,
     save_graph,
     short_parameter_name,

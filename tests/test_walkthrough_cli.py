@@ -9,9 +9,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-import autograd.walkthrough as walkthrough
-from autograd.cli import main
-from autograd.walkthrough import JSON_SCHEMA
+import stepgrad.walkthrough as walkthrough
+from stepgrad.cli import main
+from stepgrad.walkthrough import JSON_SCHEMA
 
 
 def run_cli(capsys, *argv):
@@ -174,7 +174,7 @@ def test_console_script_end_to_end(tmp_path):
         [
             sys.executable,
             "-m",
-            "autograd.cli",
+            "stepgrad",
             "grad",
             "x*x",
             "x=3",

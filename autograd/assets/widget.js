@@ -113,6 +113,7 @@ function render(context) {
         var value = Number(input.value);
         if (input.value.trim() === "" || !isFinite(value)) {
           error.textContent = node.name + ": not a finite number: " + JSON.stringify(input.value);
+          input.value = shortNumber(data.nodes[j].value);  // the graph keeps its value
           return;
         }
         box.setAttribute("data-editing", "true");
@@ -146,6 +147,7 @@ function render(context) {
   model.on("change:view", function () {
     data = model.get("view");
     version += 1;
+    error.textContent = model.get("error");
     refreshLeaves();
     paint();
     box.setAttribute("data-version", String(version));
