@@ -111,7 +111,7 @@ def view_model(t: Trace, number_format: str = ".4g", parameters: Any = ()) -> di
         "seed": t.seed_formula(),
         "summary": t.gradients_summary(),
         "style": {
-            "fill": {name: attrs["fillcolor"] for name, attrs in _STYLE.items()},
+            "fill": {name: attrs["fillcolor"] for name, attrs in _STYLE.items() if "fillcolor" in attrs},
             "highlight": _HIGHLIGHT,
             "highlightFill": _HIGHLIGHT_FILL,
         },

@@ -85,6 +85,13 @@ _STYLE = {
     "input": {"shape": "box", "style": "filled", "fillcolor": "#bbdefb"},
     "intermediate": {"shape": "box", "style": "filled", "fillcolor": "#ffffff"},
     "op": {"shape": "ellipse", "style": "filled", "fillcolor": "#eeeeee", "fontsize": "11"},
+    "constant": {
+        "shape": "plaintext",
+        "fontsize": "10",
+        "fontcolor": "#555555",
+        "height": "0.2",
+        "width": "0.3",
+    },
 }
 _HIGHLIGHT = {"color": "#d32f2f", "penwidth": "2.5"}
 _HIGHLIGHT_FILL = "#ffcdd2"
@@ -94,7 +101,7 @@ LEGEND = (
     ("parameter", _STYLE["parameter"]["fillcolor"], "parameter (a leaf to train)"),
     ("intermediate", _STYLE["intermediate"]["fillcolor"], "computed value"),
     ("output", _STYLE["output"]["fillcolor"], "output"),
-    ("op", _STYLE["op"]["fillcolor"], "operation"),
+    ("op", _STYLE["op"]["fillcolor"], "operation (dashed: a constant operand)"),
     ("current", _HIGHLIGHT_FILL, "current step, and the edges it uses"),
 )
 _FONT_SIZE = 12  # points, value boxes
@@ -293,7 +300,21 @@ def draw(
             if (parent, node, k) in hot_edges:
                 attrs.update(_HIGHLIGHT)
             graph.edge(ids[parent], op_id, **attrs, **{"class": f"e{i}_{k}"})
+        _draw_constants(graph, node, op_id, number)
     return graph
+
+
+def _draw_constants(graph: Graph, node: Value, op_id: str, number: Any) -> None:
+    """A call-form op's constant operands (`Value.dot(w, [0.5, -1.5])`: the plain-number inputs)
+    as small plain numbers with dashed edges into the op; an infix op writes its constant in its
+    label instead (`* 0.5`)."""
+    if node.operator.form != "call":
+        return
+    constants = [c for c in node.operands if isinstance(c, float)]
+    for m, constant in enumerate(constants):
+        constant_id = f"{op_id}_c{m}"
+        graph.node(constant_id, label=f"<{_escape(number(constant))}>", **_STYLE["constant"])
+        graph.edge(constant_id, op_id, style="dashed", color="#757575", arrowsize="0.6")
 
 
 def _box_size(names: Iterable[str], number_format: str) -> dict[str, str]:

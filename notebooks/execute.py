@@ -8,6 +8,10 @@
 first error. Timing metadata is not recorded and the notebooks print no wall-clock
 times, memory addresses or other run-dependent values (every random choice is
 seeded), so re-executing an unchanged notebook rewrites its file byte for byte.
+
+Widgets (`explore`) are stored as the PNG beside them: their state (and their random model
+ids) is not kept, since without a kernel a widget cannot be shown anyway; running the cell
+brings the live widget back.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from nbclient import NotebookClient
 
 NOTEBOOKS = Path(__file__).resolve().parent
 TIMEOUT = 120  # seconds per cell
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 def execute(path: Path) -> None:
@@ -30,10 +35,13 @@ def execute(path: Path) -> None:
         timeout=TIMEOUT,
         kernel_name="python3",
         record_timing=False,
-        store_widget_state=False,  # a widget's state holds its 1.3 MB script; the PNG beside it stays
+        store_widget_state=False,  # a widget's state holds its 1.3 MB script
         resources={"metadata": {"path": str(NOTEBOOKS)}},
     )
     client.execute()
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            output.get("data", {}).pop(WIDGET_VIEW, None)
     nbformat.write(notebook, path)
 
 

@@ -77,6 +77,9 @@ def lab(tmp_path_factory):
     )
     notification.parent.mkdir(parents=True)
     notification.write_text('{"fetchNews": "false", "checkForUpdates": false}')  # no news toast
+    tracker = home / "settings" / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
+    tracker.parent.mkdir(parents=True)
+    tracker.write_text('{"windowingMode": "none"}')  # every cell in the page, not only those in view
     log = (home / "lab.log").open("w")
     server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
@@ -257,7 +260,7 @@ def step_to_end_and_edit(browser, widget):
 
 def test_explore_in_jupyterlab_with_and_without_dot(lab, browser, tmp_path):
     _, _, root = lab
-    write_notebook(root, "explore.ipynb", [WXB_CELL])
+    write_notebook(root, "explore.ipynb", [WXB_CELL, "from autograd import play\nplay(f)"])
     write_notebook(root, "explore_no_dot.ipynb", [NO_DOT_CELL, WXB_CELL])
 
     open_notebook(browser, lab, "explore.ipynb")
@@ -265,6 +268,23 @@ def test_explore_in_jupyterlab_with_and_without_dot(lab, browser, tmp_path):
     widget = explorer(browser, 0)
     step_to_end_and_edit(browser, widget)
     browser.save_screenshot(str(tmp_path / "explore.png"))
+
+    # the player inline: an iframe as tall as its content, no inner scrollbar clipping the graph
+    run_cell(browser, 1)
+    frame = wait_for(lambda: panel(browser).find_element("css selector", ".jp-OutputArea-output iframe"))
+    wait_for(lambda: frame.size["height"] != 480, what="the player to size its iframe")
+    height = frame.size["height"]
+    browser.switch_to.frame(frame)
+    try:
+        wait_for(lambda: browser.find_element("tag name", "body").get_attribute("data-rendered") == "true")
+        content = browser.execute_script("return Math.ceil(document.body.getBoundingClientRect().bottom)")
+        inner_scroll = browser.execute_script(
+            "var e = document.documentElement;"
+            " return [e.scrollHeight - e.clientHeight, e.scrollWidth - e.clientWidth]"
+        )
+    finally:
+        browser.switch_to.default_content()
+    assert content < height <= content + 20 and inner_scroll == [0, 0]
     assert severe_errors(browser) == []
 
     open_notebook(browser, lab, "explore_no_dot.ipynb")

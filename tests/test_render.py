@@ -281,3 +281,13 @@ def test_a_model_names_and_colours_its_parameters():
     assert "* 1.5" in source and "* -2.0" in source  # the plain-number inputs, on their ops
     with pytest.raises(TypeError, match="named_parameters"):
         draw(loss, model=object())
+
+
+def test_plain_number_inputs_of_a_fused_op_are_drawn_on_it():
+    w = [Value(0.25, "w0"), Value(-0.5, "w1")]
+    out = Value.dot(w, [1.5, -2.0], Value(0.1, "b"))
+    source = draw(out).source
+    constants = re.findall(r"(n3_op_c\d) \[label=<([^>]*)>", source)
+    assert constants == [("n3_op_c0", "1.5"), ("n3_op_c1", "-2")]
+    assert source.count("\tn3_op_c0 -> n3_op [") == 1 and "style=dashed" in source
+    assert "_c" not in draw(Value(2.0, "x") * 3.0).source  # infix: written in the label, '* 3.0'

@@ -145,7 +145,7 @@
     svg.style.left = "0";
     svg.style.top = "0";
     box.appendChild(svg);
-    var readable = options.readable || 0.75;  // 12 pt labels shown at 12 px: the smallest readable
+    var readable = options.readable || 0.7;  // 12 pt labels shown at 11 px: the smallest readable
     function apply() {
       svg.style.transform = "translate(" + state.x + "px," + state.y + "px) scale(" + state.scale + ")";
     }

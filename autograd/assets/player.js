@@ -30,7 +30,9 @@
   }
   function tellHeight() {  // an inline player (an iframe in Jupyter) is sized to its content
     if (window.parent !== window) {
-      window.parent.postMessage({ stepgradPlayerHeight: document.documentElement.scrollHeight }, "*");
+      // the body's own height: the document's scrollHeight is never less than the iframe's
+      var height = Math.ceil(document.body.getBoundingClientRect().bottom) + 12;
+      window.parent.postMessage({ stepgradPlayerHeight: height }, "*");
     }
   }
   function stop() { if (timer) { clearInterval(timer); timer = null; } playButton.textContent = "play"; }
