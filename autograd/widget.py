@@ -44,6 +44,7 @@ def explore(
     rankdir: str = "LR",
     edge_labels: bool = False,
     max_nodes: int | None = DEFAULT_PLAYER_MAX_NODES,
+    practice: bool = False,
 ) -> Any:
     """A widget to step through backprop on `root` and edit its leaves live.
 
@@ -53,12 +54,20 @@ def explore(
         parameters: more leaves to colour as parameters.
         number_format, rankdir, edge_labels: as for `autograd.render.draw`.
         max_nodes: larger graphs are refused (`None`: no bound), as for `play`.
+        practice: reserved for issue 14 (each gradient hidden until the student types it, checked
+            by the quiz's answer checker); until that lands, `practice=True` raises
+            NotImplementedError rather than showing the answers.
 
     In a notebook the widget shows itself; where widgets cannot run (an untrusted or
     static notebook) its output shows a PNG of the graph instead, when `dot` is installed
     and the graph has at most `autograd.render.PNG_MAX_NODES` (100) value nodes.
     `widget.edit(leaf, value)` edits from Python, as the number fields do.
     """
+    if practice:
+        raise NotImplementedError(
+            "explore(practice=True) needs the answer checker of issue 14, which is not part of "
+            "stepgrad yet; explore(root) shows every gradient"
+        )
     require("widget", feature="explore()")  # anywidget, before any work
     widget_class = _explorer_class()
     order_size = len(topological_order(root))

@@ -119,3 +119,9 @@ def test_no_png_for_a_large_graph():
     assert "image/png" not in data and "application/vnd.jupyter.widget-view+json" in data
     bundle = draw(v)._repr_mimebundle_()
     assert "image/png" not in bundle and "<svg" in bundle["image/svg+xml"]
+
+
+def test_practice_mode_is_refused_until_its_checker_exists():
+    f, *_ = wxb()
+    with pytest.raises(NotImplementedError, match="issue 14"):
+        explore(f, practice=True)
