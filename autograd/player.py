@@ -215,10 +215,10 @@ def _inline_svg(svg: str) -> str:
 
 
 def _captioned(picture: Any, title: str, formula: str) -> Any:
-    """The graph with its frame's title and formula written below it (Pillow's own font)."""
-    from PIL import Image, ImageDraw, ImageFont
+    """The graph with its frame's title and formula written below it."""
+    from PIL import Image, ImageDraw
 
-    font = ImageFont.load_default(size=16)
+    font = _caption_font()
     lines = [title, *formula.splitlines()]
     line_height = 22
     pen = ImageDraw.Draw(picture)
@@ -229,6 +229,18 @@ def _captioned(picture: Any, title: str, formula: str) -> Any:
     for i, line in enumerate(lines):
         pen.text((12, picture.height + 8 + i * line_height), line, fill="#222222", font=font)
     return canvas
+
+
+def _caption_font() -> Any:
+    """DejaVu Sans Mono (it has ∂, ², ·; Debian installs it with graphviz), else Pillow's own."""
+    from PIL import ImageFont
+
+    for name in ("DejaVuSansMono.ttf", "DejaVuSans.ttf"):
+        try:
+            return ImageFont.truetype(name, 16)
+        except OSError:
+            continue
+    return ImageFont.load_default(size=16)
 
 
 def _padded(picture: Any, width: int, height: int) -> Any:

@@ -261,7 +261,9 @@ def step_to_end_and_edit(browser, widget):
 def test_explore_in_jupyterlab_with_and_without_dot(lab, browser, tmp_path):
     _, _, root = lab
     write_notebook(root, "explore.ipynb", [WXB_CELL, "from autograd import play\nplay(f)"])
-    write_notebook(root, "explore_no_dot.ipynb", [NO_DOT_CELL, WXB_CELL])
+    write_notebook(
+        root, "explore_no_dot.ipynb", [NO_DOT_CELL, WXB_CELL, "from autograd import draw\ndraw(f)"]
+    )
 
     open_notebook(browser, lab, "explore.ipynb")
     run_cell(browser, 0)
@@ -293,6 +295,18 @@ def test_explore_in_jupyterlab_with_and_without_dot(lab, browser, tmp_path):
     widget = explorer(browser, 0)
     step_to_end_and_edit(browser, widget)
     browser.save_screenshot(str(tmp_path / "explore-no-dot.png"))
+
+    # draw() without dot: HTML that lays the graph out in the page, no formatter traceback
+    run_cell(browser, 2)
+    graph = wait_for(
+        lambda: panel(browser).find_element("css selector", ".stepgrad-graph svg"), what="draw()"
+    )
+    texts = [t.text for t in graph.find_elements("css selector", "text")]
+    assert {"w", "x", "b", "f", "data 5", "data -2", "data 13"} <= set(texts)  # the replayed values
+    assert not panel(browser).find_elements(
+        "css selector", "[data-mime-type='application/vnd.jupyter.stderr']"
+    )
+    assert severe_errors(browser) == []
 
 
 def test_explore_a_300_node_graph_timed(lab, browser, tmp_path):
