@@ -20,6 +20,7 @@ from autograd.engine import DomainError, Value, no_grad
 from autograd.extras import missing, require
 from nn import losses
 from nn.data import batches
+from nn.module import Module
 from nn.optim import SGD, Optimizer
 
 __all__ = ["History", "TrainingDiverged", "fit", "evaluate", "predict", "accuracy"]
@@ -172,6 +173,7 @@ def fit(
         record.check_labels(validation[1])
     optimizer = optimizer if optimizer is not None else SGD(model, lr=0.1)
     params = optimizer.params
+    regularized = model.parameters() if l2 and isinstance(model, Module) else model  # walked once per fit
     rng = random.Random(seed)
     history = History()
     bar = _progress(epochs, progress)
@@ -186,7 +188,7 @@ def fit(
                     outputs = [model(X[i]) for i in batch]
                     objective = loss(outputs, targets)
                     if l2:
-                        objective = objective + losses.l2(model, l2)
+                        objective = objective + losses.l2(regularized, l2)
                 except (OverflowError, ZeroDivisionError, DomainError) as error:
                     raise TrainingDiverged(epoch, str(error)) from error
                 if not math.isfinite(objective.data):
