@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-import mpmath
 import pytest
+import sympy
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -57,12 +57,16 @@ def test_forward_value_and_local_derivatives(make, value, local, parents):
 
 
 def test_sigmoid_value_derivative_and_stability():
-    mpmath.mp.dps = 50  # the oracle: σ and σ' in 50-digit arithmetic
+    # the oracle: σ and σ' = σ(1 − σ) of the exact x in sympy, to 50 correct digits (strict: sympy
+    # raises rather than return fewer; maxn lets it work through the cancellation in 1 − σ at x = 800)
     for x in (-800.0, -30.0, -1.0, 0.0, 1.0, 30.0, 800.0):
         s = Value(x).sigmoid()
-        exact = 1 / (1 + mpmath.exp(-x))
-        assert s.data == pytest.approx(float(exact), rel=1e-15, abs=0.0)
-        assert s.local_grads[0] == pytest.approx(float(exact * (1 - exact)), rel=1e-15, abs=0.0)
+        exact = 1 / (1 + sympy.exp(-sympy.Rational(x)))
+        slope = exact * (1 - exact)
+        assert s.data == pytest.approx(float(exact.evalf(50, strict=True)), rel=1e-15, abs=0.0)
+        assert s.local_grads[0] == pytest.approx(
+            float(slope.evalf(50, strict=True, maxn=2000)), rel=1e-15, abs=0.0
+        )
     assert Value(800.0).sigmoid().data == 1.0
     assert Value(-800.0).sigmoid().data == 0.0
 
