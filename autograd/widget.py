@@ -16,6 +16,7 @@ anywidget runs in JupyterLab, Notebook 7, VS Code, Colab and marimo; it is optio
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import math
 import shutil
@@ -27,6 +28,7 @@ from autograd.graph import topological_order
 from autograd.graphview import asset, named_trace, view_model, viz_script
 from autograd.player import DEFAULT_PLAYER_MAX_NODES
 from autograd.render import PNG_MAX_NODES, draw, parameter_names
+from autograd.replay import replay
 from autograd.stepper import trace
 
 if TYPE_CHECKING:
@@ -128,15 +130,14 @@ def _explorer_class() -> type:
             A bad value or a domain error (log of a negative number, ...) changes nothing;
             its message shows in the widget and is raised here.
             """
-            node = self._leaf(leaf)
-            if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
-                raise ValueError(f"explore: {self.trace.names[node]} must be a finite number, got {value!r}")
-            from autograd import replay  # the engine's replay: data and local derivatives anew
-
             try:
-                replay(self.root, {node: float(value)})
+                node = self._leaf(leaf)
+                if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
+                    name = self.trace.names[node]
+                    raise ValueError(f"explore: {name} must be a finite number, got {value!r}")
+                replay(self.root, {node: float(value)})  # data and local derivatives, anew
             except (ArithmeticError, ValueError) as exc:
-                self.error = f"{self.trace.names[node]} = {value}: {exc}"
+                self.error = str(exc)
                 raise
             self.error = ""
             self._retrace()
@@ -160,10 +161,8 @@ def _explorer_class() -> type:
             if not isinstance(index, int) or not 0 <= index < len(self.trace.order):
                 self.error = f"explore: no node {index!r}"
                 return
-            try:
+            with contextlib.suppress(ArithmeticError, ValueError):  # edit() put the message in .error
                 self.edit(self.trace.order[index], value)
-            except (ArithmeticError, ValueError) as exc:
-                self.error = str(exc) if not self.error else self.error
 
         def _repr_mimebundle_(self, **kwargs: Any) -> Any:
             bundle = super()._repr_mimebundle_(**kwargs)  # (data, metadata)

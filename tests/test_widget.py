@@ -61,6 +61,8 @@ def test_bad_edits_change_nothing_and_say_why():
     with pytest.raises(ValueError, match="log"):
         explorer.edit("w", -1.0)  # log of a negative number: the domain error names the op
     assert "log" in explorer.error and w.data == 2.0 and explorer.view == before
+    explorer._on_message(explorer, {"type": "edit", "node": 0, "value": None}, [])
+    assert explorer.error == "explore: w must be a finite number, got None"
     explorer._on_message(explorer, {"type": "edit", "node": 99, "value": 1.0}, [])
     assert explorer.error == "explore: no node 99" and explorer.view == before
 
