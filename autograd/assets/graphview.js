@@ -112,18 +112,25 @@
     }
   }
 
-  // Restyle the laid-out graph to show `state`: numbers, "?", fills, highlighted edges.
+  // Restyle the laid-out graph to show `state`: numbers, "?", fills, highlighted edges. Only
+  // what differs from the last frame is touched (a step changes a few nodes of hundreds).
   function show(view, model, state) {
     var style = model.style;
     for (var j = 0; j < view.nodes.length; j++) {
       var node = view.nodes[j], info = model.nodes[j];
       if (!node) { continue; }
-      node.data.textContent = "data " + (state.data[j] ? info.data : "?");
-      node.grad.textContent = "grad " + (state.grad[j] ? info.grad : "?");
+      var data = "data " + (state.data[j] ? info.data : "?");
+      var grad = "grad " + (state.grad[j] ? info.grad : "?");
       var hot = j === state.hot;
+      if (node.shown && node.shown.data === data && node.shown.grad === grad && node.shown.hot === hot) {
+        continue;
+      }
+      node.data.textContent = data;
+      node.grad.textContent = grad;
       node.shape.setAttribute("fill", hot ? style.highlightFill : style.fill[info.role]);
       node.shape.setAttribute("stroke", hot ? style.highlight.color : "black");
       node.shape.setAttribute("stroke-width", hot ? style.highlight.penwidth : (info.role === "output" ? "2" : "1"));
+      node.shown = { data: data, grad: grad, hot: hot };
     }
     for (var a = 0; a < view.hotEdges.length; a++) { paintEdge(view.hotEdges[a], false, style); }
     view.hotEdges = [];
