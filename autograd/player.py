@@ -179,7 +179,8 @@ def play(
     model["dot"] = layout.source
     use_dot = renderer == "dot" or (renderer == "auto" and shutil.which("dot") is not None)
     prerendered = f'<div id="stepgrad-svg" hidden>{_inline_svg(layout.svg())}</div>' if use_dot else ""
-    count = len(recorded.order) + len(recorded.steps) - sum(1 for n in recorded.order if n.is_leaf) + 3
+    computed = sum(1 for node in recorded.order if not node.is_leaf)
+    count = 1 + computed + 1 + len(recorded.steps) + 1  # inputs, each forward node, seed, each step, done
     document = _PAGE.format(
         title=html.escape(title),
         css=asset("graphview.css"),
