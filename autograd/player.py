@@ -36,6 +36,9 @@ __all__ = ["play", "Player", "player_html", "DEFAULT_PLAYER_MAX_NODES", "RENDERE
 DEFAULT_PLAYER_MAX_NODES = 1000
 RENDERERS = ("auto", "dot", "browser")
 FRAME_MILLISECONDS = 1200  # how long each frame shows when playing, in the page and in the GIF
+# An animated image takes one `dot` run per frame (0.1 s for the neuron, seconds for hundreds of
+# nodes), and past a few minutes of animation nobody watches it.
+ANIMATION_MAX_FRAMES = 150
 
 _PAGE = """<!DOCTYPE html>
 <html lang="en">
@@ -99,14 +102,20 @@ class Player:
             return write_atomic(path, self.animation(suffix[1:]))
         raise ValueError(f"Player.save: {str(path)!r}: use .html (the player), .gif or .png (animated)")
 
-    def animation(self, image_format: str = "gif") -> bytes:
+    def animation(self, image_format: str = "gif", max_frames: int | None = ANIMATION_MAX_FRAMES) -> bytes:
         """Every frame as one animated GIF or PNG (APNG), each frame with its title and formula.
 
         Each frame is rendered by `dot` (the value boxes have a fixed size, so every frame has
-        the same layout); needs `dot` and Pillow, checked before any work.
+        the same layout); needs `dot` and Pillow, checked before any work. More than
+        `max_frames` frames are refused (one `dot` run each); `max_frames=None` makes any.
         """
         if image_format not in ("gif", "png"):
             raise ValueError(f"animation: image_format must be 'gif' or 'png', got {image_format!r}")
+        if max_frames is not None and self.frame_count > max_frames:
+            raise ValueError(
+                f"animation: {self.frame_count} frames, more than max_frames={max_frames} (one `dot` run "
+                "each); use the HTML player, or pass max_frames=None to make it anyway"
+            )
         if shutil.which("dot") is None:
             raise DotNotFoundError()
         require("gif", feature="an animated image of the player")

@@ -188,3 +188,10 @@ def test_gif_without_pillow_names_the_install_command(monkeypatch, tmp_path):
     ):
         player.save(tmp_path / "backprop.gif")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_animation_of_hundreds_of_frames_is_refused_before_any_work(tmp_path):
+    player = play(chain(100))  # 1 + 99 + 1 + 99 + 1 frames
+    with pytest.raises(ValueError, match=r"201 frames, more than max_frames=150.*max_frames=None"):
+        player.save(tmp_path / "long.gif")
+    assert list(tmp_path.iterdir()) == []
