@@ -15,7 +15,7 @@ from autograd.player import play
 from autograd.render import draw
 from autograd.stepper import trace
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "Value",
