@@ -100,7 +100,7 @@ docs-assets:
 
 # sdist + wheel, twine check, then every verb from fresh venvs outside the checkout, per CPython.
 package-check: $(VENV)/.installed-dev system-dot
-	.ci/packaging $(PY)
+	$(PY) .ci/packaging.py
 
 clean:
 	rm -rf $(VENV) out build dist site *.egg-info .pytest_cache .hypothesis .cache
