@@ -7,9 +7,9 @@
 #   make notebooks          JupyterLab on the guided notebooks
 #   make notebooks-execute  re-run the notebooks, storing their outputs (before committing them)
 #   make docs               the documentation site in site/ (MkDocs, --strict)
-#   make docs-test          build it and load it in headless Chromium with the network off
+#   make docs-test          build it and load it in headless Chromium, network off (also in make test)
 #   make docs-serve         the site at http://127.0.0.1:8000, rebuilt on every change
-#   make docs-assets        refresh the vendored MathJax in docs/assets/vendor/ from npm
+#   make docs-assets        refresh the site's vendored browser assets (docs/assets/vendor/) from npm
 #   make package-check      build the sdist and wheel, check them, run every verb from fresh venvs
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -17,6 +17,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HYPOTHESIS_PROFILE ?= ci
 export HYPOTHESIS_PROFILE
+# Material for MkDocs prints a banner about its successor on every build; the build needs no reminder.
+export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: demo test lint bench profile notebooks notebooks-execute docs docs-test docs-serve docs-assets \
 	package-check system-dot system-chromium clean
@@ -88,15 +90,16 @@ docs: $(VENV)/.installed-dev
 	$(VENV)/bin/mkdocs build --strict --site-dir site
 
 docs-test: $(VENV)/.installed-dev system-chromium
-	$(PY) -m pytest -m docs tests/test_docs_site.py
+	$(PY) -m pytest tests/test_docs_site.py
 
 docs-serve: $(VENV)/.installed-dev
 	$(VENV)/bin/mkdocs serve --dev-addr 127.0.0.1:8000
 
-# MathJax for the notebook pages, pinned, from the npm registry (the site loads nothing remote).
-MATHJAX_VERSION := 3.2.2
+# The site's browser assets, pinned, from the npm registry (the site loads nothing remote):
+# MathJax for the notebooks' math, and the shim that lets search run from file:// pages.
 docs-assets:
-	.ci/vendor-mathjax $(MATHJAX_VERSION) docs/assets/vendor/mathjax
+	.ci/vendor-npm mathjax 3.2.2 es5/tex-svg-full.js docs/assets/vendor/mathjax
+	.ci/vendor-npm iframe-worker 1.0.4 shim/index.js docs/assets/vendor/iframe-worker
 
 # sdist + wheel, twine check, then every verb from fresh venvs outside the checkout, per CPython.
 package-check: $(VENV)/.installed-dev system-dot

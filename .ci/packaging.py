@@ -77,7 +77,9 @@ def must(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
     """Run a command that has to succeed."""
     done = run(cmd, **kwargs)
     if done.returncode != 0:
-        raise CheckFailed(f"{' '.join(cmd)} exited {done.returncode}\n{done.stdout[-3000:]}{done.stderr[-3000:]}")
+        raise CheckFailed(
+            f"{' '.join(cmd)} exited {done.returncode}\n{done.stdout[-3000:]}{done.stderr[-3000:]}"
+        )
     return done
 
 
@@ -185,7 +187,10 @@ def check_artifact(label: str, python: str, artifact: Path, tmp: Path, pip: list
     must([*target, str(artifact), "micrograd==0.1.0"])
     print(f"   {label}, no extras: " + "; ".join(run_verbs(venv, tmp / f"run-{label}", with_extras=False)))
     must([*target, f"stepgrad[{EXTRAS}] @ {artifact.as_uri()}"])
-    print(f"   {label}, [{EXTRAS}]: " + "; ".join(run_verbs(venv, tmp / f"run-{label}-extras", with_extras=True)))
+    print(
+        f"   {label}, [{EXTRAS}]: "
+        + "; ".join(run_verbs(venv, tmp / f"run-{label}-extras", with_extras=True))
+    )
 
 
 def main() -> int:
@@ -194,7 +199,9 @@ def main() -> int:
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check"]
     try:
         sdist, wheel = build(tmp / "dist")
-        print(f"== built {sdist.name} and {wheel.name}; twine check passed ({time.monotonic() - started:.0f} s)")
+        print(
+            f"== built {sdist.name} and {wheel.name}; twine check passed ({time.monotonic() - started:.0f} s)"
+        )
         for version, python in pythons():
             print(f"== CPython {version}")
             for kind, artifact in (("wheel", wheel), ("sdist", sdist)):

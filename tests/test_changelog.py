@@ -34,7 +34,9 @@ def test_changelog_has_unreleased_then_releases_newest_first():
 
 
 def test_changelog_sections_are_keep_a_changelog_ones():
-    sections = {line[4:] for line in CHANGELOG.read_text(encoding="utf-8").splitlines() if line.startswith("### ")}
+    sections = {
+        line[4:] for line in CHANGELOG.read_text(encoding="utf-8").splitlines() if line.startswith("### ")
+    }
     assert sections, "no ### sections"
     assert sections <= SECTIONS, sections - SECTIONS
 
