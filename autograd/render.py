@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 import graphviz
 
-from autograd.files import write_atomic
+from autograd.files import as_path, write_atomic
 from autograd.graph import graph_stats, topological_order
 from autograd.notation import node_names, op_text
 
@@ -133,6 +133,14 @@ def draw(
         max_nodes: above this many value nodes, warn and draw a one-box summary instead;
             `max_nodes=None` draws any size.
     """
+    from autograd.engine import Value
+
+    if not isinstance(root, Value):
+        raise TypeError(f"draw: root must be a Value, got {type(root).__name__}")
+    if max_nodes is not None and (
+        isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1
+    ):
+        raise ValueError(f"draw: max_nodes must be a positive integer or None, got {max_nodes!r}")
     if rankdir not in ("LR", "TB"):
         raise ValueError(f"draw: rankdir must be 'LR' or 'TB', got {rankdir!r}")
     try:
@@ -208,7 +216,7 @@ def save_graph(graph: graphviz.Digraph, path: str | os.PathLike[str]) -> Path:
 
     The format is the file's suffix: .svg, .png, .pdf, ... Written atomically.
     """
-    target = Path(path)
+    target = as_path(path, "save_graph")
     suffix = target.suffix.lower().lstrip(".")
     if suffix in ("dot", "gv"):
         return write_atomic(target, graph.source)

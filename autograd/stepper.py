@@ -228,6 +228,10 @@ def trace(root: Value, seed: float = 1.0) -> Trace:
     way a zero gradient contributes 0.0 along every edge, even where the local
     derivative is infinite (0 · ∞ is taken as 0, never NaN).
     """
+    from autograd.engine import Value
+
+    if not isinstance(root, Value):
+        raise TypeError(f"trace: root must be a Value, got {type(root).__name__}")
     if isinstance(seed, bool) or not isinstance(seed, Real) or not math.isfinite(seed):
         raise TypeError(f"trace: seed must be a finite real number, got {seed!r}")
     order = topological_order(root)

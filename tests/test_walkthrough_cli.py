@@ -9,9 +9,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-import autograd.walkthrough as walkthrough
-from autograd.cli import main
-from autograd.walkthrough import JSON_SCHEMA
+import stepgrad.walkthrough as walkthrough
+from stepgrad.cli import main
+from stepgrad.walkthrough import JSON_SCHEMA
 
 
 def run_cli(capsys, *argv):
@@ -166,7 +166,7 @@ def test_large_expression_gets_a_graph_but_no_player(capsys, tmp_path):
     text = " + ".join(["x*x"] * 60)  # 120 nodes
     status, _, err = run_cli(capsys, "grad", text, "x=0.5", "--out", str(tmp_path))
     assert status == 1
-    assert "no player: the graph has 120 nodes" in err
+    assert "no player.html: the graph has 120 nodes" in err
     assert (tmp_path / "graph.svg").exists() and not (tmp_path / "player.html").exists()
 
 
@@ -175,7 +175,7 @@ def test_console_script_end_to_end(tmp_path):
         [
             sys.executable,
             "-m",
-            "autograd.cli",
+            "stepgrad",
             "grad",
             "x*x",
             "x=3",
