@@ -3,8 +3,8 @@
     .venv/bin/python .ci/packaging.py        # `make package-check`; .ci/run calls it after `make test`
 
 1. `python -m build` makes the sdist and, from it, the wheel; `twine check --strict` reads both;
-   the wheel must hold autograd and nn with their py.typed markers and nothing from tests/,
-   benchmarks/ or notebooks/, and carry the version of autograd.__version__.
+   the wheel must hold every file git tracks in autograd/, nn/ and stepgrad/ (py.typed and
+   package data included) and nothing else, and carry the version of autograd.__version__.
 2. For each CPython 3.11, 3.12 and 3.13 that pyenv has (else the one running this), and for the
    wheel and then the sdist: a fresh venv in a temporary directory outside the checkout, the
    package installed without extras, and every verb that the installed `stepgrad --help` lists
@@ -32,8 +32,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 MINORS = ("3.11", "3.12", "3.13")
+PACKAGES = ("autograd", "nn", "stepgrad")  # the import packages the wheel must hold, whole
 EXTRAS = "train"  # what the verbs can need beyond the core dependencies
-INSTALL_HINT = re.compile(r"pip install ['\"]?stepgrad\[[a-z][a-z,-]*\]")
+INSTALL_HINT = re.compile(r"pip install (['\"]?)stepgrad\[[a-z][a-z,-]*\]\1")
 
 
 @dataclass(frozen=True)
@@ -99,13 +100,16 @@ def build(dist: Path) -> tuple[Path, Path]:
     version = checkout_version()
     if not wheels[0].name.startswith(f"stepgrad-{version}-"):
         raise CheckFailed(f"the wheel {wheels[0].name} does not carry autograd.__version__ = {version}")
-    names = zipfile.ZipFile(wheels[0]).namelist()
-    for marker in ("autograd/py.typed", "nn/py.typed"):
-        if marker not in names:
-            raise CheckFailed(f"the wheel has no {marker}")
-    stray = sorted({n.split("/")[0] for n in names} & {"tests", "benchmarks", "notebooks", "docs"})
+    names = set(zipfile.ZipFile(wheels[0]).namelist())
+    tracked = must(["git", "ls-files", *PACKAGES], cwd=ROOT).stdout.split()
+    left_out = sorted(set(tracked) - names)  # modules, py.typed, package data
+    if left_out:
+        raise CheckFailed(f"the wheel lacks these files of its packages: {left_out}")
+    stray = sorted(
+        {n.split("/")[0] for n in names if "/" in n} - {*PACKAGES, f"stepgrad-{version}.dist-info"}
+    )
     if stray:
-        raise CheckFailed(f"the wheel holds {stray}")
+        raise CheckFailed(f"the wheel holds more than the packages {PACKAGES}: {stray}")
     return sdists[0], wheels[0]
 
 

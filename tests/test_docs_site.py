@@ -110,7 +110,7 @@ def test_every_notebook_and_module_is_in_the_site():
     for package in ("autograd", "nn"):
         page = (ROOT / "docs" / "reference" / f"{package}.md").read_text(encoding="utf-8")
         for module in sorted((ROOT / package).glob("*.py")):
-            if module.stem in ("__init__", "__main__", "cli"):  # the command line has its own page
+            if module.stem == "__init__":
                 continue
             assert f"::: {package}.{module.stem}\n" in page, (
                 f"{package}.{module.stem} is not in the API reference"
@@ -277,7 +277,7 @@ def public_names():
 
     for package in ("autograd", "nn"):
         for path in sorted((ROOT / package).glob("*.py")):
-            if path.stem in ("__init__", "__main__", "cli"):
+            if path.stem == "__init__":
                 continue
             module = importlib.import_module(f"{package}.{path.stem}")
             yield module.__name__, module
