@@ -55,7 +55,7 @@ VERB_RUNS = {
         ("train/model.json", "train/loss.png", "train/boundary.png"),
     ),
     "doctor": VerbRun(("doctor",)),
-    "quiz": VerbRun(("quiz", "w*x + b", "w=2", "x=3", "b=1"), stdin="1\n1\n2\n3\n"),
+    "quiz": VerbRun(("quiz", "w*x + b", "w=2", "x=3", "b=1"), stdin="1\n1\n3\n2\n"),  # right answers
     "worksheet": VerbRun(
         ("worksheet", "--count", "2", "--seed", "1", "--out", "worksheet"), ("worksheet/worksheet.json",)
     ),

@@ -11,7 +11,7 @@ import autograd
 
 CHANGELOG = Path(__file__).resolve().parent.parent / "CHANGELOG.md"
 RELEASE = re.compile(r"^## \[(\d+\.\d+\.\d+)\] - (\d{4}-\d{2}-\d{2})$")
-SECTIONS = {"Added", "Changed", "Deprecated", "Removed", "Fixed", "Security"}
+SECTIONS = ("Added", "Changed", "Deprecated", "Removed", "Fixed", "Security")  # in this order
 
 
 def release_headings() -> list[tuple[str, str]]:
@@ -33,12 +33,18 @@ def test_changelog_has_unreleased_then_releases_newest_first():
     assert releases[-1][0] == "0.1.0"
 
 
-def test_changelog_sections_are_keep_a_changelog_ones():
-    sections = {
-        line[4:] for line in CHANGELOG.read_text(encoding="utf-8").splitlines() if line.startswith("### ")
-    }
-    assert sections, "no ### sections"
-    assert sections <= SECTIONS, sections - SECTIONS
+def test_changelog_sections_are_keep_a_changelog_ones_in_order():
+    text = CHANGELOG.read_text(encoding="utf-8")
+    for version in re.split(r"^## ", text, flags=re.MULTILINE)[1:]:
+        heading, sections = (
+            version.splitlines()[0],
+            [line[4:] for line in version.splitlines() if line.startswith("### ")],
+        )
+        assert set(sections) <= set(SECTIONS), heading
+        assert sections == sorted(sections, key=SECTIONS.index) and len(set(sections)) == len(sections), (
+            heading
+        )
+    assert "### Added" in text
 
 
 def test_stepgrad_version_is_the_newest_release():
