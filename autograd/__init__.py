@@ -17,6 +17,7 @@ from typing import Any
 
 from autograd.check import central_difference, gradcheck
 from autograd.engine import DomainError, Value, is_grad_enabled, no_grad
+from autograd.gradients import grad, hessian, hvp
 from autograd.graph import GraphStats, edges, graph_stats, leaves, topological_order
 from autograd.replay import replay
 
@@ -41,6 +42,9 @@ __all__ = [
     "graph_stats",
     "GraphStats",
     "replay",
+    "grad",
+    "hessian",
+    "hvp",
     "draw",
     "save_graph",
     "trace",

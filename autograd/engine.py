@@ -26,7 +26,7 @@ import math
 import operator
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from itertools import compress, repeat
+from itertools import compress, filterfalse, repeat
 from numbers import Real
 from typing import Any
 
@@ -244,6 +244,7 @@ class Value:
         if len(weight_rows) != len(biases):
             raise ValueError(f"affine: {len(weight_rows)} weight rows but {len(biases)} biases")
         x, x_edges = _numbers_and_edges(inputs, "dot")
+        x_operands = inputs if x_edges is None else tuple(_constants_as_floats(inputs, x))
         outs = []
         for weights, bias in zip(weight_rows, biases):
             weights = tuple(weights)
@@ -258,12 +259,9 @@ class Value:
             local_grads = (*_kept(x, w_edges), *_kept(w, x_edges), *_kept((1.0,), bias_edge))
             if w_edges is None and x_edges is None and bias_edge is None:
                 operands = parents
-            else:
-                operands = (
-                    *_constants_as_floats(weights, w),
-                    *_constants_as_floats(inputs, x),
-                    bias if bias_edge is None else b,
-                )
+            else:  # the operands as given, each plain number as its float
+                w_operands = weights if w_edges is None else _constants_as_floats(weights, w)
+                operands = (*w_operands, *x_operands, bias if bias_edge is None else b)
             outs.append(_fused(_DOT, out, parents, local_grads, operands))
         return outs
 
@@ -361,24 +359,37 @@ def _node(
 
 
 def _unary(op: Op, x: Value) -> Value:
-    """out = op(x), with ∂out/∂x from the op's local rule."""
+    """out = op(x), with ∂out/∂x from the op's local rule (built as in `_binary`)."""
     a = x.data
     out = op.value(a)
     (da,) = op.local(a, out)
-    return _node(out, op, x, da, None, 0.0, None)
+    if not _grad_enabled:
+        return _node(out, _LEAF, None, 0.0, None, 0.0, None)
+    node = _new_object(Value)
+    node.data = out
+    node.grad = 0.0
+    node.label = ""
+    node._operator = op
+    node._a = x
+    node._da = da
+    node._b = None
+    node._db = 0.0
+    node._const = None
+    return node
 
 
 def _binary(op: Op, x: Value, y: Value | float) -> Value:
     """out = x op y; a plain number y is a constant operand (no edge).
 
-    The commonest node of all, so the Value–Value case builds it here, one slot at a time
-    (as `_node` would: calling `_node` measured 10 % of a microgpt-style step).
+    The commonest node of all, so it is built here one slot at a time (as `_node`
+    would build it: the call to `_node` measured 10 % of a microgpt-style step).
     """
-    if not isinstance(y, Value):
-        c = _as_float(y, op.symbol)
-        out = op.value(x.data, c)
-        return _node(out, op, x, op.local(x.data, c, out)[0], None, 0.0, c)
-    a, b = x.data, y.data
+    a = x.data
+    if isinstance(y, Value):
+        b, const = y.data, None
+    else:
+        b = const = _as_float(y, op.symbol)
+        y = None
     out = op.value(a, b)
     da, db = op.local(a, b, out)
     if not _grad_enabled:
@@ -391,8 +402,8 @@ def _binary(op: Op, x: Value, y: Value | float) -> Value:
     node._a = x
     node._da = da
     node._b = y
-    node._db = db
-    node._const = None
+    node._db = 0.0 if y is None else db
+    node._const = const
     return node
 
 
@@ -406,13 +417,20 @@ def _constant_first(op: Op, c: float, y: Value) -> Value:
 def _fused(
     op: Op, data: float, parents: tuple[Value, ...], local_grads: tuple[float, ...], operands: tuple[Any, ...]
 ) -> Value:
-    """The result of a fused n-ary op; inside `no_grad()` a constant (a leaf)."""
+    """The result of a fused n-ary op; inside `no_grad()` a constant (a leaf).
+
+    Its unary/binary slots stay empty: everything reads a fused node's tuples instead.
+    """
     if not _grad_enabled:
         return _node(data, _LEAF, None, 0.0, None, 0.0, None)
     out = _new_object(_Fused)
-    out.data, out.grad, out.label = data, 0.0, ""
-    out._operator, out._a, out._da, out._b, out._db, out._const = op, None, 0.0, None, 0.0, None
-    out._parents, out._local_grads, out._operands = parents, local_grads, operands
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    out._operator = op
+    out._parents = parents
+    out._local_grads = local_grads
+    out._operands = operands
     return out
 
 
@@ -480,7 +498,7 @@ def topological_order(root: Value) -> list[Value]:
         stack.append(node)
         stack.append(_PARENTS_DONE)
         if node._operator.arity is None:  # a fused node's parents, last pushed first
-            stack.extend([p for p in reversed(node._parents) if p not in visited])
+            stack.extend(filterfalse(visited.__contains__, reversed(node._parents)))
             continue
         a, b = node._a, node._b  # (read from the slots: `node.parents` would build a tuple)
         if b is not None and b not in visited:

@@ -101,10 +101,10 @@ def sigmoid(x: Any) -> Any:
     return 1.0 / (1.0 + e) if x >= 0.0 else e / (1.0 + e)
 
 
-def sigmoid_slope(x: Any) -> Any:
-    """σ′(x) = σ(x)·σ(−x) = e/(1 + e)² with e = e^−|x| (no cancellation, as 1 − σ would have)."""
+def sigmoid_slope(x: Any, s: Any) -> Any:
+    """σ′(x) = s·σ(−x) for s = σ(x); on floats e/(1 + e)² with e = e^−|x| (no cancellation in 1 − s)."""
     if not isinstance(x, float):
-        return x.sigmoid() * (-x).sigmoid()
+        return s * (-x).sigmoid()
     e = math.exp(-abs(x))
     return e / ((1.0 + e) * (1.0 + e))
 
@@ -203,7 +203,7 @@ _ROWS = [
     # t = tanh x                            d tanh = 1 − t²
     Op("tanh", "tanh", "call", 1, tanh, lambda x, t: (1.0 - t * t,)),
     # s = σ(x)                              dσ = σ(x)·(1 − σ(x)) = σ(x)·σ(−x)
-    Op("sigmoid", "sigmoid", "call", 1, sigmoid, lambda x, s: (sigmoid_slope(x),)),
+    Op("sigmoid", "sigmoid", "call", 1, sigmoid, lambda x, s: (sigmoid_slope(x, s),)),
     # out = max(0, x)                       d relu = 1 if x > 0 else 0  (subgradient 0 at x = 0)
     Op("relu", "relu", "call", 1, lambda x: x if x > 0.0 else 0.0, lambda x, out: (float(number(x) > 0.0),)),
     # out = Σ tᵢ                            ∂/∂tᵢ = 1

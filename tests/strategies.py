@@ -340,3 +340,10 @@ def float_function(program: Program) -> Callable[..., float]:
         return run(program, "float", leaves=list(xs))[1]
 
     return f
+
+
+def sympy_derivative(program: Program, wrt: Sequence[int]) -> float:
+    """The exact mixed partial ∂ⁿroot/∂x_{wrt[0]}…∂x_{wrt[n-1]} at the drawn point, 30 digits."""
+    symbols = list(sympy.symbols(f"x0:{len(program.leaves)}", real=True))
+    expression = sympy.diff(_sympy_root(program, symbols), *(symbols[i] for i in wrt))
+    return float(expression.evalf(30, subs=dict(zip(symbols, program.leaves))))
