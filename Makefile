@@ -86,13 +86,13 @@ notebooks-execute: $(VENV)/.installed-dev system-dot
 	$(PY) notebooks/execute.py
 
 # The documentation site (mkdocs.yml, docs/). --strict: a broken link or reference fails the build.
-docs: $(VENV)/.installed-dev
+docs: $(VENV)/.installed-docs
 	$(VENV)/bin/mkdocs build --strict --site-dir site
 
 docs-test: $(VENV)/.installed-dev system-chromium
 	$(PY) -m pytest tests/test_docs_site.py
 
-docs-serve: $(VENV)/.installed-dev
+docs-serve: $(VENV)/.installed-docs
 	$(VENV)/bin/mkdocs serve --dev-addr 127.0.0.1:8000
 
 # The site's browser assets, pinned, from the npm registry (the site loads nothing remote):
