@@ -17,13 +17,21 @@ __all__ = ["EXTRAS", "DOT_INSTALL", "MissingExtraError", "install_command", "mis
 #: extra -> {import name: distribution}, as in pyproject.toml's [project.optional-dependencies]
 EXTRAS: dict[str, dict[str, str]] = {
     "train": {"tqdm": "tqdm", "matplotlib": "matplotlib"},
+    "widget": {"anywidget": "anywidget"},
     "notebooks": {
         "tqdm": "tqdm",
         "matplotlib": "matplotlib",
+        "anywidget": "anywidget",
         "numpy": "numpy",
         "jupyterlab": "jupyterlab",
         "ipykernel": "ipykernel",
         "ipywidgets": "ipywidgets",
+    },
+    "docs": {
+        "mkdocs": "mkdocs",
+        "material": "mkdocs-material",
+        "mkdocstrings": "mkdocstrings",
+        "mkdocs_jupyter": "mkdocs-jupyter",
     },
     "bench": {"micrograd": "micrograd", "tqdm": "tqdm", "matplotlib": "matplotlib"},
     "dev": {
@@ -36,9 +44,17 @@ EXTRAS: dict[str, dict[str, str]] = {
         "nbformat": "nbformat",
         "ipykernel": "ipykernel",
         "selenium": "selenium",
+        "jsonschema": "jsonschema",
         "micrograd": "micrograd",
         "tqdm": "tqdm",
         "matplotlib": "matplotlib",
+        "anywidget": "anywidget",
+        "mkdocs": "mkdocs",
+        "material": "mkdocs-material",
+        "mkdocstrings": "mkdocstrings",
+        "mkdocs_jupyter": "mkdocs-jupyter",
+        "build": "build",
+        "twine": "twine",
     },
 }
 
