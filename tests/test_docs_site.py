@@ -252,23 +252,6 @@ def test_site_opens_from_the_file_system_and_search_works(browser, site):
 
 # --- every public name has a docstring -------------------------------------------------------------
 
-#: Public names that still have no docstring (the API reference shows their signatures only). The
-#: test also fails when one of them gains a docstring, so that the list only shrinks: remove it then.
-UNDOCUMENTED = {
-    "autograd.engine.Value.exp",
-    "autograd.engine.Value.log",
-    "autograd.engine.Value.tanh",
-    "autograd.engine.Value.sigmoid",
-    "autograd.engine.Value.relu",
-    "nn.module.Layer.nin",
-    "nn.module.Layer.nout",
-    "nn.module.Layer.activation",
-    "nn.module.MLP.nin",
-    "nn.module.MLP.nouts",
-    "nn.module.MLP.activations",
-    "nn.train.History.epochs",
-}
-
 
 def public_names():
     """(dotted name, object) for every public module, its __all__ names and their public members."""
@@ -297,7 +280,4 @@ def test_every_public_name_has_a_docstring():
     import inspect
 
     missing = {name for name, obj in public_names() if not inspect.getdoc(obj)}
-    assert missing <= UNDOCUMENTED, f"no docstring: {sorted(missing - UNDOCUMENTED)}"
-    assert missing >= UNDOCUMENTED, (
-        f"documented now, remove from UNDOCUMENTED: {sorted(UNDOCUMENTED - missing)}"
-    )
+    assert not missing, f"no docstring: {sorted(missing)}"
