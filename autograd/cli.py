@@ -29,11 +29,13 @@ def build_parser() -> argparse.ArgumentParser:
     # Each verb lives with the code it drives; it registers a sub-parser whose
     # defaults include `run`, the function that carries it out. The verbs' modules
     # use `finite_number` from here, so they are imported once this module is loaded.
+    from autograd.quiz import add_quiz_command
     from autograd.walkthrough import add_walkthrough_commands
     from nn.cli import add_train_command
 
     add_walkthrough_commands(commands)
     add_train_command(commands)
+    add_quiz_command(commands)
     return parser
 
 
