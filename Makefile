@@ -13,7 +13,7 @@ PY := $(VENV)/bin/python
 HYPOTHESIS_PROFILE ?= ci
 export HYPOTHESIS_PROFILE
 
-.PHONY: demo test lint bench profile notebooks notebooks-execute system-dot system-chromium clean
+.PHONY: demo test lint bench profile notebooks notebooks-execute system-dot system-chromium system-latex clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ system-chromium:
 	@.ci/ensure-system-tool chromium "chromium chromium-driver" chromium chromium
 	@.ci/ensure-system-tool chromedriver chromium-driver chromedriver chromedriver
 
+# pdflatex, for the test that compiles `stepgrad worksheet`'s .tex files (LaTeX's base packages only).
+system-latex:
+	@.ci/ensure-system-tool pdflatex texlive-latex-base "--cask basictex" texlive-core
+
 demo: $(VENV)/.installed-train system-dot
 	$(VENV)/bin/stepgrad wxb --out out/wxb
 	$(VENV)/bin/stepgrad wxb --neuron --out out/neuron
@@ -40,7 +44,7 @@ demo: $(VENV)/.installed-train system-dot
 	@echo "Open out/wxb/player.html (or out/neuron/player.html) in a browser to step through backprop;"
 	@echo "out/moons/boundary.png and out/moons/loss.png show the trained two-moons classifier."
 
-test: $(VENV)/.installed-dev system-dot system-chromium
+test: $(VENV)/.installed-dev system-dot system-chromium system-latex
 	$(PY) -m pytest
 
 lint: $(VENV)/.installed-dev

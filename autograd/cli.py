@@ -31,11 +31,13 @@ def build_parser() -> argparse.ArgumentParser:
     # use `finite_number` from here, so they are imported once this module is loaded.
     from autograd.quiz import add_quiz_command
     from autograd.walkthrough import add_walkthrough_commands
+    from autograd.worksheet import add_worksheet_command
     from nn.cli import add_train_command
 
     add_walkthrough_commands(commands)
     add_train_command(commands)
     add_quiz_command(commands)
+    add_worksheet_command(commands)
     return parser
 
 

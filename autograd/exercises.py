@@ -11,7 +11,8 @@
 Hand-friendly numbers: inputs are small integers (constants are 0.5, 0.25, 1, 2, 3), a
 ReLU's input is never 0 (no kink), and sigmoid and tanh are only met at 0, where
 σ = 0.5, σ' = 0.25, tanh = 0, tanh' = 1. An exercise is kept only if every value,
-local derivative and gradient has at most 4 decimal places and magnitude ≤ 1000.
+local derivative and gradient has at most 4 decimal places and magnitude ≤ 1000,
+and most inputs have a gradient that is not 0.
 None of these operations has a domain error (divisions are by ±1, ±2 or ±4).
 
 The draw uses `random.Random(seed)` only, so a seed gives the same exercises on
@@ -98,11 +99,12 @@ def generate(count: int, seed: int, level: int) -> list[Exercise]:
 
 def hand_friendly(t: Trace) -> bool:
     """Every value, local derivative and gradient has ≤ 4 decimal places and |x| ≤ 1000,
-    no ReLU is at its kink (input 0), and some input's gradient is not 0."""
+    no ReLU is at its kink (input 0), and at most half of the inputs' gradients are 0."""
     if any(node.op == "relu" and node.parents[0].data == 0.0 for node in t.order):
         return False
-    if all(t.grads[node] == 0.0 for node in t.order if node.is_leaf):
-        return False  # nothing to find (a dead ReLU or a loss already at 0)
+    gradients = [t.grads[node] for node in t.order if node.is_leaf]
+    if 2 * gradients.count(0.0) > len(gradients):
+        return False  # little to find (dead ReLUs, or a loss already at 0)
     numbers = [node.data for node in t.order] + list(t.grads.values())
     numbers += [local for node in t.order for local in node.local_grads]
     return all(_short(x) for x in numbers)
