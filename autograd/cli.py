@@ -29,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     # Each verb lives with the code it drives; it registers a sub-parser whose
     # defaults include `run`, the function that carries it out. The verbs' modules
     # use `finite_number` from here, so they are imported once this module is loaded.
+    from autograd.grader import add_check_engine_command
     from autograd.quiz import add_quiz_command
     from autograd.walkthrough import add_walkthrough_commands
     from autograd.worksheet import add_worksheet_command
@@ -38,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_train_command(commands)
     add_quiz_command(commands)
     add_worksheet_command(commands)
+    add_check_engine_command(commands)
     return parser
 
 
