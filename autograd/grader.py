@@ -233,8 +233,10 @@ class Report:
         lines = [f"check-engine: {self.engine}", ""]
         lines += ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
         summary = [f"Wrong {what}: {', '.join(self.wrong(what))}" for what in _WRONG if self.wrong(what)]
-        failed = [r for r in self.results if r.status == "fail" and r.message and r.case]
-        summary += [f"  {r.check}: {r.message}" for r in failed]
+        failed = [r for r in self.results if r.status == "fail" and r.case and not r.wrong]
+        summary += [f"{r.check}: {r.message}" for r in failed]
+        if failed and self.wrong("local derivative"):
+            summary.append("(checks of whole graphs can fail because of the wrong local derivatives above)")
         if self.skipped:
             summary.append(f"Skipped (not supported by this engine): {', '.join(self.skipped)}")
         lines += ["", *summary] if summary else []
@@ -373,7 +375,7 @@ def _check_graph(cls: type, graph: GraphCheck) -> Result:
         for name, leaf, expected in zip(("a", "x", "y"), leaves, graph.grads):
             grad = _number(leaf.grad)
             if not _close(grad, expected, GRAD_RTOL, GRAD_ATOL):
-                why = "the gradients of a node used twice must add up (+=, not =)"
+                why = "a node used twice must get the sum of its terms (+= in backward, not =)"
                 return _wrong(base, f"gradient of {name}", expected, grad, why)
     except Exception as exc:
         return Result(**base, status="fail", message=_raised(exc))

@@ -48,7 +48,8 @@ _LEVEL_NAMES = {
 _INSTRUCTIONS = (
     "For each exercise compute f from the values given (the forward pass), then, by backprop, "
     "the gradient of f with respect to each variable. Each variable is one node (used twice, it is "
-    "the same node); numbers are constants. Unnamed intermediate nodes are called v1, v2, ... as listed. "
+    "the same node); numbers are constants. Unnamed intermediate nodes are called v and their place "
+    "in the forward pass (v2, v5, ...), as listed. "
     f"{SIGNIFICANT_DIGITS} significant digits are enough."
 )
 
