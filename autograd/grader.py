@@ -50,7 +50,6 @@ __all__ = [
     "Report",
     "OPS",
     "GRAPHS",
-    "NEURON",
     "add_check_engine_command",
 ]
 
@@ -260,8 +259,7 @@ def check_engine(cls: type, engine: str = "") -> Report:
     except Exception as exc:
         return Report(engine, (Result("Value(1.0)", "ops", "fail", message=_raised(exc)),))
     results = [_check_op(cls, op) for op in OPS]
-    results += [_check_graph(cls, graph) for graph in GRAPHS]
-    results.append(_check_neuron(cls))
+    results += [_check_graph(cls, graph) for graph in (*GRAPHS, _lecture_neuron())]
     notes = {"recursion": _recursion_note(cls), "second backward()": _second_backward_note(cls)}
     return Report(engine, tuple(results), notes)
 
@@ -335,31 +333,63 @@ def _missing(op: OpCheck, base: dict[str, str], why: str) -> Result:
 
 @dataclass(frozen=True)
 class GraphCheck:
-    """A graph that reuses nodes: its leaves' values, how to build it, its value and gradients."""
+    """A graph with known answers: its leaves (names and values), how to build it from them,
+    its value and each leaf's gradient, and what a wrong gradient usually means."""
 
     text: str
+    group: str
+    names: tuple[str, ...]
     leaves: tuple[float, ...]
     build: Callable[..., Any]
     value: float
     grads: tuple[float, ...]
+    why: str = "a node used twice must get the sum of its terms (+= in backward, not =)"
+
+
+def _doubled(a: Any) -> Any:
+    """a + a: one node used twice by one op."""
+    return a + a
 
 
 GRAPHS: tuple[GraphCheck, ...] = (
-    GraphCheck("a + a", (3.0,), lambda a: a + a, 6.0, (2.0,)),
-    GraphCheck("b = a + a; c = b + b", (3.0,), lambda a: (lambda b: b + b)(a + a), 12.0, (4.0,)),
-    GraphCheck("a * a", (3.0,), lambda a: a * a, 9.0, (6.0,)),
-    GraphCheck("a - a", (3.0,), lambda a: a - a, 0.0, (0.0,)),
+    GraphCheck("a + a", "graphs", ("a",), (3.0,), _doubled, 6.0, (2.0,)),
+    GraphCheck("b = a + a; c = b + b", "graphs", ("a",), (3.0,),
+               lambda a: _doubled(_doubled(a)), 12.0, (4.0,)),
+    GraphCheck("a * a", "graphs", ("a",), (3.0,), lambda a: a * a, 9.0, (6.0,)),
+    GraphCheck("a - a", "graphs", ("a",), (3.0,), lambda a: a - a, 0.0, (0.0,)),
     # b = a·x, c = a + y, d = b·c: ∂d/∂a = x·c + b = 9, ∂d/∂x = a·c = 2, ∂d/∂y = b = 6
     GraphCheck(
-        "diamond: b = a * x; c = a + y; d = b * c", (2.0, 3.0, -1.0), lambda a, x, y: (a * x) * (a + y),
-        6.0, (9.0, 2.0, 6.0),
+        "diamond: b = a * x; c = a + y; d = b * c", "graphs", ("a", "x", "y"), (2.0, 3.0, -1.0),
+        lambda a, x, y: (a * x) * (a + y), 6.0, (9.0, 2.0, 6.0),
     ),
 )  # fmt: skip
 
 
+def _tanh(n: Any) -> Any:
+    """n.tanh(), or, for an engine without it, tanh from exp() as in the lecture:
+    e = exp(2n), tanh n = (e − 1)/(e + 1)."""
+    if hasattr(n, "tanh"):
+        return n.tanh()
+    e = (2 * n).exp()
+    return (e - 1) / (e + 1)
+
+
+def _lecture_neuron() -> GraphCheck:
+    """The lecture's neuron o = tanh(x1·w1 + x2·w2 + b); ∂o/∂wᵢ = xᵢ(1 − o²), ∂o/∂xᵢ = wᵢ(1 − o²)."""
+    x1, x2, w1, w2, b = 2.0, 0.0, -3.0, 1.0, 6.8813735870195432
+    o = math.tanh(x1 * w1 + x2 * w2 + b)
+    slope = 1.0 - o * o
+    return GraphCheck(
+        "lecture's tanh neuron", "lecture", ("x1", "x2", "w1", "w2", "b"), (x1, x2, w1, w2, b),
+        lambda x1, x2, w1, w2, b: _tanh(x1 * w1 + x2 * w2 + b), o,
+        (w1 * slope, w2 * slope, x1 * slope, x2 * slope, slope),
+        "the lecture prints o = 0.7071, ∂o/∂x1 = -1.5, ∂o/∂w1 = 1.0, ∂o/∂x2 = 0.5, ∂o/∂w2 = 0.0",
+    )  # fmt: skip
+
+
 def _check_graph(cls: type, graph: GraphCheck) -> Result:
     """Build the graph and compare its value and every leaf's gradient with the closed forms."""
-    base = {"check": graph.text, "group": "graphs"}
+    base = {"check": graph.text, "group": graph.group}
     try:
         leaves = [cls(v) for v in graph.leaves]
         out = graph.build(*leaves)
@@ -372,50 +402,10 @@ def _check_graph(cls: type, graph: GraphCheck) -> Result:
         if not _close(actual, graph.value, VALUE_RTOL, VALUE_ATOL):
             return _wrong(base, "value", graph.value, actual, "the value is wrong")
         out.backward()
-        for name, leaf, expected in zip(("a", "x", "y"), leaves, graph.grads):
+        for name, leaf, expected in zip(graph.names, leaves, graph.grads):
             grad = _number(leaf.grad)
             if not _close(grad, expected, GRAD_RTOL, GRAD_ATOL):
-                why = "a node used twice must get the sum of its terms (+= in backward, not =)"
-                return _wrong(base, f"gradient of {name}", expected, grad, why)
-    except Exception as exc:
-        return Result(**base, status="fail", message=_raised(exc))
-    return Result(**base, status="pass")
-
-
-NEURON = {"x1": 2.0, "x2": 0.0, "w1": -3.0, "w2": 1.0, "b": 6.8813735870195432}
-
-
-def _check_neuron(cls: type) -> Result:
-    """The lecture's neuron o = tanh(x1·w1 + x2·w2 + b), with tanh() or, failing that, built
-    from exp() as in the lecture: e = exp(2n), o = (e − 1)/(e + 1)."""
-    base = {"check": "lecture's tanh neuron", "group": "lecture"}
-    how = "tanh()" if hasattr(cls, "tanh") else "tanh from exp(), as in the lecture"
-    o_value = math.tanh(NEURON["x1"] * NEURON["w1"] + NEURON["x2"] * NEURON["w2"] + NEURON["b"])
-    slope = 1.0 - o_value**2
-    pairs = {"x1": "w1", "w1": "x1", "x2": "w2", "w2": "x2"}
-    expected = {name: NEURON[other] * slope for name, other in pairs.items()} | {"b": slope}
-    try:
-        v = {name: cls(x) for name, x in NEURON.items()}
-        n = v["x1"] * v["w1"] + v["x2"] * v["w2"] + v["b"]
-        if hasattr(cls, "tanh"):
-            o = n.tanh()
-        else:
-            e = (2 * n).exp()
-            o = (e - 1) / (e + 1)
-    except _UNSUPPORTED as exc:
-        return Result(**base, status="skip", message=f"needs tanh(), or exp() and / ({_raised(exc)})")
-    except Exception as exc:
-        return Result(**base, status="fail", message=_raised(exc))
-    try:
-        actual = _number(o.data)
-        if not _close(actual, o_value, VALUE_RTOL, VALUE_ATOL):
-            return _wrong(base, "o", o_value, actual, f"the lecture prints o = 0.7071 (with {how})")
-        o.backward()
-        for name, want in expected.items():
-            grad = _number(v[name].grad)
-            if not _close(grad, want, GRAD_RTOL, GRAD_ATOL):
-                why = f"the lecture prints x1 -1.5, w1 1.0, x2 0.5, w2 0.0 (with {how})"
-                return _wrong(base, f"∂o/∂{name}", want, grad, why)
+                return _wrong(base, f"gradient of {name}", expected, grad, graph.why)
     except Exception as exc:
         return Result(**base, status="fail", message=_raised(exc))
     return Result(**base, status="pass")

@@ -39,6 +39,7 @@ from enum import StrEnum
 from itertools import combinations
 from typing import TYPE_CHECKING
 
+from autograd.expr import parse_number
 from autograd.stepper import format_number
 
 if TYPE_CHECKING:
@@ -87,15 +88,15 @@ def parse_answer(text: str) -> float:
         raise NotANumber(f"no answer: {hint}")
     fraction = _FRACTION.match(stripped)
     try:
-        if fraction:
-            numerator, denominator = (float(part) for part in fraction.groups())
-            if denominator == 0.0:
-                raise NotANumber(f"{stripped!r} divides by zero: {hint}")
-            value = numerator / denominator
-        else:
-            value = float(stripped)
-    except ValueError:
-        raise NotANumber(f"{stripped!r} is not a number: {hint}") from None
+        parts = [parse_number(part) for part in (fraction.groups() if fraction else (stripped,))]
+    except ValueError as exc:
+        raise NotANumber(f"{exc}: {hint}") from None
+    if len(parts) == 1:
+        return parts[0]
+    numerator, denominator = parts
+    if denominator == 0.0:
+        raise NotANumber(f"{stripped!r} divides by zero: {hint}")
+    value = numerator / denominator
     if not math.isfinite(value):
         raise NotANumber(f"{stripped!r} is not a finite number: {hint}")
     return value

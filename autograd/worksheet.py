@@ -203,15 +203,28 @@ _PREAMBLE = r"""\documentclass[11pt,a4paper]{article}
 _BOX_WIDTH = r"\dimexpr\linewidth-2\fboxsep-2\fboxrule\relax"
 
 
+def _tex_head(heading: str, graphs: bool) -> list[str]:
+    """The preamble, the heading, and the note when the graphs are left out."""
+    note = [] if graphs else [rf"\emph{{{_tex(_NO_DOT)}}}", ""]
+    return [_PREAMBLE, rf"\section*{{{_tex(heading)}}}", "", *note]
+
+
+def _tex_graph(png: str, height: str) -> list[str]:
+    """A graph image, centred, as wide as the text and at most `height` high."""
+    return [
+        r"\begin{center}",
+        rf"\includegraphics[width=\linewidth,height={height},keepaspectratio]{{{png}}}",
+        r"\end{center}",
+    ]
+
+
 def _tex_name(name: str) -> str:
     return r"\mathrm{" + _tex(name) + "}"
 
 
 def _latex_sheet(title: str, exercises: list[Exercise], traces: list[Trace], graphs: bool, level: int) -> str:
     box_height, graph_height = (r"0.9\textheight", "10cm") if level == 3 else (r"0.4\textheight", "4.5cm")
-    parts = [_PREAMBLE, rf"\section*{{Backprop worksheet: {_tex(title)}}}", "", _tex(_INSTRUCTIONS), ""]
-    if not graphs:
-        parts += [rf"\emph{{{_tex(_NO_DOT)}}}", ""]
+    parts = [*_tex_head(f"Backprop worksheet: {title}", graphs), _tex(_INSTRUCTIONS), ""]
     for i, (exercise, t) in enumerate(zip(exercises, traces), 1):
         blanks = [r"\mbox{$f = $\rule{2.5cm}{0.4pt}}"] + [
             rf"\mbox{{$\frac{{\partial f}}{{\partial {_tex_name(name)}}} = $\rule{{2.5cm}}{{0.4pt}}}}"
@@ -224,11 +237,7 @@ def _latex_sheet(title: str, exercises: list[Exercise], traces: list[Trace], gra
             r"\smallskip{\small Nodes: " + "; ".join(rf"\mbox{{{_tt(node)}}}" for node in _nodes(t)) + "}",
         ]
         if graphs:
-            body += [
-                r"\begin{center}",
-                rf"\includegraphics[width=\linewidth,height={graph_height},keepaspectratio]{{exercise-{i:02}.png}}",
-                r"\end{center}",
-            ]
+            body += _tex_graph(f"exercise-{i:02}.png", graph_height)
         body += [r"\vfill", r"\quad ".join(blanks), "", r"\medskip"]
         parts += [
             r"\noindent\fbox{\begin{minipage}[t]["
@@ -244,9 +253,7 @@ def _latex_sheet(title: str, exercises: list[Exercise], traces: list[Trace], gra
 
 
 def _latex_key(title: str, exercises: list[Exercise], traces: list[Trace], graphs: bool) -> str:
-    parts = [_PREAMBLE, rf"\section*{{Answers: {_tex(title)}}}", ""]
-    if not graphs:
-        parts += [rf"\emph{{{_tex(_NO_DOT)}}}", ""]
+    parts = _tex_head(f"Answers: {title}", graphs)
     for i, (exercise, t) in enumerate(zip(exercises, traces), 1):
         answers = [rf"f = {format_number(t.root.data)}"] + [
             rf"\frac{{\partial f}}{{\partial {_tex_name(name)}}} = {format_number(grad)}"
@@ -268,11 +275,7 @@ def _latex_key(title: str, exercises: list[Exercise], traces: list[Trace], graph
             r"\end{itemize}",
         ]
         if graphs:
-            parts += [
-                r"\begin{center}",
-                rf"\includegraphics[width=\linewidth,height=9cm,keepaspectratio]{{answer-{i:02}.png}}",
-                r"\end{center}",
-            ]
+            parts += _tex_graph(f"answer-{i:02}.png", "9cm")
         parts.append(r"\clearpage" if i < len(exercises) else "")
     parts.append(r"\end{document}")
     return "\n".join(parts) + "\n"

@@ -40,6 +40,13 @@ def planted_copy(tmp_path: Path, old: str, new: str, name: str = "engine.py") ->
     return path
 
 
+def micrograd_plus(tmp_path: Path, code: str) -> Path:
+    """micrograd's engine with `code` appended (an op added to its Value), as mine.py."""
+    path = tmp_path / "mine.py"
+    path.write_text(MICROGRAD.read_text(encoding="utf-8") + textwrap.dedent(code), encoding="utf-8")
+    return path
+
+
 def grade(capsys, *argv: str) -> tuple[int, str, str]:
     status = main(["check-engine", *argv])
     captured = capsys.readouterr()
@@ -135,11 +142,9 @@ def test_a_wrong_value_is_named(tmp_path):
 
 
 def test_a_wrong_tanh_fails_the_lecture_neuron(tmp_path):
-    engine = tmp_path / "mine.py"
-    engine.write_text(
-        MICROGRAD.read_text(encoding="utf-8")
-        + textwrap.dedent(
-            """
+    engine = micrograd_plus(
+        tmp_path,
+        """
             import math
 
             def _tanh(self):
@@ -151,9 +156,7 @@ def test_a_wrong_tanh_fails_the_lecture_neuron(tmp_path):
                 return out
 
             Value.tanh = _tanh
-            """
-        ),
-        encoding="utf-8",
+        """,
     )
     report = check_engine(load_engine(engine))
     results = {r.check: r for r in report.results}
@@ -162,11 +165,9 @@ def test_a_wrong_tanh_fails_the_lecture_neuron(tmp_path):
 
 
 def test_the_lecture_neuron_through_exp(tmp_path):
-    engine = tmp_path / "mine.py"
-    engine.write_text(
-        MICROGRAD.read_text(encoding="utf-8")
-        + textwrap.dedent(
-            """
+    engine = micrograd_plus(
+        tmp_path,
+        """
             import math
 
             def _exp(self):
@@ -177,9 +178,7 @@ def test_the_lecture_neuron_through_exp(tmp_path):
                 return out
 
             Value.exp = _exp
-            """
-        ),
-        encoding="utf-8",
+        """,
     )
     results = {r.check: r for r in check_engine(load_engine(engine)).results}
     assert results["x.exp()"].status == "pass"
