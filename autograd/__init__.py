@@ -6,16 +6,30 @@
 >>> f.backward()
 >>> w.grad, x.grad, b.grad
 (3.0, 2.0, 1.0)
+
+Importing the package loads the engine only; the drawing and stepping tools
+(`draw`, `save_graph`, `trace`, `play`) are imported on first use, so graphviz is
+loaded only by code that draws.
 """
+
+from importlib import import_module
+from typing import Any
 
 from autograd.check import central_difference, gradcheck
 from autograd.engine import DomainError, Value, is_grad_enabled, no_grad
+from autograd.gradients import grad, hessian, hvp
 from autograd.graph import GraphStats, edges, graph_stats, leaves, topological_order
-from autograd.player import play
-from autograd.render import draw
-from autograd.stepper import trace
+from autograd.replay import replay
 
 __version__ = "0.1.0"
+
+# name → the module that defines it, imported when the name is first used
+_LAZY = {
+    "draw": "autograd.render",
+    "save_graph": "autograd.render",
+    "trace": "autograd.stepper",
+    "play": "autograd.player",
+}
 
 __all__ = [
     "Value",
@@ -27,10 +41,27 @@ __all__ = [
     "leaves",
     "graph_stats",
     "GraphStats",
+    "replay",
+    "grad",
+    "hessian",
+    "hvp",
     "draw",
+    "save_graph",
     "trace",
     "play",
     "gradcheck",
     "central_difference",
     "__version__",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(import_module(_LAZY[name]), name)
+        globals()[name] = value  # later uses find it directly
+        return value
+    raise AttributeError(f"module 'autograd' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

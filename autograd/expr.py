@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import ast
 import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -113,13 +114,13 @@ def parse(text: str) -> Expression:
         raise ExpressionError("empty expression")
     if "\n" in text or "\r" in text:
         raise ExpressionError("the expression must be on one line")
+    line = text.strip()
     try:
-        tree = ast.parse(text.strip(), mode="eval")
+        tree = ast.parse(line, mode="eval")
     except SyntaxError as exc:
-        raise ExpressionError(f"syntax error: {exc.msg}", exc.offset) from None
+        raise _syntax_error(line, exc) from None
     except (RecursionError, MemoryError, ValueError) as exc:
         raise ExpressionError(f"expression cannot be parsed: {type(exc).__name__}") from None
-    line = text.strip()
     stack: list[tuple[ast.AST, int]] = [(tree.body, 1)]
     while stack:
         node, depth = stack.pop()
@@ -133,6 +134,28 @@ def parse(text: str) -> Expression:
         if isinstance(node, ast.Name) and id(node) not in functions:
             first_use[node.id] = min(first_use.get(node.id, node.col_offset), node.col_offset)
     return Expression(text, tree, tuple(sorted(first_use, key=first_use.__getitem__)))
+
+
+# A number run into a name, as in 2w or 1.5e3x (Python says "invalid decimal literal").
+_NUMBER_THEN_NAME = re.compile(r"(?<![\w.])(\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)([A-Za-z_]\w*)")
+
+
+def _syntax_error(line: str, error: SyntaxError) -> ExpressionError:
+    """Python's syntax error said for this language, with a 1-based column inside the line."""
+    glued = _NUMBER_THEN_NAME.search(line)
+    if glued and "literal" in (error.msg or ""):
+        number, name = glued.groups()
+        return ExpressionError(
+            f"a number directly followed by a name ({number}{name}): write {number}*{name} for a product",
+            glued.start() + 1,
+        )
+    if error.offset is None or not 1 <= error.offset <= len(line):  # past the end
+        return ExpressionError("syntax error: the expression is incomplete", len(line) + 1)
+    return ExpressionError(f"syntax error: {error.msg}", error.offset)
+
+
+# Advice for operators of Python that the language does not have.
+_OPERATOR_ADVICE = {"^": "use ** for powers", "//": "use / for division", "%": "no remainder operator"}
 
 
 def _check(node: ast.AST, line: str) -> Iterable[ast.expr]:
@@ -151,7 +174,10 @@ def _check(node: ast.AST, line: str) -> Iterable[ast.expr]:
         return ()
     if isinstance(node, ast.BinOp):
         if type(node.op) not in _OPERATORS:
-            raise ExpressionError(f"operator {_operator_name(node.op)!r} is not allowed", column)
+            symbol = _operator_name(node.op)
+            advice = f" ({_OPERATOR_ADVICE[symbol]})" if symbol in _OPERATOR_ADVICE else ""
+            at = _operator_column(line, node, symbol)
+            raise ExpressionError(f"operator {symbol!r} is not allowed{advice}", at)
         if isinstance(node.op, ast.Pow):
             _check_exponent(node.right, _column(line, node.right))
         return (node.left, node.right)
@@ -165,6 +191,13 @@ def _check(node: ast.AST, line: str) -> Iterable[ast.expr]:
     if isinstance(node, ast.Attribute | ast.Subscript):  # point at the '.' or '[' after the value
         column = _column(line, node.value, end=True)
     raise ExpressionError(f"{what} is not allowed", column)
+
+
+def _operator_column(line: str, node: ast.BinOp, symbol: str) -> int:
+    """The 1-based column of a binary operator: the first `symbol` between its operands."""
+    start, end = _column(line, node.left, end=True), _column(line, node.right)
+    found = line.find(symbol, start - 1, end - 1)
+    return found + 1 if found >= 0 else _column(line, node)
 
 
 def _operator_name(op: ast.AST) -> str:

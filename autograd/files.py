@@ -1,10 +1,28 @@
-"""Writing files atomically: a crash or a full disk never leaves half a file."""
+"""Writing files atomically: a crash, a full disk or Ctrl-C never leaves half a file.
+
+A file written here ends with the permissions `open(path, "w")` would give it
+(0o666 minus the umask), or keeps the mode of the file it replaces.
+"""
 
 from __future__ import annotations
 
+import errno
 import os
+import secrets
+import stat
 import tempfile
 from pathlib import Path
+
+__all__ = ["write_atomic", "check_writable_directory", "as_path"]
+
+
+def as_path(path: object, function: str, argument: str = "path") -> Path:
+    """`path` as a Path; TypeError naming the function and argument if it is not a str or PathLike."""
+    if not isinstance(path, str | os.PathLike):
+        raise TypeError(f"{function}: {argument} must be a str or os.PathLike, got {type(path).__name__}")
+    if not str(path):
+        raise ValueError(f"{function}: {argument} is empty")
+    return Path(path)
 
 
 def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> Path:
@@ -13,17 +31,65 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> Path:
     The rename is atomic on POSIX and Windows, so readers see either the old file
     or the complete new one. Parent directories are created. Returns the path.
     """
-    target = Path(path)
+    target = as_path(path, "write_atomic")
+    if not isinstance(data, str | bytes):
+        raise TypeError(f"write_atomic: data must be str or bytes, got {type(data).__name__}")
     target.parent.mkdir(parents=True, exist_ok=True)
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        mode = stat.S_IMODE(os.stat(target).st_mode)  # replacing a file keeps its mode
+    except FileNotFoundError:
+        mode = None
+    tmp, fd = _create_beside(target)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(payload)
             f.flush()
             os.fsync(f.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
         os.replace(tmp, target)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
+    return target
+
+
+def _create_beside(target: Path) -> tuple[Path, int]:
+    """A new hidden file next to `target`, created with mode 0o666 so the umask applies as for open()."""
+    for _ in range(100):
+        tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            return tmp, os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"cannot create a temporary file next to {target}")
+
+
+def check_writable_directory(path: str | os.PathLike[str]) -> Path:
+    """Make sure files can be written into directory `path`, before any work; leave nothing behind.
+
+    Missing directories are created for the check and removed again. Raises OSError
+    (NotADirectoryError, PermissionError, FileNotFoundError, ...) whose `filename` is the
+    path that is in the way.
+    """
+    target = as_path(path, "check_writable_directory")
+    missing = []
+    existing = target
+    while not existing.exists() and existing != existing.parent:
+        missing.append(existing)
+        existing = existing.parent
+    if not existing.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, "a file, not a directory", str(existing))
+    created: list[Path] = []
+    try:
+        for directory in reversed(missing):
+            directory.mkdir()
+            created.append(directory)
+        fd, probe = tempfile.mkstemp(prefix=".stepgrad-probe-", dir=target)
+        os.close(fd)
+        os.unlink(probe)
+    finally:
+        for directory in reversed(created):
+            directory.rmdir()
     return target

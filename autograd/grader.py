@@ -1,4 +1,4 @@
-"""`stepgrad check-engine FILE[:CLASS]`: grade a home-made micrograd against our oracles.
+"""Grading a home-made micrograd against oracles (what `stepgrad check-engine` runs).
 
 The classic exercise is to write one's own scalar autodiff engine: a `Value` class
 with `data`, `grad`, operators and `backward()`. `check_engine(cls)` runs a battery
@@ -26,10 +26,8 @@ imported on the file's behalf (no sys.path change, no other module).
 
 from __future__ import annotations
 
-import argparse
 import importlib.util
 import itertools
-import json
 import math
 import sys
 import traceback
@@ -39,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from autograd.check import central_difference
-from autograd.stepper import format_number
+from autograd.notation import format_number
 
 __all__ = [
     "JSON_SCHEMA",
@@ -50,7 +48,6 @@ __all__ = [
     "Report",
     "OPS",
     "GRAPHS",
-    "add_check_engine_command",
 ]
 
 JSON_SCHEMA = "stepgrad.check-engine/1"
@@ -474,47 +471,3 @@ def _second_backward_note(cls: type) -> str:
         f"leaf gradients became {became} on out = (x*y + x)*y ({shown}); PyTorch gives twice the "
         f"first ({twice}): intermediate gradients were not reset, so they were pushed again"
     )
-
-
-# ---- the command -----------------------------------------------------------------------------
-def add_check_engine_command(commands: argparse._SubParsersAction) -> None:
-    """Register `stepgrad check-engine` on the CLI's sub-parsers."""
-    parser = commands.add_parser(
-        "check-engine",
-        help="grade a home-made micrograd Value class (imports, so runs, the file)",
-        description="Imports the Value class from FILE (or FILE:CLASS) and checks every op's value and "
-        "local derivative against central differences, reused nodes, a diamond, numbers on either "
-        "side and the lecture's tanh neuron; reports recursion depth and second-backward() "
-        "behaviour as notes. WARNING: importing FILE runs its code, as running it would; grade "
-        "only files you trust. Ops the class lacks are skipped and listed (only + and * are "
-        "required). Exit status: 0 when every check passes, 1 when one fails, 2 when the file "
-        "cannot be imported.",
-    )
-    parser.add_argument(
-        "engine", metavar="FILE[:CLASS]", help="the engine's file, and its class (default Value)"
-    )
-    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
-    parser.set_defaults(run=_run_check_engine)
-
-
-def split_target(target: str) -> tuple[str, str]:
-    """'engine.py:Value' -> ('engine.py', 'Value'); a path without ':CLASS' -> (path, 'Value')."""
-    path, sep, name = target.rpartition(":")
-    if sep and name.isidentifier() and path:
-        return path, name
-    return target, "Value"
-
-
-def _run_check_engine(args: argparse.Namespace) -> int:
-    path, name = split_target(args.engine)
-    try:
-        cls = load_engine(path, name)
-    except EngineLoadError as exc:
-        print(f"stepgrad check-engine: {exc}", file=sys.stderr)
-        return 2
-    report = check_engine(cls, f"{path}:{name}")
-    if args.format == "json":
-        print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
-    else:
-        print(report.table())
-    return 0 if report.passed else 1

@@ -1,9 +1,8 @@
 """Checking a learner's gradients: is an answer right, and which mistake is it?
 
 Everything here reads a recorded backward pass (`autograd.stepper.Trace`) and does
-no input or output, so the terminal quiz (`stepgrad quiz`) and the notebook
-explorer (`explore(root, practice=True)`) ask the same questions and give the same
-feedback:
+no input or output, so the terminal quiz (`stepgrad quiz`) and a notebook ask the
+same questions and give the same feedback:
 
     t = trace(root)
     session = Practice(t)                   # the questions, two tries each
@@ -40,7 +39,7 @@ from itertools import combinations
 from typing import TYPE_CHECKING
 
 from autograd.expr import parse_number
-from autograd.stepper import format_number
+from autograd.notation import format_number
 
 if TYPE_CHECKING:
     from autograd.engine import Value
@@ -160,7 +159,7 @@ def questions(t: Trace) -> tuple[Question, ...]:
 
 def _lhs(t: Trace, node: Value) -> str:
     """'∂f/∂w': the question's left-hand side."""
-    return _partial(t, t.root, node)
+    return t.partial(t.root, node)
 
 
 def _terms(t: Trace, node: Value) -> list[tuple[Value, Contribution]]:
@@ -191,7 +190,7 @@ def diagnose(t: Trace, node: Value, answer: float) -> tuple[Mistake, str] | None
         upstream = t.grads[child]
         if not is_right(c.local, expected) and is_right(answer, c.local):
             return Mistake.LOCAL_ONLY, (
-                f"That is the local derivative {_partial(t, child, node)} = {format_number(c.local)} alone. "
+                f"That is the local derivative {t.partial(child, node)} = {format_number(c.local)} alone. "
                 f"The chain rule multiplies it by the upstream gradient {_lhs(t, child)} = "
                 f"{format_number(upstream)}."
             )
@@ -230,14 +229,9 @@ def check(t: Trace, node: Value, answer: float) -> Verdict:
     return Verdict(False, expected, None, f"Not quite. By the chain rule, {lhs} = {chain}.")
 
 
-def _partial(t: Trace, of: Value, wrt: Value) -> str:
-    """'∂g/∂w' in the stepper's notation (the stepper has no public spelling of one partial)."""
-    return t._partial(of, wrt)
-
-
 def _term_text(t: Trace, child: Value, node: Value) -> str:
     """'∂f/∂g · ∂g/∂w': the chain-rule term of `node` through `child`, as the derivation writes it."""
-    return f"{_lhs(t, child)} · {_partial(t, child, node)}"
+    return f"{_lhs(t, child)} · {t.partial(child, node)}"
 
 
 def _chain(t: Trace, node: Value) -> str:

@@ -22,7 +22,6 @@ message says how to install it; the DOT source can still be saved.
 from __future__ import annotations
 
 import html
-import math
 import os
 import warnings
 from collections.abc import Collection, Mapping
@@ -31,8 +30,9 @@ from typing import TYPE_CHECKING, Any
 
 import graphviz
 
-from autograd.files import write_atomic
+from autograd.files import as_path, write_atomic
 from autograd.graph import graph_stats, topological_order
+from autograd.notation import node_names, op_text
 
 if TYPE_CHECKING:
     from autograd.engine import Value
@@ -40,9 +40,6 @@ if TYPE_CHECKING:
 __all__ = [
     "draw",
     "Graph",
-    "node_names",
-    "format_number",
-    "constant_sides",
     "save_graph",
     "DotNotFoundError",
     "GraphTooLargeWarning",
@@ -107,51 +104,6 @@ class Graph(graphviz.Digraph):
         return self.pipe(format="svg", encoding="utf-8")
 
 
-def format_number(x: float) -> str:
-    """Six significant digits, always showing that it is a float: 1.0, 0.880797, 1e-08."""
-    text = format(x, ".6g")
-    if not any(c in text for c in ".en"):  # 'n': inf and nan
-        text += ".0"
-    return text
-
-
-def constant_sides(node: Value) -> tuple[str, str]:
-    """Templates for the two sides of `x op c` or `c op x` ('{}' is the Value operand).
-
-    x * c: c is the local derivative. x / c: the local derivative is 1/c; c / x: it is
-    −c/x² = −out/x. x ± c and c − x: c from the values (display only).
-    """
-    x, out, local = node.parents[0].data, node.data, node.local_grads[0]
-    if node.op == "*":
-        return "{}", format_number(local)
-    if node.op == "+":
-        return "{}", format_number(out - x)
-    if node.op == "-":
-        return ("{}", format_number(x - out)) if local > 0 else (format_number(out + x), "{}")
-    if local != 0.0 and math.isclose(x * local, out):
-        return "{}", format_number(1.0 / local)
-    return format_number(out * x), "{}"
-
-
-def node_names(order: list[Value]) -> dict[Value, str]:
-    """A short display name for each node: its label, or v{i} (its topological index).
-
-    A label used by several nodes gets its index appended (`x_3`) so names stay unique.
-    """
-    counts: dict[str, int] = {}
-    for node in order:
-        counts[node.label] = counts.get(node.label, 0) + 1
-    names = {}
-    for i, node in enumerate(order):
-        if not node.label:
-            names[node] = f"v{i}"
-        elif counts[node.label] > 1:
-            names[node] = f"{node.label}_{i}"
-        else:
-            names[node] = node.label
-    return names
-
-
 def draw(
     root: Value,
     *,
@@ -181,6 +133,14 @@ def draw(
         max_nodes: above this many value nodes, warn and draw a one-box summary instead;
             `max_nodes=None` draws any size.
     """
+    from autograd.engine import Value
+
+    if not isinstance(root, Value):
+        raise TypeError(f"draw: root must be a Value, got {type(root).__name__}")
+    if max_nodes is not None and (
+        isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1
+    ):
+        raise ValueError(f"draw: max_nodes must be a positive integer or None, got {max_nodes!r}")
     if rankdir not in ("LR", "TB"):
         raise ValueError(f"draw: rankdir must be 'LR' or 'TB', got {rankdir!r}")
     try:
@@ -218,7 +178,7 @@ def draw(
         if node.is_leaf:
             continue
         op_id = f"{ids[node]}_op"
-        graph.node(op_id, label=f"<{_escape(_op_text(node))}>", **_STYLE["op"])
+        graph.node(op_id, label=f"<{_escape(op_text(node))}>", **_STYLE["op"])
         graph.edge(op_id, ids[node], **(_HIGHLIGHT if node in hot_nodes else {}))
         for k, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
             attrs = {"label": f"<{_escape(number(local))}>"} if edge_labels else {}
@@ -226,14 +186,6 @@ def draw(
                 attrs.update(_HIGHLIGHT)
             graph.edge(ids[parent], op_id, **attrs)
     return graph
-
-
-def _op_text(node: Value) -> str:
-    """The op as drawn: '*', or with its constant operand, '* 0.5' / '1.0 -' (x stays implicit)."""
-    if node.op in ("+", "-", "*", "/") and len(node.parents) == 1:
-        left, right = constant_sides(node)
-        return f"{left} {node.op} {right}".replace("{}", "").strip()
-    return node.op
 
 
 def _role(node: Value, root: Value, parameters: set[Value]) -> str:
@@ -264,7 +216,7 @@ def save_graph(graph: graphviz.Digraph, path: str | os.PathLike[str]) -> Path:
 
     The format is the file's suffix: .svg, .png, .pdf, ... Written atomically.
     """
-    target = Path(path)
+    target = as_path(path, "save_graph")
     suffix = target.suffix.lower().lstrip(".")
     if suffix in ("dot", "gv"):
         return write_atomic(target, graph.source)

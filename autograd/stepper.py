@@ -26,14 +26,13 @@ from numbers import Real
 from typing import TYPE_CHECKING, Any
 
 from autograd.graph import topological_order
-from autograd.render import Graph, constant_sides, draw, format_number, node_names
+from autograd.notation import format_number, is_compound, node_names, written
+from autograd.render import Graph, draw
 
 if TYPE_CHECKING:
     from autograd.engine import Value
 
-__all__ = ["trace", "Trace", "BackwardStep", "Contribution", "Frame", "frames", "format_number"]
-
-_INFIX = ("+", "-", "*", "/", "**")
+__all__ = ["trace", "Trace", "BackwardStep", "Contribution", "Frame", "frames"]
 
 
 @dataclass(frozen=True)
@@ -94,31 +93,19 @@ class Trace:
     def forward_formula(self, node: Value) -> str:
         """How `node` was computed, with numbers: 'g = w * x = 2.0 * 3.0 = 6.0'.
 
-        Constants are not nodes; an op with one Value operand shows its constant as
-        recovered from the stored local derivative (or from the values, for + and −).
+        Constants are not nodes: they appear as numbers on both sides ('x * 0.5').
         """
         name = self.names[node]
         value = format_number(node.data)
         if node.is_leaf:
             return f"{name} = {value}"
-        args = [_operand(self.names[p], node.op) for p in node.parents]
-        nums = [_operand(format_number(p.data), node.op) for p in node.parents]
-        op = node.op
-        if op in _INFIX and len(args) == 2:
-            return f"{name} = {args[0]} {op} {args[1]} = {nums[0]} {op} {nums[1]} = {value}"
-        if op in _INFIX and len(args) == 1:
-            left, right = (_operand(side, op) for side in constant_sides(node))
-            symbolic = f"{left.format(args[0])} {op} {right.format(args[0])}"
-            return f"{name} = {symbolic} = {left.format(nums[0])} {op} {right.format(nums[0])} = {value}"
-        if op == "neg":
-            return f"{name} = -{args[0]} = -({nums[0]}) = {value}"
-        if op.startswith("**") and len(args) == 1:
-            return f"{name} = {args[0]}{op} = {nums[0]}{op} = {value}"
-        if op.endswith("**") and len(args) == 1:
-            return f"{name} = {op}{args[0]} = {op}{nums[0]} = {value}"
-        return f"{name} = {op}({', '.join(args)}) = {op}({', '.join(nums)}) = {value}"
+        operands = node.operands
+        names = [format_number(o) if isinstance(o, float) else self.names[o] for o in operands]
+        numbers = [format_number(o if isinstance(o, float) else o.data) for o in operands]
+        return f"{name} = {written(node, names)} = {written(node, numbers, numbers=True)} = {value}"
 
-    def _partial(self, of: Value, wrt: Value) -> str:
+    def partial(self, of: Value, wrt: Value) -> str:
+        """One partial derivative in the stepper's notation: '∂f/∂w', '∂L/∂(y−t)'."""
         return _TextMath(self.names).partial(of, wrt)
 
     def step_formula(self, step: BackwardStep) -> str:
@@ -138,12 +125,12 @@ class Trace:
 
     def seed_formula(self) -> str:
         """The first line of every backward pass: the root's gradient is the seed."""
-        return f"seed: {self._partial(self.root, self.root)} = {format_number(self.seed)}"
+        return f"seed: {self.partial(self.root, self.root)} = {format_number(self.seed)}"
 
     def gradients_summary(self) -> str:
         """One line per node: ∂root/∂node = value, in topological order."""
         return "\n".join(
-            f"{self._partial(self.root, node)} = {format_number(self.grads[node])}" for node in self.order
+            f"{self.partial(self.root, node)} = {format_number(self.grads[node])}" for node in self.order
         )
 
     # ---- derivations ---------------------------------------------------------------------
@@ -238,8 +225,14 @@ def trace(root: Value, seed: float = 1.0) -> Trace:
     `backward()` gives on a fresh graph, or after `zero_grad()`), equal to them
     exactly: same order, same additions. One difference in the steps, kept for
     teaching: `backward()` skips a node whose gradient is 0.0 (it would push only
-    zeros, e.g. through a ReLU that is off), while the trace shows that step.
+    zeros, e.g. through a ReLU that is off), while the trace shows that step. Either
+    way a zero gradient contributes 0.0 along every edge, even where the local
+    derivative is infinite (0 · ∞ is taken as 0, never NaN).
     """
+    from autograd.engine import Value
+
+    if not isinstance(root, Value):
+        raise TypeError(f"trace: root must be a Value, got {type(root).__name__}")
     if isinstance(seed, bool) or not isinstance(seed, Real) or not math.isfinite(seed):
         raise TypeError(f"trace: seed must be a finite real number, got {seed!r}")
     order = topological_order(root)
@@ -252,33 +245,12 @@ def trace(root: Value, seed: float = 1.0) -> Trace:
         g = grads[node]
         contributions = []
         for k, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
-            contribution = g * local
+            contribution = g * local if g != 0.0 else 0.0
             grads[parent] = grads.get(parent, 0.0) + contribution
             contributions.append(Contribution(parent, k, local, contribution, grads[parent]))
             final_after[parent] = len(steps) + 1
         steps.append(BackwardStep(len(steps) + 1, node, g, tuple(contributions)))
     return Trace(root, float(seed), tuple(order), node_names(order), tuple(steps), grads, final_after)
-
-
-def _is_arithmetic(op: str) -> bool:
-    """True for ops written with operators (x + y, -x, x**2), where operands may need parentheses."""
-    return op in _INFIX or op == "neg" or "**" in op
-
-
-def _compound(name: str) -> bool:
-    """True for a name with an operator outside parentheses (y−t, a+b; not (y−t)² or L_reg)."""
-    depth = 0
-    for c in name:
-        depth += (c == "(") - (c == ")")
-        if depth == 0 and c in "+-−*/·^ ":
-            return True
-    return False
-
-
-def _operand(name: str, op: str) -> str:
-    """A name or number as an operand of an infix op, parenthesised if compound: (y−t)**2 and
-    (-0.33)**2, never y−t**2 or -0.33**2."""
-    return f"({name})" if _is_arithmetic(op) and _compound(name) else name
 
 
 # ---- frames ------------------------------------------------------------------------------
@@ -354,7 +326,7 @@ class _TextMath:
 
     def atom(self, node: Value) -> str:
         """The name, parenthesised if it is compound: ∂L/∂(y−t), not ∂L/∂y−t."""
-        return self.parenthesised(self.name(node)) if _compound(self.names[node]) else self.name(node)
+        return self.parenthesised(self.name(node)) if is_compound(self.names[node]) else self.name(node)
 
     def product(self, a: str, b: str) -> str:
         return f"{a} · {b}"

@@ -1,35 +1,16 @@
-"""The lecture's walkthroughs and the `stepgrad wxb` / `stepgrad grad` commands.
+"""The lecture's walkthrough graphs, the ones `stepgrad wxb` steps through.
 
 `wxb()` builds f = w·x + b (lecture 000: g = w·x, f = g + b, so df/dw = dg/dw · df/dg = x).
 `regularized_neuron()` builds the lecture's neuron (lecture 002):
 
     z = w·x + b,   y = σ(z),   L = ½(y − t)²,   R = ½w²,   L_reg = L + λR
-
-Both commands print the forward pass and every backward step with its formula
-(or, with `--format json`, the same as JSON), and write into `--out`:
-graph.svg (the graph with every gradient), graph.dot (its source) and
-player.html (the step-by-step player, one offline file).
 """
 
 from __future__ import annotations
 
-import argparse
-import json
-import sys
-from pathlib import Path
-from typing import Any
+from autograd.engine import Value
 
-from autograd.cli import finite_number
-from autograd.engine import DomainError, Value
-from autograd.expr import ExpressionError, evaluate, parse, parse_assignments
-from autograd.graph import leaves
-from autograd.player import DEFAULT_PLAYER_MAX_NODES, play
-from autograd.render import DotNotFoundError, draw, save_graph
-from autograd.stepper import Trace, trace
-
-__all__ = ["wxb", "regularized_neuron", "add_walkthrough_commands", "JSON_SCHEMA"]
-
-JSON_SCHEMA = "stepgrad.backprop/1"
+__all__ = ["wxb", "regularized_neuron"]
 
 
 def wxb(w: float = 2.0, x: float = 3.0, b: float = 1.0) -> Value:
@@ -61,130 +42,3 @@ def regularized_neuron(
 def _named(node: Value, label: str) -> Value:
     node.label = label
     return node
-
-
-# ---- the commands ----------------------------------------------------------------------------
-def add_walkthrough_commands(commands: argparse._SubParsersAction) -> None:
-    """Register `stepgrad wxb` and `stepgrad grad` on the CLI's sub-parsers."""
-    wxb_parser = commands.add_parser(
-        "wxb",
-        help="backprop on f = w·x + b (or the regularized sigmoid neuron), step by step",
-        description="Backprop on f = w·x + b, or with --neuron on the lecture's regularized sigmoid "
-        "neuron L = ½(σ(wx + b) − t)² + (λ/2)w²: prints the forward pass and every backward step, "
-        "writes graph.svg, graph.dot and player.html.",
-    )
-    wxb_parser.add_argument("--w", type=finite_number, default=2.0, help="weight w (default 2)")
-    wxb_parser.add_argument("--x", type=finite_number, default=3.0, help="input x (default 3)")
-    wxb_parser.add_argument("--b", type=finite_number, default=1.0, help="bias b (default 1)")
-    wxb_parser.add_argument("--neuron", action="store_true", help="the regularized sigmoid neuron")
-    wxb_parser.add_argument("--t", type=finite_number, help="target t (default 0.5; implies --neuron)")
-    wxb_parser.add_argument("--lam", type=finite_number, help="L2 weight λ (default 0.1; implies --neuron)")
-    _add_output_options(wxb_parser, "out/wxb")
-    wxb_parser.set_defaults(run=_run_wxb)
-
-    grad_parser = commands.add_parser(
-        "grad",
-        help="backprop on any expression, step by step",
-        description="Backprop on an expression, e.g. stepgrad grad 'tanh(w1*x1 + w2*x2 + b)' "
-        "w1=-3 x1=2 w2=1 x2=0 b=6.8814. The language: numbers, variables, + - * / **, unary minus, "
-        "parentheses, exp log tanh sigmoid relu. An expression starting with '-' goes after '--'.",
-    )
-    grad_parser.add_argument("expression", help="the expression, quoted")
-    grad_parser.add_argument("assignments", nargs="*", metavar="name=value", help="a value per variable")
-    _add_output_options(grad_parser, "out/grad")
-    grad_parser.set_defaults(run=_run_grad)
-
-
-def _add_output_options(parser: argparse.ArgumentParser, default_out: str) -> None:
-    parser.add_argument(
-        "--out", type=Path, default=Path(default_out), help=f"output directory (default {default_out})"
-    )
-    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
-
-
-def _run_wxb(args: argparse.Namespace) -> int:
-    inputs = {"w": args.w, "x": args.x, "b": args.b}
-    neuron = args.neuron or args.t is not None or args.lam is not None
-    if neuron:
-        inputs["t"] = 0.5 if args.t is None else args.t
-        inputs["λ"] = 0.1 if args.lam is None else args.lam
-    try:
-        root = regularized_neuron(*inputs.values()) if neuron else wxb(*inputs.values())
-    except (ArithmeticError, ValueError) as exc:
-        return _fail(args.command, f"cannot evaluate: {exc}")
-    title = "L_reg = ½(σ(w·x + b) − t)² + λ·½w²" if neuron else "f = w·x + b"
-    parameters = [node for node in leaves(root) if node.label in ("w", "b")]
-    return _report(args, root, title, inputs, parameters)
-
-
-def _run_grad(args: argparse.Namespace) -> int:
-    try:
-        expression = parse(args.expression)
-    except ExpressionError as exc:
-        return _fail(args.command, _pointing(args.expression, exc))
-    try:
-        values = parse_assignments(args.assignments)
-        root = evaluate(expression, values)
-    except ExpressionError as exc:
-        return _fail(args.command, str(exc))
-    except (DomainError, ArithmeticError, ValueError) as exc:
-        return _fail(args.command, f"cannot evaluate {args.expression!r}: {exc}")
-    if not root.is_leaf:
-        root.label = "out" if "f" in values else "f"
-    return _report(args, root, args.expression.strip(), values, [])
-
-
-def _pointing(text: str, error: ExpressionError) -> str:
-    """The error, then the expression with a caret under the offending column."""
-    if error.column is None:
-        return str(error)
-    return f"{error}\n    {text.strip()}\n    {' ' * (error.column - 1)}^"
-
-
-def _fail(command: str, message: str) -> int:
-    print(f"stepgrad {command}: {message}", file=sys.stderr)
-    return 2
-
-
-def _report(
-    args: argparse.Namespace, root: Value, title: str, inputs: dict[str, float], parameters: list[Value]
-) -> int:
-    """Print the trace (text or JSON) and write graph.svg, graph.dot and player.html."""
-    recorded = trace(root)
-    files, problems = _write_files(recorded, args.out, parameters, title)
-    if args.format == "json":
-        document: dict[str, Any] = {"schema": JSON_SCHEMA, "title": title, "inputs": inputs}
-        document |= recorded.to_dict()
-        document["files"] = files
-        print(json.dumps(document, indent=2, ensure_ascii=False))
-    else:
-        print(f"{title}   with {', '.join(f'{k} = {v!r}' for k, v in inputs.items())}\n")
-        print(recorded.table())
-        print("\nWrote:")
-        for kind, path in files.items():
-            print(f"  {kind:6} {path}")
-    for problem in problems:
-        print(f"stepgrad {args.command}: {problem}", file=sys.stderr)
-    return 1 if problems else 0
-
-
-def _write_files(
-    t: Trace, out: Path, parameters: list[Value], title: str
-) -> tuple[dict[str, str], list[str]]:
-    """Write the outputs that can be made; return {kind: path} and what could not be made."""
-    graph = draw(t.root, grads=t.grads, parameters=parameters)
-    files = {"dot": str(save_graph(graph, out / "graph.dot"))}
-    problems = []
-    try:
-        files["svg"] = str(save_graph(graph, out / "graph.svg"))
-        if len(t.order) <= DEFAULT_PLAYER_MAX_NODES:
-            player = play(t, title=f"Backprop, step by step: {title}", parameters=parameters)
-            files["player"] = str(player.save(out / "player.html"))
-        else:
-            problems.append(
-                f"no player: the graph has {len(t.order)} nodes (the player takes up to "
-                f"{DEFAULT_PLAYER_MAX_NODES}); use autograd.player.play(root, max_nodes=None)"
-            )
-    except DotNotFoundError as exc:
-        problems.append(str(exc))
-    return files, problems

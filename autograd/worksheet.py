@@ -1,8 +1,6 @@
-"""`stepgrad worksheet`: seeded backprop exercises on paper, with an answer key.
+"""Seeded backprop exercises on paper, with an answer key (what `stepgrad worksheet` writes).
 
-    stepgrad worksheet --count N --seed S [--level 1|2|3] [--out DIR]
-
-writes into DIR (default out/worksheet):
+`worksheet_files(count, seed, level)` makes, in memory, the files
 
     worksheet.md, worksheet.tex   the exercises: expression, values, the nodes, the graph,
                                   blanks for f and each input's gradient (one box each in LaTeX)
@@ -19,26 +17,25 @@ gives byte-identical files (the PNGs too: `dot` writes no timestamp into a PNG).
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
 from pathlib import Path
 
 from autograd.engine import Value
-from autograd.exercises import LEVELS, Exercise, generate
+from autograd.exercises import Exercise, generate
+from autograd.extras import DOT_INSTALL
 from autograd.files import write_atomic
+from autograd.notation import format_number
 from autograd.practice import SIGNIFICANT_DIGITS, questions
 from autograd.render import DotNotFoundError, draw
-from autograd.stepper import Trace, format_number
+from autograd.stepper import Trace
 
-__all__ = ["JSON_SCHEMA", "MAX_COUNT", "write_worksheet", "add_worksheet_command"]
+__all__ = ["JSON_SCHEMA", "MAX_EXERCISES", "worksheet_files", "write_worksheet"]
 
 JSON_SCHEMA = "stepgrad.worksheet/1"
-MAX_COUNT = 100
+MAX_EXERCISES = 100
 _DPI = "150"
-_NO_DOT = (
-    "Graphs are left out: graphviz's dot program was not found "
-    "(apt-get install graphviz, brew install graphviz or conda install -c conda-forge graphviz)."
+_NO_DOT = "Graphs are left out: graphviz's dot program was not found. Install it with {}.".format(
+    ", or ".join(f"{command} ({where})" for where, command in DOT_INSTALL)
 )
 _LEVEL_NAMES = {
     1: "f = w·x + b-sized expressions",
@@ -54,34 +51,40 @@ _INSTRUCTIONS = (
 )
 
 
-def write_worksheet(out: Path, count: int, seed: int, level: int) -> tuple[list[Path], list[str]]:
-    """Draw `count` exercises of `level` with `seed` and write the files into `out`.
-
-    Returns the paths written and notes for the user (graphs left out without `dot`).
-    """
-    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_COUNT:
-        raise ValueError(f"worksheet: count must be between 1 and {MAX_COUNT}, got {count!r}")
+def worksheet_files(count: int, seed: int, level: int) -> tuple[dict[str, str | bytes], list[str]]:
+    """The files of `count` exercises of `level` drawn with `seed`, {file name: contents},
+    made in memory; and notes for the user (graphs left out without `dot`)."""
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_EXERCISES:
+        raise ValueError(f"worksheet: count must be between 1 and {MAX_EXERCISES}, got {count!r}")
     exercises = generate(count, seed, level)
     traces = [exercise.trace() for exercise in exercises]
-    written: list[Path] = []
-    graphs = _write_graphs(out, traces, written)
-    notes = [] if graphs else [_NO_DOT]
+    images = _graph_images(traces)
+    graphs = images is not None
     title = f"level {level} ({_LEVEL_NAMES[level]}), seed {seed}"
-    pages = {
+    files: dict[str, str | bytes] = dict(images or {})
+    files |= {
         "worksheet.md": _markdown_sheet(title, exercises, traces, graphs),
         "answers.md": _markdown_key(title, exercises, traces, graphs),
         "worksheet.tex": _latex_sheet(title, exercises, traces, graphs, level),
         "answers.tex": _latex_key(title, exercises, traces, graphs),
         "worksheet.json": _json(seed, level, exercises),
     }
-    for name, text in pages.items():
-        written.append(write_atomic(out / name, text))
-    return written, notes
+    return files, [] if graphs else [_NO_DOT]
 
 
-def _write_graphs(out: Path, traces: list[Trace], written: list[Path]) -> bool:
+def write_worksheet(out: Path, count: int, seed: int, level: int) -> tuple[list[Path], list[str]]:
+    """Make the worksheet's files (`worksheet_files`), then write each atomically into `out`.
+
+    Returns the paths written and the notes.
+    """
+    files, notes = worksheet_files(count, seed, level)
+    return [write_atomic(out / name, data) for name, data in files.items()], notes
+
+
+def _graph_images(traces: list[Trace]) -> dict[str, bytes] | None:
     """exercise-NN.png (values of the inputs only, '?' elsewhere) and answer-NN.png (every
-    value and gradient, local derivatives on the edges); False if `dot` is missing."""
+    value and gradient, local derivatives on the edges); None if `dot` is missing."""
+    images = {}
     for i, t in enumerate(traces, 1):
         inputs = {node: node.data for node in t.order if node.is_leaf}
         blank = draw(t.root, data=inputs, grads={})
@@ -89,11 +92,10 @@ def _write_graphs(out: Path, traces: list[Trace], written: list[Path]) -> bool:
         for graph, name in ((blank, f"exercise-{i:02}.png"), (key, f"answer-{i:02}.png")):
             graph.graph_attr["dpi"] = _DPI
             try:
-                png = graph.pipe(format="png")
+                images[name] = graph.pipe(format="png")
             except DotNotFoundError:
-                return False
-            written.append(write_atomic(out / name, png))
-    return True
+                return None
+    return images
 
 
 def _json(seed: int, level: int, exercises: list[Exercise]) -> str:
@@ -284,47 +286,3 @@ def _latex_key(title: str, exercises: list[Exercise], traces: list[Trace], graph
 def _key_order(t: Trace) -> list[Value]:
     """The root (the seed), then every node in the order backward() finalizes its gradient."""
     return [t.root, *(q.node for q in questions(t))]
-
-
-# ---- the command -----------------------------------------------------------------------------
-def add_worksheet_command(commands: argparse._SubParsersAction) -> None:
-    """Register `stepgrad worksheet` on the CLI's sub-parsers."""
-    parser = commands.add_parser(
-        "worksheet",
-        help="seeded backprop exercises with an answer key (Markdown, LaTeX, JSON)",
-        description="Writes N distinct backprop exercises drawn with a seed: worksheet.md and "
-        "worksheet.tex (one box per exercise, with room to write), answers.md and answers.tex (each "
-        "gradient's derivation), worksheet.json, and the graphs as PNG where graphviz's dot is "
-        "installed. The same seed gives the same files. Levels: 1 f = w*x + b-sized, 2 a neuron "
-        "with an activation, a loss and fan-out, 3 a 2-2-1 network or a regularized loss.",
-    )
-    parser.add_argument("--count", type=int, required=True, help=f"number of exercises (1-{MAX_COUNT})")
-    parser.add_argument("--seed", type=int, required=True, help="the seed: same seed, same worksheet")
-    parser.add_argument("--level", type=int, choices=LEVELS, default=1, help="difficulty (default 1)")
-    parser.add_argument(
-        "--out", type=Path, default=Path("out/worksheet"), help="output directory (default out/worksheet)"
-    )
-    parser.set_defaults(run=_run_worksheet)
-
-
-def _run_worksheet(args: argparse.Namespace) -> int:
-    if not 1 <= args.count <= MAX_COUNT:
-        print(
-            f"stepgrad worksheet: --count must be between 1 and {MAX_COUNT}, got {args.count}",
-            file=sys.stderr,
-        )
-        return 2
-    try:
-        written, notes = write_worksheet(args.out, args.count, args.seed, args.level)
-    except ValueError as exc:
-        print(f"stepgrad worksheet: {exc}", file=sys.stderr)
-        return 2
-    except OSError as exc:
-        print(f"stepgrad worksheet: cannot write into {args.out}: {exc}", file=sys.stderr)
-        return 1
-    print(f"{args.count} level-{args.level} exercises (seed {args.seed}). Wrote:")
-    for path in written:
-        print(f"  {path}")
-    for note in notes:
-        print(f"stepgrad worksheet: {note}", file=sys.stderr)
-    return 0

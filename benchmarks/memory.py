@@ -22,7 +22,6 @@ __all__ = [
     "Traced",
     "traced",
     "count_nodes",
-    "BareNode",
     "binary_graph_bytes_per_node",
     "graph_and_step",
     "chain_peak",
@@ -62,30 +61,9 @@ def count_nodes(root: Any, parents: Callable[[Any], Any]) -> int:
     return len(seen)
 
 
-class BareNode:
-    """The least a node of stepgrad's design can hold: its data, its gradient, and its parents and
-    local derivatives as two tuples, with `+` sharing one constant (1.0, 1.0) as `Value` does. No
-    label, no op name, no checks; only `*` and `+`. Its bytes per node are the floor for the design.
-    """
-
-    __slots__ = ("data", "grad", "parents", "local_grads")
-
-    def __init__(self, data: float, parents: tuple = (), local_grads: tuple = ()) -> None:
-        self.data, self.grad, self.parents, self.local_grads = data, 0.0, parents, local_grads
-
-    def __mul__(self, other: BareNode) -> BareNode:
-        return BareNode(self.data * other.data, (self, other), (other.data, self.data))
-
-    def __add__(self, other: BareNode) -> BareNode:
-        return BareNode(self.data + other.data, (self, other), _ONES)
-
-
-_ONES = (1.0, 1.0)
-
-
 def binary_graph_bytes_per_node(leaf: Callable[[float], Any], n_ops: int) -> float:
     """Bytes per node of a graph of n_ops binary ops (`*` and `+` alternating, node operands),
-    built from leaves made by `leaf(x)` (an engine's `leaf`, or `BareNode`).
+    built from leaves made by `leaf(x)` (an engine's `leaf`, or a Value class).
 
     The three leaves exist before the measurement, so every byte counted belongs to an op node.
     """

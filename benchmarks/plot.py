@@ -1,4 +1,5 @@
-"""The time table as a chart: every engine's median time on every workload, ÷ micrograd's, log scale.
+"""The time table as a chart: every engine's median time on every workload ÷ the workload's
+baseline (micrograd's; the minimal Value's for the transformer), log scale.
 
 `python -m benchmarks --plot out/bench.png` (`make bench` does). matplotlib is imported
 lazily, through `nn.plots`.
@@ -6,6 +7,7 @@ lazily, through `nn.plots`.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 from benchmarks.report import ENGINE_ORDER, ratio_text
@@ -18,12 +20,16 @@ __all__ = ["plot_times", "relative_times"]
 
 
 def relative_times(results: dict[str, Any]) -> dict[str, list[float]]:
-    """engine → its median time ÷ micrograd's, one number per workload (in `results["workloads"]` order)."""
-    timings = results["timings"]
+    """engine → its median time ÷ the baseline's, one number per workload (in `results["workloads"]`
+    order); NaN where the engine does not run that workload."""
+    timings, baselines = results["timings"], results["baselines"]
+
+    def ratio(engine: str, w: str) -> float:
+        median = timings[w]["median"]
+        return median[engine] / median[baselines[w]] if engine in median else math.nan
+
     return {
-        engine: [
-            timings[w]["median"][engine] / timings[w]["median"]["micrograd"] for w in results["workloads"]
-        ]
+        engine: [ratio(engine, w) for w in results["workloads"]]
         for engine in ENGINE_ORDER
         if engine in results["engines"]
     }
@@ -38,13 +44,14 @@ def plot_times(results: dict[str, Any]) -> Figure:
     for i, (engine, ratios) in enumerate(relative.items()):
         rows = [row - 0.4 + height * (i + 0.5) for row in range(len(workloads))]
         bars = ax.barh(rows, ratios, height=height, label=engine)
-        ax.bar_label(bars, labels=[ratio_text(r) for r in ratios], padding=3, fontsize=8)
+        labels = ["" if math.isnan(r) else ratio_text(r) for r in ratios]  # NaN: not run on that workload
+        ax.bar_label(bars, labels=labels, padding=3, fontsize=8)
     ax.set_yticks(range(len(workloads)), labels=[w.replace(" (", "\n(", 1) for w in workloads])
     ax.invert_yaxis()  # first workload on top, engines in table order
     ax.set_xscale("log")
     ax.axvline(1.0, color="gray", linewidth=0.8, linestyle=":")
     ax.margins(x=0.15)
-    ax.set_xlabel("median time ÷ micrograd's (log scale; lower is faster)")
+    ax.set_xlabel("median time ÷ the baseline's: micrograd or the minimal Value (log scale; lower is faster)")
     meta = results["meta"]
     sizes = " (QUICK sizes)" if meta["quick"] else ""
     title = (

@@ -20,7 +20,6 @@ from benchmarks import floor
 from benchmarks.agreement import check_agreement
 from benchmarks.engines import MICROGRAD, STEPGRAD, available_engines
 from benchmarks.memory import (
-    BareNode,
     binary_graph_bytes_per_node,
     chain_peak,
     count_nodes,
@@ -29,14 +28,17 @@ from benchmarks.memory import (
 )
 from benchmarks.report import targets
 from benchmarks.timing import interleaved, median
+from benchmarks.transformer import MinimalValue
 from benchmarks.workloads import (
     CHAIN_LEAVES,
+    MINIMAL,
     Result,
     Sizes,
     chain_once,
     make_workloads,
     mlp_models,
     mlp_problem,
+    transformer_models,
 )
 
 __all__ = ["run", "MICROGRAD_CHAIN_PROBE"]
@@ -97,7 +99,8 @@ def _long_chain(sizes: Sizes, log: Callable[[str], object]) -> dict[str, Any]:
 def _memory(sizes: Sizes) -> dict[str, Any]:
     n = sizes.memory_nodes
     per_node = {e.name: binary_graph_bytes_per_node(e.leaf, n) for e in (STEPGRAD, MICROGRAD)}
-    design_floor = binary_graph_bytes_per_node(BareNode, n)
+    per_node[MINIMAL] = binary_graph_bytes_per_node(MinimalValue, n)
+    transformer_peak = {name: traced(make().step).peak for name, make in transformer_models().items()}
     problem = mlp_problem(sizes.mlp_points, sizes.mlp_hidden)
     makers = mlp_models({STEPGRAD.name: STEPGRAD, MICROGRAD.name: MICROGRAD})
     graph_bytes, step_peak, nodes = {}, {}, {}
@@ -114,7 +117,7 @@ def _memory(sizes: Sizes) -> dict[str, Any]:
     return {
         "binary_graph_nodes": 2 * (n // 2),
         "binary_bytes_per_node": per_node,
-        "binary_bytes_per_node_design_floor": design_floor,
+        "transformer_step_peak_bytes": transformer_peak,
         "mlp_graph_bytes": graph_bytes,
         "mlp_graph_nodes": nodes,
         "mlp_step_peak_bytes": step_peak,
@@ -164,9 +167,10 @@ def run(
             "sizes": asdict(sizes),
             "command": command,
         },
-        "engines": [*engines, "floor"],
+        "engines": [*engines, MINIMAL, "floor"],
         "skipped": skipped,
         "workloads": [w.name for w in workloads],
+        "baselines": {w.name: w.baseline for w in workloads},
         "timings": timings,
         "long_chain": long_chain,
         "memory": memory,

@@ -1,9 +1,11 @@
-"""The three workloads of issue 6, for every engine and for the hand-written floor.
+"""The workloads, for every engine they apply to and for the hand-written floor.
 
 - wxb:   z = wx + b, y = σ(z), L = ½(y − t)² + (λ/2)w²; forward + backward, fresh leaves each time.
 - chain: v ← v·a + c repeated (a `*` and a `+` per step, Value operands); forward + backward.
 - mlp:   micrograd's demo step: MLP(2, [16, 16, 1]), two moons, hinge loss + 1e-4·Σp²,
          full batch: forward, zero_grad, backward, SGD update (lr 1.0 → 0.1 linearly).
+- transformer: a microgpt-shaped training step in plain Value arithmetic
+         (`benchmarks.transformer`), stepgrad against the minimal tuple-based Value.
 
 Every engine starts from the same numbers: the same leaves, the same data
 (`nn.make_moons`, seeded) and the same initial parameters (stepgrad's `MLP(2, [16, 16, 1])`
@@ -19,8 +21,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from autograd import Value
 from benchmarks import floor
 from benchmarks.engines import MICROGRAD, STEPGRAD, Engine
+from benchmarks.transformer import MinimalValue, Transformer
 from nn import MLP, SGD, LinearDecay, hinge, l2, make_moons, signed
 
 __all__ = [
@@ -42,6 +46,8 @@ __all__ = [
     "TorchScalarMLP",
     "floor_mlp",
     "mlp_models",
+    "MINIMAL",
+    "transformer_models",
     "make_workloads",
 ]
 
@@ -94,6 +100,7 @@ class Workload:
     name: str
     unit: str  # e.g. "µs/iter"
     per_second: float  # unit per second of one timed call: e.g. 1e6 / iterations
+    baseline: str = "micrograd"  # the engine the others are compared with
     cases: dict[str, Case] = field(default_factory=dict)
 
 
@@ -375,9 +382,29 @@ def _mlp_case(make: Callable[[MLPProblem], Any], problem: MLPProblem) -> Case:
     return Case(timed.step, result)
 
 
+# ---- transformer ----------------------------------------------------------------------------
+#: the baseline engine of the transformer workload
+MINIMAL = "minimal Value"
+
+
+def transformer_models() -> dict[str, Callable[[], Transformer]]:
+    """engine name → a function that builds that engine's transformer (same parameters and names)."""
+    return {STEPGRAD.name: lambda: Transformer(Value), MINIMAL: lambda: Transformer(MinimalValue)}
+
+
+def _transformer_case(make: Callable[[], Transformer]) -> Case:
+    timed = make()
+
+    def result() -> Result:
+        return Result(*make().gradients())
+
+    return Case(timed.step, result)
+
+
 # ---- all of them ----------------------------------------------------------------------------
 def make_workloads(engines: dict[str, Engine], sizes: Sizes) -> list[Workload]:
-    """wxb, chain and mlp, each with a case for every engine and for the floor."""
+    """wxb, chain and mlp, each with a case for every engine and for the floor; the transformer,
+    stepgrad against the minimal Value."""
     wxb = Workload("wxb", "µs/iter", 1e6 / sizes.wxb_iterations)
     chain = Workload(
         f"chain ({sizes.chain_ops:,} ops)", "µs/op", 1e6 / (sizes.chain_repeats * sizes.chain_ops)
@@ -392,4 +419,7 @@ def make_workloads(engines: dict[str, Engine], sizes: Sizes) -> list[Workload]:
     problem = mlp_problem(sizes.mlp_points, sizes.mlp_hidden)
     for name, make in mlp_models(engines).items():
         mlp.cases[name] = _mlp_case(make, problem)
-    return [wxb, chain, mlp]
+    transformer = Workload("transformer (microgpt-shaped, plain arithmetic)", "ms/step", 1e3, MINIMAL)
+    for name, make in transformer_models().items():
+        transformer.cases[name] = _transformer_case(make)
+    return [wxb, chain, mlp, transformer]

@@ -27,7 +27,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from autograd.files import write_atomic
+from autograd.files import as_path, write_atomic
 from nn.module import ACTIVATIONS, MLP
 
 __all__ = ["FORMAT", "VERSION", "to_dict", "from_dict", "save", "load"]
@@ -65,13 +65,14 @@ def to_dict(model: MLP, metadata: dict[str, Any] | None = None) -> dict[str, Any
 
 def save(model: MLP, path: str | os.PathLike[str], metadata: dict[str, Any] | None = None) -> Path:
     """Write the model's JSON atomically (temporary file, then rename); returns the path."""
+    target = as_path(path, "save")
     text = json.dumps(to_dict(model, metadata), indent=1, allow_nan=False)
-    return write_atomic(path, text + "\n")
+    return write_atomic(target, text + "\n")
 
 
 def load(path: str | os.PathLike[str]) -> MLP:
     """Read, validate and rebuild a model saved by `save`; see `from_dict` for the checks."""
-    with open(path, "rb") as f:
+    with open(as_path(path, "load"), "rb") as f:
         raw = f.read(MAX_BYTES + 1)
     if len(raw) > MAX_BYTES:
         raise ValueError(f"{path}: larger than {MAX_BYTES} bytes; not a stepgrad model")

@@ -2,7 +2,8 @@
 
 Functions return a `matplotlib.figure.Figure` built without pyplot (no display or
 backend needed). Jupyter shows it inline through its `_repr_png_`, with or without
-`%matplotlib inline`. `save_png` writes it with `write_atomic`.
+`%matplotlib inline`. `save_png` writes it with `write_atomic`. Without matplotlib (the
+`train` extra) each function raises `autograd.extras.MissingExtraError` before any work.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from autograd.engine import Value, no_grad
+from autograd.extras import require
 from autograd.files import write_atomic
 from nn.train import History
 
@@ -26,6 +28,7 @@ __all__ = ["inline_figure", "plot_history", "plot_decision_boundary", "save_png"
 
 def inline_figure(width: float, height: float) -> Figure:
     """An empty matplotlib Figure (inches, constrained layout) that Jupyter shows inline as PNG."""
+    require("train", ["matplotlib"], feature="nn.plots")
     from matplotlib.figure import Figure
 
     class InlineFigure(Figure):
@@ -45,6 +48,10 @@ def _png_bytes(fig: Figure, dpi: int = 100) -> bytes:
 
 def plot_history(history: History) -> Figure:
     """Loss (left) and accuracy (right, when recorded) per epoch, validation dashed."""
+    if not isinstance(history, History):
+        raise TypeError(
+            f"plot_history: history must be an nn.History (from fit), got {type(history).__name__}"
+        )
     has_accuracy = any(a is not None for a in history.accuracy)
     fig = inline_figure(9.0 if has_accuracy else 5.0, 3.5)
     axes = fig.subplots(1, 2 if has_accuracy else 1, squeeze=False)[0]
@@ -87,7 +94,8 @@ def plot_decision_boundary(
     under `no_grad()`, so no graph is built. With `ax`, draws into that Axes (e.g. one
     panel of a grid of snapshots) and returns its figure.
     """
-    if not 2 <= resolution <= 1000:
+    require("train", ["matplotlib"], feature="nn.plots")
+    if isinstance(resolution, bool) or not isinstance(resolution, int) or not 2 <= resolution <= 1000:
         raise ValueError(f"resolution must be between 2 and 1000, got {resolution!r}")
     xs = [p[0] for p in X]
     ys = [p[1] for p in X]

@@ -14,8 +14,10 @@ import random
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from numbers import Real
 
 from autograd.engine import DomainError, Value, no_grad
+from autograd.extras import missing, require
 from nn import losses
 from nn.data import batches
 from nn.optim import SGD, Optimizer
@@ -25,8 +27,13 @@ __all__ = ["History", "TrainingDiverged", "fit", "evaluate", "predict", "accurac
 Loss = Callable[..., Value]
 
 
+#: `fit` stops when a batch loss exceeds this many times max(first batch loss, 1)
+MAX_LOSS_GROWTH = 1e6
+
+
 class TrainingDiverged(ArithmeticError):
-    """The loss or a parameter became NaN or infinite (or an op overflowed) during training."""
+    """The loss or a parameter became NaN or infinite, an op overflowed, or the loss grew
+    past `max_loss_growth` times its first value during training."""
 
     def __init__(self, epoch: int, reason: str) -> None:
         super().__init__(
@@ -122,14 +129,53 @@ def _check_labels(y: Sequence, loss: Loss) -> None:
 
 
 def _progress(epochs: int, progress: bool | None) -> object | None:
-    """A tqdm bar, or None when no bar is shown."""
+    """A tqdm bar, or None when no bar is shown (progress=None: only on a terminal, if tqdm is there)."""
     if progress is None:
-        progress = sys.stderr.isatty()
+        progress = sys.stderr.isatty() and not missing("train", ["tqdm"])
     if not progress:
         return None
+    require("train", ["tqdm"], feature="fit(progress=True)")
     from tqdm import tqdm
 
     return tqdm(total=epochs, unit="epoch", file=sys.stderr)
+
+
+def _check_arguments(
+    model: object, X: object, y: object, loss: object, optimizer: object, epochs: object, l2: object,
+    seed: object, validation: object, callback: object, progress: object, max_loss_growth: object,
+) -> None:  # fmt: skip
+    """TypeError/ValueError naming the argument of `fit` that cannot work."""
+    if not callable(model):
+        raise TypeError(f"fit: model must be callable (an nn.Module), got {type(model).__name__}")
+    for name, data in (("X", X), ("y", y)):
+        if isinstance(data, str | bytes) or not isinstance(data, Sequence):
+            raise TypeError(f"fit: {name} must be a sequence (a list), got {type(data).__name__}")
+    if len(X) != len(y) or not X:  # type: ignore[arg-type]
+        raise ValueError(
+            f"fit needs as many labels as inputs (and at least one): {len(X)} inputs, {len(y)} labels"  # type: ignore[arg-type]
+        )
+    if not callable(loss):
+        raise TypeError(f"fit: loss must be a function from nn.losses, got {type(loss).__name__}")
+    if optimizer is not None and not isinstance(optimizer, Optimizer):
+        raise TypeError(
+            f"fit: optimizer must be an nn.optim optimizer or None, got {type(optimizer).__name__}"
+        )
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
+        raise ValueError(f"fit: epochs must be a non-negative integer, got {epochs!r}")
+    if isinstance(l2, bool) or not isinstance(l2, Real) or not 0.0 <= l2 < math.inf:
+        raise ValueError(f"fit: l2 must be a finite number ≥ 0, got {l2!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise TypeError(f"fit: seed must be an integer, got {type(seed).__name__}")
+    if validation is not None and (not isinstance(validation, tuple | list) or len(validation) != 2):
+        raise TypeError(f"fit: validation must be a pair (X_val, y_val) or None, got {validation!r:.60}")
+    if callback is not None and not callable(callback):
+        raise TypeError(f"fit: callback must be callable or None, got {type(callback).__name__}")
+    if progress is not None and not isinstance(progress, bool):
+        raise TypeError(f"fit: progress must be True, False or None, got {progress!r}")
+    if max_loss_growth is not None and (
+        isinstance(max_loss_growth, bool) or not isinstance(max_loss_growth, Real) or not max_loss_growth > 1
+    ):
+        raise ValueError(f"fit: max_loss_growth must be a number > 1 or None, got {max_loss_growth!r}")
 
 
 def fit(
@@ -146,6 +192,7 @@ def fit(
     validation: tuple[Sequence[Sequence[float]], Sequence] | None = None,
     callback: Callable[[int, History], object] | None = None,
     progress: bool | None = None,
+    max_loss_growth: float | None = MAX_LOSS_GROWTH,
 ) -> History:
     """Train `model` on (X, y) and return its `History`.
 
@@ -155,15 +202,13 @@ def fit(
     l2: adds `losses.l2(model, l2)` (biases included) to every batch loss.
     validation: (X_val, y_val), evaluated under no_grad after each epoch.
     callback(epoch, history) runs after each epoch (epochs count from 1).
-    progress: a tqdm bar; None shows it only when stderr is a terminal.
-    Raises `TrainingDiverged` naming the epoch when the loss or a parameter stops being finite.
+    progress: a tqdm bar (the `train` extra); None shows it only when stderr is a terminal.
+    Raises `TrainingDiverged` naming the epoch when the loss or a parameter stops being finite,
+    or when a batch loss exceeds max_loss_growth × max(first batch loss, 1) (None: no bound).
     """
-    if len(X) != len(y) or not X:
-        raise ValueError(
-            f"fit needs as many labels as inputs (and at least one): {len(X)} inputs, {len(y)} labels"
-        )
-    if not isinstance(epochs, int) or epochs < 0:
-        raise ValueError(f"epochs must be a non-negative integer, got {epochs!r}")
+    _check_arguments(
+        model, X, y, loss, optimizer, epochs, l2, seed, validation, callback, progress, max_loss_growth
+    )
     _check_labels(y, loss)
     if validation is not None:
         _check_labels(validation[1], loss)
@@ -172,6 +217,7 @@ def fit(
     rng = random.Random(seed)
     history = History()
     bar = _progress(epochs, progress)
+    first_loss = None
     try:
         for epoch in range(1, epochs + 1):
             history.lr.append(optimizer.lr)
@@ -187,6 +233,14 @@ def fit(
                     raise TrainingDiverged(epoch, str(error)) from error
                 if not math.isfinite(objective.data):
                     raise TrainingDiverged(epoch, f"the loss is {objective.data}")
+                if first_loss is None:
+                    first_loss = objective.data
+                elif max_loss_growth is not None and objective.data > max_loss_growth * max(first_loss, 1.0):
+                    raise TrainingDiverged(
+                        epoch,
+                        f"the loss grew from {first_loss:.4g} to {objective.data:.4g} "
+                        f"(the bound is max_loss_growth={max_loss_growth:g} times max(first loss, 1))",
+                    )
                 optimizer.zero_grad()
                 objective.backward()
                 optimizer.step()

@@ -24,7 +24,10 @@ from hypothesis import strategies as st
 from autograd import Value
 
 BINARY = ("add", "sub", "mul", "div", "powv")
-UNARY = ("neg", "tanh", "sigmoid", "exp", "log", "relu", "sq", "cube", "rsub", "rdiv", "cmul", "cadd", "rpow")
+UNARY = (
+    "neg", "tanh", "sigmoid", "exp", "log", "relu", "sq", "cube",
+    "rsub", "rdiv", "cmul", "cadd", "rpow", "csub", "cdiv", "cpow",
+)  # fmt: skip
 NARY = ("sum", "dot")
 LIMIT = 1e3  # values stay within ±LIMIT so finite differences stay accurate
 MARGIN = 1e-2  # distance kept from singularities and kinks
@@ -83,6 +86,12 @@ def _apply_float(step: Step, v: Sequence[float]) -> float:
             return a[0] + c
         case "rpow":
             return c ** a[0]
+        case "csub":
+            return a[0] - c
+        case "cdiv":
+            return a[0] / c
+        case "cpow":
+            return a[0] ** c
         case "sum":
             return math.fsum(a)
         case "dot":  # args: w0, w1, x0, x1, b
@@ -99,7 +108,7 @@ def _safe(step: Step, v: Sequence[float]) -> bool:
         return False
     if step.op == "log" and a[0] < MARGIN:
         return False
-    if step.op == "powv" and (a[0] < MARGIN or abs(a[1]) > 4):
+    if step.op in ("powv", "cpow") and (a[0] < MARGIN or abs(a[1] if step.op == "powv" else step.const) > 4):
         return False
     if step.op in ("exp", "rpow") and abs(a[0]) > 6:
         return False
@@ -142,6 +151,9 @@ def _apply_value(step: Step, v: Sequence[Value]) -> Value:
         "cmul": lambda x: c * x,
         "cadd": lambda x: x + c,
         "rpow": lambda x: c**x,
+        "csub": lambda x: x - c,
+        "cdiv": lambda x: x / c,
+        "cpow": lambda x: x**c,
     }
     match step.op:
         case "add":
@@ -199,6 +211,12 @@ def _apply_sympy(step: Step, v: Sequence[sympy.Expr]) -> sympy.Expr:
             return a[0] + c
         case "rpow":
             return c ** a[0]
+        case "csub":
+            return a[0] - c
+        case "cdiv":
+            return a[0] / c
+        case "cpow":
+            return a[0] ** c
         case "sum":
             return sympy.Add(*a)
         case "dot":
@@ -237,9 +255,11 @@ def programs(
             args = tuple(draw(pick) for _ in range(5))
         else:
             args = (draw(pick),)
-        const = draw(constants) if op in ("rsub", "rdiv", "cmul", "cadd") else 0.0
+        const = draw(constants) if op in ("rsub", "rdiv", "cmul", "cadd", "csub", "cdiv") else 0.0
         if op == "rpow":
             const = draw(st.sampled_from([0.5, 2.0, 3.0]))
+        if op == "cpow":  # negative and fractional powers (the base is kept positive)
+            const = draw(st.sampled_from([-1.0, -0.5, 0.5, 1.5]))
         step = Step(op, args, const)
         if not _safe(step, values):
             if "tanh" not in ops:
@@ -247,6 +267,37 @@ def programs(
             step = Step("tanh", (args[0],))
         steps.append(step)
         values.append(_apply_float(step, values))
+    return Program(tuple(xs), tuple(steps))
+
+
+# Leaves that make local derivatives huge or infinite: 1/y and −x/y² for y = 1e-200 overflow.
+extreme_leaf_values = st.sampled_from([1e-200, -1e-200, 1e-160, 1e200, -3.0, 0.0, 0.5, 2.0])
+EXTREME_OPS = ("add", "sub", "mul", "div", "neg", "relu", "tanh", "rdiv", "cmul", "sum", "dot")
+
+
+@st.composite
+def extreme_programs(draw, max_steps: int = 10) -> Program:
+    """Random graphs whose local derivatives may be huge or infinite (no oracle: for
+    comparing two evaluations, such as trace and backward). A step that raises or
+    gives a non-finite value becomes `tanh` of its first input."""
+    xs = draw(st.lists(extreme_leaf_values, min_size=2, max_size=4))
+    values = list(xs)
+    steps: list[Step] = []
+    for _ in range(draw(st.integers(1, max_steps))):
+        op = draw(st.sampled_from(EXTREME_OPS))
+        pick = st.integers(0, len(values) - 1)
+        n_args = {"add": 2, "sub": 2, "mul": 2, "div": 2, "sum": 3, "dot": 5}.get(op, 1)
+        const = draw(constants) if op in ("rdiv", "cmul") else 0.0
+        step = Step(op, tuple(draw(pick) for _ in range(n_args)), const)
+        try:
+            value = _apply_float(step, values)
+        except (OverflowError, ZeroDivisionError, ValueError):
+            value = math.inf
+        if not math.isfinite(value):
+            step = Step("tanh", (step.args[0],))
+            value = _apply_float(step, values)
+        steps.append(step)
+        values.append(value)
     return Program(tuple(xs), tuple(steps))
 
 
@@ -289,3 +340,10 @@ def float_function(program: Program) -> Callable[..., float]:
         return run(program, "float", leaves=list(xs))[1]
 
     return f
+
+
+def sympy_derivative(program: Program, wrt: Sequence[int]) -> float:
+    """The exact mixed partial ∂ⁿroot/∂x_{wrt[0]}…∂x_{wrt[n-1]} at the drawn point, 30 digits."""
+    symbols = list(sympy.symbols(f"x0:{len(program.leaves)}", real=True))
+    expression = sympy.diff(_sympy_root(program, symbols), *(symbols[i] for i in wrt))
+    return float(expression.evalf(30, subs=dict(zip(symbols, program.leaves))))

@@ -19,14 +19,13 @@ from benchmarks import floor
 from benchmarks.__main__ import main
 from benchmarks.agreement import AgreementError, check_agreement
 from benchmarks.engines import available_engines
-from benchmarks.memory import BareNode
 from benchmarks.plot import plot_times, relative_times
 from benchmarks.report import ENGINE_ORDER, ratio_text
+from benchmarks.transformer import MinimalValue, Transformer, names_dataset
 from benchmarks.workloads import (
     CHAIN_LEAVES,
     WXB_INPUTS,
     Result,
-    build_chain,
     floor_mlp,
     mlp_models,
     mlp_problem,
@@ -47,14 +46,14 @@ def test_quick_suite_completes_and_reports_every_workload(quick_run):
     status, table, results, log = quick_run
     assert status == 0, log
     assert "agree across stepgrad, micrograd" in log
-    assert [w.split(" ")[0] for w in results["workloads"]] == ["wxb", "chain", "mlp"]
-    for name in results["workloads"]:
+    assert [w.split(" ")[0] for w in results["workloads"]] == ["wxb", "chain", "mlp", "transformer"]
+    for name in results["workloads"][:3]:  # every engine but the transformer's baseline
         assert f"| {name} |" in table
-        assert set(results["timings"][name]["median"]) == set(results["engines"])
+        assert set(results["timings"][name]["median"]) == set(results["engines"]) - {"minimal Value"}
     assert f"| chain ({results['long_chain']['ops']:,} ops) |" in table
     for row in ("binary ops, per node", "mlp: graph after the forward pass", "mlp: peak during one step"):
         assert row in table
-    assert len(results["targets"]) == 6
+    assert len(results["targets"]) == 8
     for target in results["targets"]:
         assert f"| {target['target']} |" in table
 
@@ -69,21 +68,39 @@ def test_quick_suite_measures_positive_numbers(quick_run):
     assert results["long_chain"]["stepgrad_peak_bytes"] > 0
 
 
-def test_bare_nodes_compute_the_chain_and_cost_at_most_stepgrads_bytes(quick_run):
-    """The design floor is measured on the same chain as Value's bytes, and cannot be above them."""
+def test_the_minimal_value_is_measured_beside_stepgrad(quick_run):
+    """The transformer's baseline is measured in the same run: its time, bytes per node and step peak."""
     _, table, results, _ = quick_run
     memory = results["memory"]
-    floor_bytes, ours = (
-        memory["binary_bytes_per_node_design_floor"],
-        memory["binary_bytes_per_node"]["stepgrad"],
-    )
-    assert 0 < floor_bytes <= ours
-    assert f"the design's least: {floor_bytes:.0f}" in table
-    leaves = [BareNode(x) for x in CHAIN_LEAVES]
-    bare, ours = build_chain(leaves, 20), build_chain([Value(x) for x in CHAIN_LEAVES], 20)
-    assert bare.data == ours.data
-    assert bare.parents[1] is leaves[2] and bare.local_grads == ours.local_grads == (1.0, 1.0)
-    assert bare.parents[0].local_grads == ours.parents[0].local_grads  # v·a: (a, v)
+    assert memory["binary_bytes_per_node"]["minimal Value"] > 0
+    assert all(b > 0 for b in memory["transformer_step_peak_bytes"].values())
+    transformer = results["workloads"][3]
+    assert results["baselines"][transformer] == "minimal Value"
+    assert set(results["timings"][transformer]["median"]) == {"stepgrad", "minimal Value"}
+    assert "(minimal Value) |" in table
+
+
+def test_the_minimal_value_differentiates_like_stepgrad():
+    """The baseline must compute the same function and gradients, op by op (stepgrad is checked
+    against sympy elsewhere)."""
+
+    def f(v, w):
+        return ((v * w + 2.0 - w / v) ** 2).exp().log() + (-(v**-0.5)).relu() + (3.0 - w) * (1.0 / w)
+
+    for V in (Value, MinimalValue):
+        v, w = V(1.3), V(-0.7)
+        out = f(v, w)
+        out.backward()
+        if V is Value:
+            expected = (out.data, v.grad, w.grad)
+    assert (out.data, v.grad, w.grad) == pytest.approx(expected, rel=1e-12)
+
+
+def test_names_data_set_is_seeded_and_the_transformer_has_the_issue_shape():
+    assert names_dataset(5) == names_dataset(5) and names_dataset(5, seed=8) != names_dataset(5)
+    model = Transformer(Value)
+    assert 4000 <= len(model.parameters) <= 4400
+    assert all(c.isalpha() and c.islower() for name in model.docs for c in name)
 
 
 def test_plot_draws_every_engine_on_every_workload_relative_to_micrograd(quick_run):
@@ -93,7 +110,8 @@ def test_plot_draws_every_engine_on_every_workload_relative_to_micrograd(quick_r
         assert f.read(8) == b"\x89PNG\r\n\x1a\n"
     relative = relative_times(results)
     assert list(relative) == [e for e in ENGINE_ORDER if e in results["engines"]]
-    assert relative["micrograd"] == [1.0] * len(results["workloads"])
+    assert relative["micrograd"][:3] == [1.0] * 3 and math.isnan(relative["micrograd"][3])
+    assert relative["minimal Value"][3] == 1.0 and math.isnan(relative["minimal Value"][0])
     mlp = results["timings"][results["workloads"][2]]["median"]
     assert relative["stepgrad"][2] == mlp["stepgrad"] / mlp["micrograd"]
     ax = plot_times(results).axes[0]
@@ -107,14 +125,15 @@ def test_micrograd_long_chain_is_reported_not_crashed(quick_run):
     assert results["long_chain"]["micrograd"].startswith("RecursionError")
 
 
-@pytest.mark.parametrize("workload", ["wxb", "chain", "mlp"])
+@pytest.mark.parametrize("workload", ["wxb", "chain", "mlp", "transformer"])
 def test_profile_names_the_engine_functions_by_own_time(workload, capsys):
     assert main(["--quick", "--profile", workload]) == 0
     report = capsys.readouterr().out
     assert report.startswith(f"stepgrad on {workload}")
     assert "Ordered by: internal time" in report
-    for function in ("(backward)", "(topological_order)", "(_node)"):
+    for function in ("(backward)", "(topological_order)"):
         assert function in report
+    assert any(builder in report for builder in ("(_binary)", "(_unary)", "(_fused)"))  # the node builders
 
 
 def test_engines_without_torch_say_why():

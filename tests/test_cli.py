@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from autograd.cli import main
+from stepgrad.cli import main
 
 
 def test_help_lists_usage(capsys):
@@ -13,7 +13,7 @@ def test_help_lists_usage(capsys):
 
 def test_console_script_help():
     result = subprocess.run(
-        [sys.executable, "-m", "autograd.cli", "--help"], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "stepgrad", "--help"], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0
     assert "usage: stepgrad" in result.stdout

@@ -396,3 +396,48 @@ def test_division_by_a_tiny_number_follows_ieee_instead_of_a_bare_error():
     assert r.data == 1e200 and r.local_grads == (-math.inf,)
     s = Value(3.0) / Value(-2.0)
     assert s.local_grads == (-0.5, -0.75)  # 1/y and −x/y² = −3/4
+
+
+# ---- the op record: which row of the op table made a node, and its operands --------------------
+def test_every_node_records_its_op_and_operands_with_constants_in_place():
+    x, y = Value(2.0, "x"), Value(3.0, "y")
+    cases = {
+        x * y: ("mul", (x, y), "*"),
+        x * 3.0: ("mul", (x, 3.0), "*"),
+        3.0 * x: ("mul", (x, 3.0), "*"),  # commutative: the constant is stored second
+        2.0 - x: ("sub", (2.0, x), "-"),
+        x - 2.0: ("sub", (x, 2.0), "-"),
+        1.0 / x: ("div", (1.0, x), "/"),
+        x**y: ("pow", (x, y), "**"),
+        x**3: ("power", (x, 3.0), "**3"),
+        x**-0.5: ("power", (x, -0.5), "**-0.5"),
+        2**x: ("exponential", (2.0, x), "2**"),
+        0**x: ("exponential", (0.0, x), "0**"),
+        -x: ("neg", (x,), "neg"),
+        x.tanh(): ("tanh", (x,), "tanh"),
+        Value.sum([x, 2.5]): ("sum", (x, 2.5), "sum"),
+        Value.dot([x], [3.0], 1.0): ("dot", (x, 3.0, 1.0), "dot"),
+        Value.dot([x, y], [y, x], x): ("dot", (x, y, y, x, x), "dot"),
+    }
+    for node, (name, operands, op) in cases.items():
+        assert (node.operator.name, node.operands, node.op, node._op) == (name, operands, op, op)
+        assert node.parents == tuple(o for o in operands if isinstance(o, Value))  # in order, with repeats
+        assert len(node.local_grads) == len(node.parents)
+    assert (x.operator.name, x.operands, x.op, x.parents, x.local_grads) == ("leaf", (), "", (), ())
+
+
+def test_no_grad_results_are_leaves():
+    x = Value(2.0)
+    with no_grad():
+        y, z = x * 3.0, Value.sum([x, x])
+    assert y.is_leaf and z.is_leaf and y.operands == () and (y.data, z.data) == (6.0, 4.0)
+
+
+def test_a_binary_node_is_one_object_without_tuples():
+    """A compact node keeps its parents and local derivatives in slots: one GC-tracked object."""
+    import gc
+
+    x, y = Value(2.0), Value(3.0)
+    z = x * y
+    assert not hasattr(z, "__dict__")
+    assert not any(isinstance(r, tuple) for r in gc.get_referents(z))

@@ -12,8 +12,9 @@ import micrograd.engine
 import pytest
 
 from autograd import engine as our_engine
-from autograd.cli import main
-from autograd.grader import EngineLoadError, check_engine, load_engine, split_target
+from autograd.grader import EngineLoadError, check_engine, load_engine
+from stepgrad.cli import main
+from stepgrad.practice import split_target
 
 MICROGRAD = Path(micrograd.engine.__file__)
 MICROGRAD_MISSING = ["x.tanh()", "x.exp()", "x.log()", "x.sigmoid()", "x ** y (both Values)", "2 ** x"]

@@ -5,10 +5,10 @@ import random
 import pytest
 
 from autograd import is_grad_enabled
-from autograd.cli import main
 from nn import MLP, fit, make_blobs, make_moons, signed
 from nn.checkpoint import load
 from nn.plots import plot_decision_boundary, plot_history, save_png
+from stepgrad.cli import main
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

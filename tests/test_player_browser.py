@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from autograd.stepper import format_number, trace
+from autograd.notation import format_number
+from autograd.stepper import trace
 from autograd.walkthrough import regularized_neuron
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -9,9 +9,9 @@ import sys
 
 import pytest
 
-from autograd.cli import main
 from autograd.exercises import generate
 from autograd.practice import questions
+from stepgrad.cli import main
 
 
 def quiz(monkeypatch, capsys, typed: str, *argv: str) -> tuple[int, str, str]:
@@ -142,7 +142,7 @@ def test_bad_arguments(monkeypatch, capsys, argv, message):
 
 def test_piped_through_the_console_script():
     result = subprocess.run(
-        [sys.executable, "-m", "autograd.cli", "quiz", *WXB],
+        [sys.executable, "-m", "stepgrad", "quiz", *WXB],
         input="1\n1\n3\n2\n",
         capture_output=True,
         text=True,

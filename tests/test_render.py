@@ -8,11 +8,11 @@ import pytest
 from hypothesis import given, settings
 
 from autograd import Value, edges, topological_order
+from autograd.notation import node_names
 from autograd.render import (
     DotNotFoundError,
     GraphTooLargeWarning,
     draw,
-    node_names,
     save_graph,
 )
 from autograd.walkthrough import wxb

@@ -8,9 +8,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from autograd import Value, topological_order
-from autograd.stepper import format_number, frames, trace
+from autograd.notation import format_number
+from autograd.stepper import frames, trace
 from autograd.walkthrough import regularized_neuron, wxb
-from tests.strategies import programs, run
+from tests.strategies import extreme_programs, programs, run
 
 
 @given(programs(), st.sampled_from([1.0, -0.5, 2.5]))
@@ -250,3 +251,31 @@ def test_negative_factors_and_terms_are_parenthesised_in_steps_and_derivations()
     diff = Value(1.0, "y") - 0.5
     diff.label = "y−t"
     assert "push it to (y−t)'s parents" in trace(diff * 2).table()
+
+
+def test_a_zero_gradient_times_an_infinite_local_derivative_is_zero_as_in_backward():
+    # ∂(x/y)/∂y = −out/y overflows to −inf for y = 1e-200; relu is off, so the gradient reaching it is 0
+    x, y = Value(3.0, "x"), Value(1e-200, "y")
+    loss = (-(x / y)).relu()
+    assert math.isinf((x / y).local_grads[1])
+    loss.backward()
+    recorded = trace(loss)
+    assert (recorded.grads[y], y.grad, recorded.grads[x], x.grad) == (0.0, 0.0, 0.0, 0.0)
+
+
+@given(extreme_programs())
+def test_trace_equals_backward_on_graphs_with_huge_and_infinite_local_derivatives(program):
+    leaves, root = run(program, "value")
+    root.backward()
+    recorded = trace(root)
+    assert [repr(recorded.grads.get(x, 0.0)) for x in leaves] == [repr(x.grad) for x in leaves]
+
+
+def test_fused_ops_show_their_constants():
+    x = Value(2.0, "x")
+    s = Value.sum([x, 2.5])
+    assert trace(s).forward_formula(s) == "v1 = sum(x, 2.5) = sum(2.0, 2.5) = 4.5"
+    d = Value.dot([x], [3.0], 1.0)
+    assert trace(d).forward_formula(d) == "v1 = dot(x, 3.0, 1.0) = dot(2.0, 3.0, 1.0) = 7.0"
+    z = 0**x
+    assert trace(z).forward_formula(z) == "v1 = 0**x = 0**2.0 = 0.0"

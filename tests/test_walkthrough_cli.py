@@ -9,9 +9,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-import autograd.walkthrough as walkthrough
-from autograd.cli import main
-from autograd.walkthrough import JSON_SCHEMA
+import stepgrad.expression
+from stepgrad.cli import main
+from stepgrad.walkthrough import JSON_SCHEMA
 
 
 def run_cli(capsys, *argv):
@@ -138,10 +138,13 @@ def test_refusals_exit_2_with_a_message_and_write_nothing(capsys, tmp_path, argv
     assert not out_dir.exists()
 
 
-def test_hostile_expression_is_never_evaluated(capsys, tmp_path, monkeypatch):
-    monkeypatch.setattr(walkthrough, "evaluate", lambda *a: pytest.fail("evaluated"))
-    status, _, err = run_cli(capsys, "grad", "(1).__class__", "--out", str(tmp_path))
+@pytest.mark.parametrize("verb", [["grad", "--out", "out"], ["quiz"]])
+def test_hostile_expression_is_never_evaluated(capsys, tmp_path, monkeypatch, verb):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(stepgrad.expression, "evaluate", lambda *a: pytest.fail("evaluated"))
+    status, _, err = run_cli(capsys, *verb, "(1).__class__")
     assert status == 2 and "attribute access" in err
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize("argv", [["wxb", "--w", "nan"], ["wxb", "--x", "abc"], ["wxb", "--format", "xml"]])
@@ -166,7 +169,7 @@ def test_large_expression_gets_a_graph_but_no_player(capsys, tmp_path):
     text = " + ".join(["x*x"] * 60)  # 120 nodes
     status, _, err = run_cli(capsys, "grad", text, "x=0.5", "--out", str(tmp_path))
     assert status == 1
-    assert "no player: the graph has 120 nodes" in err
+    assert "no player.html: the graph has 120 nodes" in err
     assert (tmp_path / "graph.svg").exists() and not (tmp_path / "player.html").exists()
 
 
@@ -175,7 +178,7 @@ def test_console_script_end_to_end(tmp_path):
         [
             sys.executable,
             "-m",
-            "autograd.cli",
+            "stepgrad",
             "grad",
             "x*x",
             "x=3",

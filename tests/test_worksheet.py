@@ -9,12 +9,13 @@ import subprocess
 
 import pytest
 
-from autograd.cli import main
+import autograd.worksheet
 from autograd.exercises import generate
 from autograd.expr import evaluate
 from autograd.practice import questions
 from autograd.stepper import trace
 from autograd.worksheet import write_worksheet
+from stepgrad.cli import main
 
 PAGES = ("worksheet.md", "answers.md", "worksheet.tex", "answers.tex", "worksheet.json")
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="graphviz's dot is not installed")
@@ -96,19 +97,35 @@ def test_command_line(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert printed.startswith("2 level-3 exercises (seed 5). Wrote:\n")
     assert f"  {out / 'worksheet.json'}\n" in printed
-    assert main(["worksheet", "--count", "0", "--seed", "5", "--out", str(out)]) == 2
-    assert "count must be between 1 and 100" in capsys.readouterr().err
-    with pytest.raises(SystemExit):
-        main(["worksheet", "--count", "2"])  # --seed is required
-    with pytest.raises(SystemExit):
-        main(["worksheet", "--count", "2", "--seed", "1", "--level", "4"])
+    for argv, message in [
+        (["--count", "0", "--seed", "5"], "--count: expected a whole number from 1 to 100, got '0'"),
+        (["--count", "101", "--seed", "5"], "--count: expected a whole number from 1 to 100, got '101'"),
+        (["--count", "2"], "the following arguments are required: --seed"),
+        (["--count", "2", "--seed", "1", "--level", "4"], "--level: invalid choice: 4"),
+    ]:
+        with pytest.raises(SystemExit) as exit_:
+            main(["worksheet", *argv, "--out", str(tmp_path / "refused")])
+        assert exit_.value.code == 2 and message in capsys.readouterr().err
+    assert not (tmp_path / "refused").exists()
 
 
-def test_unwritable_output_is_a_clear_error(tmp_path, capsys):
+def test_unwritable_output_is_refused_before_any_work(tmp_path, capsys):
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")
-    assert main(["worksheet", "--count", "1", "--seed", "1", "--out", str(blocker / "sub")]) == 1
-    assert "cannot write into" in capsys.readouterr().err
+    assert main(["worksheet", "--count", "1", "--seed", "1", "--out", str(blocker / "sub")]) == 2
+    captured = capsys.readouterr()
+    assert f"--out {blocker / 'sub'}: cannot write files there" in captured.err and captured.out == ""
+
+
+def test_a_failed_write_exits_1_naming_the_file(tmp_path, capsys, monkeypatch):
+    def disk_full(path, data):
+        raise OSError(28, "No space left on device", str(path))
+
+    monkeypatch.setattr(autograd.worksheet, "write_atomic", disk_full)
+    assert main(["worksheet", "--count", "1", "--seed", "1", "--out", str(tmp_path / "ws")]) == 1
+    err = capsys.readouterr().err
+    assert f"stepgrad worksheet: error: No space left on device: {tmp_path / 'ws'}" in err
+    assert "Traceback" not in err
 
 
 # ---- LaTeX: compiled with the machine's pdflatex (make test installs texlive-latex-base) ----

@@ -1,0 +1,92 @@
+"""Notation: how nodes, numbers and ops are written, shared by the renderer and the stepper.
+
+Everything here reads an op from its row of the op table (`v.operator`: symbol
+and form) and its operands (`v.operands`, constants included); nothing parses
+an op's name.
+
+    infix    x * y, x - 2.0, 1.0 / x      prefix   -x
+    power    x**2, 2**x                   call     tanh(x), sum(x, 2.5)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from autograd.engine import Value
+
+__all__ = ["format_number", "format_exponent", "node_names", "is_compound", "written", "op_text"]
+
+
+def format_number(x: float) -> str:
+    """Six significant digits, always showing that it is a float: 1.0, 0.880797, 1e-08."""
+    text = format(x, ".6g")
+    if not any(c in text for c in ".en"):  # 'n': inf and nan
+        text += ".0"
+    return text
+
+
+def format_exponent(n: float) -> str:
+    """2.0 → '2', 0.5 → '0.5': a constant exponent or base, as written in x**2 and 2**x."""
+    return str(int(n)) if n.is_integer() and abs(n) < 1e15 else repr(n)
+
+
+def node_names(order: Sequence[Value]) -> dict[Value, str]:
+    """A short display name for each node: its label, or v{i} (its topological index).
+
+    A label used by several nodes gets its index appended (`x_3`) so names stay unique.
+    """
+    counts: dict[str, int] = {}
+    for node in order:
+        counts[node.label] = counts.get(node.label, 0) + 1
+    names = {}
+    for i, node in enumerate(order):
+        if not node.label:
+            names[node] = f"v{i}"
+        elif counts[node.label] > 1:
+            names[node] = f"{node.label}_{i}"
+        else:
+            names[node] = node.label
+    return names
+
+
+def is_compound(name: str) -> bool:
+    """True for a name with an operator outside parentheses (y−t, a+b; not (y−t)² or L_reg)."""
+    depth = 0
+    for c in name:
+        depth += (c == "(") - (c == ")")
+        if depth == 0 and c in "+-−*/·^ ":
+            return True
+    return False
+
+
+def written(node: Value, parts: Sequence[str], numbers: bool = False) -> str:
+    """`node`'s op applied to `parts` (one text per operand, in order): 'w * x', 'x**2', 'tanh(g)'.
+
+    Operands of operators are parenthesised when compound: (y−t)**2 and (-0.33) * x,
+    never y−t**2; with `numbers`, the operand of a prefix op always is: -(3.0). A
+    constant exponent or base is written as in `x**2` and `2**x`.
+    """
+    op = node.operator
+    if op.form == "call":
+        return f"{op.symbol}({', '.join(parts)})"
+    parts = [f"({p})" if is_compound(p) else p for p in parts]
+    if op.form == "prefix":
+        return f"{op.symbol}({parts[0]})" if numbers and parts[0][0] != "(" else f"{op.symbol}{parts[0]}"
+    if op.form == "power":
+        x, y = (format_exponent(o) if isinstance(o, float) else p for o, p in zip(node.operands, parts))
+        return f"{x}{op.symbol}{y}"
+    return f" {op.symbol} ".join(parts)
+
+
+def op_text(node: Value) -> str:
+    """The op as drawn on its node: '*', or with a constant operand '* 0.5', '1.0 -', '**2', '2**'.
+
+    The Value operands stay implicit (they are the incoming edges).
+    """
+    op = node.operator
+    if op.form != "infix":
+        return node.op
+    parts = [format_number(o) if isinstance(o, float) else "" for o in node.operands]
+    return f" {op.symbol} ".join(parts).strip()

@@ -1,0 +1,7 @@
+"""`python -m stepgrad` runs the `stepgrad` command."""
+
+import sys
+
+from stepgrad.cli import main
+
+sys.exit(main())

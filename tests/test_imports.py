@@ -1,0 +1,27 @@
+"""Importing the engine stays light: the drawing tools and nn's extras load only when used."""
+
+import subprocess
+import sys
+
+import pytest
+
+import autograd
+
+
+def _loaded_after(statement: str, modules: tuple[str, ...]) -> list[str]:
+    code = f"import sys; {statement}; print(' '.join(m for m in {modules!r} if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    return out.split()
+
+
+@pytest.mark.parametrize("statement", ["import autograd", "from autograd import Value", "import nn"])
+def test_the_engine_and_nn_load_no_drawing_plotting_or_progress_library(statement):
+    assert _loaded_after(statement, ("graphviz", "matplotlib", "tqdm", "autograd.render")) == []
+
+
+def test_the_drawing_tools_load_on_first_use():
+    assert _loaded_after("from autograd import draw", ("graphviz",)) == ["graphviz"]
+    assert autograd.trace is autograd.stepper.trace and autograd.draw is autograd.render.draw
+    assert set(autograd.__all__) <= set(dir(autograd))
+    with pytest.raises(AttributeError, match="has no attribute 'nope'"):
+        autograd.nope  # noqa: B018
