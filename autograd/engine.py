@@ -283,9 +283,10 @@ class Value:
         seed = _as_float(seed, "backward seed")
         earlier = []  # leaves that already hold a gradient, with it (added back at the end)
         for node in order:
-            if node.grad != 0.0 and node._operator is _LEAF:
-                earlier.append((node, node.grad))
-            node.grad = 0.0
+            if node.grad != 0.0:  # (a fresh graph's nodes all hold 0.0 already)
+                if node._operator is _LEAF:
+                    earlier.append((node, node.grad))
+                node.grad = 0.0
         self.grad = seed
         for node in reversed(order):
             g = node.grad

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from autograd.files import as_path, write_atomic
+from nn.checks import check_positive_int
 from nn.module import ACTIVATIONS, MLP
 
 __all__ = ["FORMAT", "VERSION", "to_dict", "from_dict", "save", "load"]
@@ -102,14 +103,12 @@ def from_dict(document: object) -> MLP:
         raise ValueError(f"keys: missing {sorted(missing)}, unknown {sorted(unknown)}")
     if document["format"] != FORMAT:
         raise ValueError(f"format is {document['format']!r}, expected {FORMAT!r}")
-    version = document["version"]
-    if not _is_int(version) or version < 1:
-        raise ValueError(f"version must be a positive integer, got {version!r}")
+    version = check_positive_int(document["version"], "version")
     if version > VERSION:
         raise ValueError(
             f"version {version} was written by a newer stepgrad (this one reads version {VERSION})"
         )
-    nin = _size(document["nin"], "nin")
+    nin = check_positive_int(document["nin"], "nin", maximum=MAX_WIDTH)
     layers = document["layers"]
     if not isinstance(layers, list) or not 1 <= len(layers) <= MAX_LAYERS:
         raise ValueError(f"layers must be a list of 1 to {MAX_LAYERS} layers")
@@ -142,16 +141,6 @@ def from_dict(document: object) -> MLP:
                 w.data = float(value)
             neuron.b.data = float(bias)
     return model
-
-
-def _is_int(x: object) -> bool:
-    return isinstance(x, int) and not isinstance(x, bool)
-
-
-def _size(x: object, where: str) -> int:
-    if not _is_int(x) or not 1 <= x <= MAX_WIDTH:  # type: ignore[operator]
-        raise ValueError(f"{where} must be an integer from 1 to {MAX_WIDTH}, got {x!r}")
-    return x  # type: ignore[return-value]
 
 
 def _numbers(row: object, length: int, where: str) -> None:

@@ -12,6 +12,8 @@ import math
 import random
 from collections.abc import Iterator, Sequence
 
+from nn.checks import check_positive_int
+
 __all__ = [
     "DATASETS",
     "make_moons",
@@ -29,11 +31,6 @@ __all__ = [
 Points = list[list[float]]
 
 
-def _check_size(n: int) -> None:
-    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-        raise ValueError(f"n must be a positive integer, got {n!r}")
-
-
 def _shuffled(X: Points, y: list[int], rng: random.Random) -> tuple[Points, list[int]]:
     order = list(range(len(X)))
     rng.shuffle(order)
@@ -46,7 +43,7 @@ def _noisy(rng: random.Random, x1: float, x2: float, noise: float) -> list[float
 
 def make_moons(n: int = 100, noise: float = 0.1, seed: int = 0) -> tuple[Points, list[int]]:
     """Two interleaving half circles: (cos t, sin t) is class 0, (1 − cos t, ½ − sin t) class 1."""
-    _check_size(n)
+    check_positive_int(n, "n")
     rng = random.Random(seed)
     n_outer = n // 2
     X: Points = []
@@ -65,7 +62,7 @@ def make_circles(
     n: int = 100, noise: float = 0.05, factor: float = 0.5, seed: int = 0
 ) -> tuple[Points, list[int]]:
     """A circle of radius 1 (class 0) around one of radius `factor` (class 1)."""
-    _check_size(n)
+    check_positive_int(n, "n")
     if not 0.0 < factor < 1.0:
         raise ValueError(f"factor must lie in (0, 1), got {factor!r}")
     rng = random.Random(seed)
@@ -83,7 +80,7 @@ def make_circles(
 
 def make_xor(n: int = 100, noise: float = 0.0, seed: int = 0) -> tuple[Points, list[int]]:
     """Points uniform in [−1, 1]²; class 1 where x₁ and x₂ have opposite signs (XOR)."""
-    _check_size(n)
+    check_positive_int(n, "n")
     rng = random.Random(seed)
     X: Points = []
     y: list[int] = []
@@ -98,7 +95,7 @@ def make_spirals(
     n: int = 100, classes: int = 2, noise: float = 0.2, seed: int = 0
 ) -> tuple[Points, list[int]]:
     """`classes` interleaved spiral arms (cs231n): radius r ∈ [0, 1], angle 4r + 2πc/k + noise."""
-    _check_size(n)
+    check_positive_int(n, "n")
     if not isinstance(classes, int) or classes < 2:
         raise ValueError(f"classes must be an integer ≥ 2, got {classes!r}")
     rng = random.Random(seed)
@@ -118,10 +115,9 @@ def make_blobs(
     n: int = 100, centers: int | Sequence[Sequence[float]] = 3, std: float = 0.5, seed: int = 0
 ) -> tuple[Points, list[int]]:
     """Gaussian blobs, one class per center; `centers` = k puts k centers on a circle of radius 2."""
-    _check_size(n)
+    check_positive_int(n, "n")
     if isinstance(centers, int):
-        if centers < 1:
-            raise ValueError(f"centers must be ≥ 1, got {centers!r}")
+        check_positive_int(centers, "centers")
         points = [
             [2.0 * math.cos(2 * math.pi * c / centers), 2.0 * math.sin(2 * math.pi * c / centers)]
             for c in range(centers)
@@ -142,7 +138,7 @@ def make_spam(n: int = 100, noise: float = 0.5, seed: int = 0) -> tuple[Points, 
     """Lecture 001's toy: x₁ = email length (hundreds of words, 0–3), x₂ = 1 if the sender
     is trusted else 0; y = 1 (spam) when 1.5 − x₁ − 2.5·x₂ + noise > 0 — short mail from
     unknown senders is spam."""
-    _check_size(n)
+    check_positive_int(n, "n")
     rng = random.Random(seed)
     X: Points = []
     y: list[int] = []
@@ -185,10 +181,7 @@ def batches(n: int, batch_size: int | None = None, rng: random.Random | None = N
     batch_size 1: stochastic / incremental, one example at a time.
     Otherwise mini-batches (the last may be smaller). With `rng` the order is shuffled.
     """
-    if batch_size is not None and (
-        not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1
-    ):
-        raise ValueError(f"batch_size must be a positive integer or None, got {batch_size!r}")
+    check_positive_int(batch_size, "batch_size", or_none=True)
     order = list(range(n))
     if batch_size is None or batch_size >= n:
         yield order

@@ -1,23 +1,44 @@
-"""Loss functions and L2 regularization on `Value`s.
+"""Loss functions, their conventions, and L2 regularization on `Value`s.
 
 Each loss takes the model's outputs and the targets and returns one `Value` to
 call `backward()` on. Outputs are a `Value` or a list of Values (one per example,
 for single-output models, as `model(x)` returns them); softmax cross-entropy takes
-one list of logits per example. Label conventions:
+one list of logits per example.
 
-    hinge                   labels ±1           predict sign(score)
-    bce_with_logits         labels 0 / 1        predict 1 when z > 0
-    softmax_cross_entropy   class ids 0..k−1    predict argmax
-    mse, sse, half_squared_error   any real targets
+Each loss has one `LossRecord` in `LOSSES`, the only place its conventions live
+(`fit`, `accuracy`, `predict`, the plots and `stepgrad train` read them from there):
+
+    hinge                   labels ±1           predict sign(score)    --loss hinge
+    bce_with_logits         labels 0 / 1        predict 1 when z > 0   --loss bce
+    softmax_cross_entropy   class ids 0..k−1    predict argmax         --loss softmax
+    mse                     any real targets    (regression)           --loss mse
+    sse, half_squared_error any real targets    (regression)
+
+A new loss is its function and its record here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
 from autograd.engine import Value
+from nn.data import signed
 
-__all__ = ["mse", "sse", "half_squared_error", "bce_with_logits", "hinge", "softmax_cross_entropy", "l2"]
+__all__ = [
+    "mse",
+    "sse",
+    "half_squared_error",
+    "bce_with_logits",
+    "hinge",
+    "softmax_cross_entropy",
+    "l2",
+    "argmax",
+    "LossRecord",
+    "LOSSES",
+    "record_of",
+    "command_line_losses",
+]
 
 Outputs = Value | Sequence[Value] | Sequence[Sequence[Value]]
 Targets = float | Sequence[float] | Sequence[Sequence[float]]
@@ -126,3 +147,92 @@ def l2(parameters: Iterable[Value] | object, lam: float, *, biases: bool = True)
     else:
         params = list(parameters)  # type: ignore[call-overload]
     return Value.dot(params, params) * (0.5 * lam)
+
+
+def argmax(outputs: Sequence[Value]) -> int:
+    """The index of the largest output (the first one on a tie): the predicted class."""
+    data = [v.data for v in outputs]
+    return data.index(max(data))
+
+
+@dataclass(frozen=True)
+class LossRecord:
+    """One loss and its conventions.
+
+    function:      the loss, (outputs, targets) → Value.
+    cli_name:      its name for `stepgrad train --loss` (None: not offered there).
+    labels:        the labels it accepts, in words (None: any real numbers).
+    accepts:       whether one label is one of those (None: every label is).
+    classify:      one output → its predicted label (None: a regression loss, no accuracy).
+    from_classes:  class ids 0..k−1 → this loss's targets (how `stepgrad train` converts labels).
+    per_class:     the model has one output per class (else one output, two classes).
+    """
+
+    function: Callable[..., Value]
+    cli_name: str | None = None
+    labels: str | None = None
+    accepts: Callable[[object], bool] | None = None
+    classify: Callable[..., object] | None = None
+    from_classes: Callable[[Sequence[int]], list] = list
+    per_class: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.function.__name__
+
+    def check_labels(self, y: Sequence) -> None:
+        """ValueError naming the first label this loss does not accept."""
+        if self.accepts is not None:
+            bad = [t for t in y if not self.accepts(t)]
+            if bad:
+                raise ValueError(f"{self.name} expects labels {self.labels}, got {bad[0]!r}")
+
+    def predict(self, output: Value | Sequence[Value]) -> object:
+        """The predicted label of one output; for a regression loss, the output's data."""
+        if self.classify is not None:
+            return self.classify(output)
+        return output.data if isinstance(output, Value) else [v.data for v in output]
+
+
+#: every loss's record; `stepgrad train --loss` offers them in this order
+LOSSES: tuple[LossRecord, ...] = (
+    LossRecord(
+        hinge,
+        cli_name="hinge",
+        labels="±1 (use nn.data.signed(y))",
+        accepts=lambda t: t in (-1, 1),
+        classify=lambda score: 1 if score.data > 0.0 else -1,
+        from_classes=signed,
+    ),
+    LossRecord(
+        bce_with_logits,
+        cli_name="bce",
+        labels="0 or 1",
+        accepts=lambda t: t in (0, 1),
+        classify=lambda logit: int(logit.data > 0.0),
+    ),
+    LossRecord(mse, cli_name="mse", from_classes=signed),
+    LossRecord(
+        softmax_cross_entropy,
+        cli_name="softmax",
+        labels="class ids 0..k−1",
+        accepts=lambda t: isinstance(t, int) and t >= 0,
+        classify=argmax,
+        per_class=True,
+    ),
+    LossRecord(sse),
+    LossRecord(half_squared_error),
+)
+
+
+def record_of(loss: Callable[..., Value]) -> LossRecord:
+    """The loss's record in `LOSSES`; a function of your own gets a plain one (any labels, no accuracy)."""
+    for record in LOSSES:
+        if record.function is loss:
+            return record
+    return LossRecord(loss)
+
+
+def command_line_losses() -> dict[str, LossRecord]:
+    """`stepgrad train --loss NAME` → the loss's record, in the order of `LOSSES`."""
+    return {record.cli_name: record for record in LOSSES if record.cli_name is not None}

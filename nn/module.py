@@ -19,6 +19,7 @@ import random
 from collections.abc import Callable, Sequence
 
 from autograd.engine import Value
+from nn.checks import check_positive_int
 
 __all__ = ["ACTIVATIONS", "INITIALISATIONS", "Module", "Neuron", "Layer", "MLP"]
 
@@ -45,22 +46,24 @@ def _check_choice(kind: str, name: object, choices: dict[str, object]) -> None:
         raise ValueError(f"unknown {kind} {name!r}; choose from {', '.join(choices)}")
 
 
-def _check_count(what: str, n: object) -> int:
-    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-        raise ValueError(f"{what} must be a positive integer, got {n!r}")
-    return n
-
-
 class Module:
-    """Anything with parameters: `parameters()`, `named_parameters()`, `zero_grad()`."""
+    """Anything with parameters: `parameters()`, `named_parameters()`, `zero_grad()`.
+
+    A module declares its parameters and child modules by assigning them to public
+    attributes: a `Value`, a `Module`, or a list (or tuple) of them. The base class walks
+    those attributes in the order they were assigned, so a subclass writes neither
+    `parameters` nor `named_parameters`. Names join the attribute names and list
+    indices with dots: a neuron's `self.w = [...]`, `self.b = Value(0.0)` give 'w.0',
+    'w.1', ..., 'b'; inside an MLP they become 'layers.0.neurons.3.w.1'.
+    """
 
     def named_parameters(self) -> list[tuple[str, Value]]:
         """(dotted name, parameter) pairs in a fixed order, e.g. ('layers.0.neurons.3.w.1', w)."""
-        return []
+        return _walk(self, "", [])
 
     def parameters(self) -> list[Value]:
-        """The trainable Values, in the order of `named_parameters()`."""
-        return [p for _, p in self.named_parameters()]
+        """The trainable Values, in the order of `named_parameters()` (the same walk, without names)."""
+        return _walk(self, None, [])
 
     def zero_grad(self) -> None:
         """Set every parameter's gradient to 0.0 (leaf gradients accumulate otherwise)."""
@@ -70,6 +73,24 @@ class Module:
     def num_parameters(self) -> int:
         """How many scalar parameters the module holds."""
         return len(self.parameters())
+
+
+def _walk(item: object, prefix: str | None, found: list) -> list:
+    """Append the parameters under `item` (a Value, a module's public attributes, a list's items).
+
+    With `prefix` None it appends the Values themselves (`parameters()`); with a string, the
+    pairs (prefix + dotted name, Value) (`named_parameters()`: prefix '' at the root).
+    """
+    if isinstance(item, Value):
+        found.append(item if prefix is None else (prefix[:-1], item))
+    elif isinstance(item, Module):
+        for attribute, value in vars(item).items():
+            if not attribute.startswith("_"):
+                _walk(value, None if prefix is None else f"{prefix}{attribute}.", found)
+    elif isinstance(item, list | tuple):
+        for i, value in enumerate(item):
+            _walk(value, None if prefix is None else f"{prefix}{i}.", found)
+    return found
 
 
 class Neuron(Module):
@@ -91,7 +112,7 @@ class Neuron(Module):
         rng: random.Random | None = None,
         fused: bool = True,
     ) -> None:
-        _check_count("nin", nin)
+        check_positive_int(nin, "nin")
         activation = activation if activation is not None else ("relu" if nonlin else "linear")
         _check_choice("activation", activation, ACTIVATIONS)
         _check_choice("initialisation", init, INITIALISATIONS)
@@ -119,12 +140,6 @@ class Neuron(Module):
         """a = g(z), the neuron's activation (z itself when linear)."""
         return z if self._activate is None else self._activate(z)
 
-    def named_parameters(self) -> list[tuple[str, Value]]:
-        return [(f"w.{i}", w) for i, w in enumerate(self.w)] + [("b", self.b)]
-
-    def parameters(self) -> list[Value]:
-        return [*self.w, self.b]
-
     def __repr__(self) -> str:
         return f"Neuron({len(self.w)}, activation={self.activation!r})"
 
@@ -137,7 +152,7 @@ class Layer(Module):
     """
 
     def __init__(self, nin: int, nout: int, nonlin: bool = True, **neuron_options: object) -> None:
-        _check_count("nout", nout)
+        check_positive_int(nout, "nout")
         self.neurons = [Neuron(nin, nonlin, **neuron_options) for _ in range(nout)]  # type: ignore[arg-type]
 
     @property
@@ -168,14 +183,6 @@ class Layer(Module):
         out = self.forward(x)
         return out[0] if len(out) == 1 else out
 
-    def named_parameters(self) -> list[tuple[str, Value]]:
-        return [
-            (f"neurons.{i}.{name}", p) for i, n in enumerate(self.neurons) for name, p in n.named_parameters()
-        ]
-
-    def parameters(self) -> list[Value]:
-        return [p for n in self.neurons for p in n.parameters()]
-
     def __repr__(self) -> str:
         return f"Layer({self.nin}, {self.nout}, activation={self.activation!r})"
 
@@ -202,12 +209,12 @@ class MLP(Module):
         rng: random.Random | None = None,
         fused: bool = True,
     ) -> None:
-        _check_count("nin", nin)
+        check_positive_int(nin, "nin")
         nouts = list(nouts)
         if not nouts:
             raise ValueError("nouts must list at least one layer size")
         for n in nouts:
-            _check_count("each layer size", n)
+            check_positive_int(n, "each layer size")
         if isinstance(activation, str):
             _check_choice("activation", activation, ACTIVATIONS)
             activations = [activation] * (len(nouts) - 1) + [output_activation]
@@ -242,16 +249,6 @@ class MLP(Module):
     def __call__(self, x: Input) -> Value | list[Value]:
         out = self.forward(x)
         return out[0] if len(out) == 1 else out
-
-    def named_parameters(self) -> list[tuple[str, Value]]:
-        return [
-            (f"layers.{i}.{name}", p)
-            for i, layer in enumerate(self.layers)
-            for name, p in layer.named_parameters()
-        ]
-
-    def parameters(self) -> list[Value]:
-        return [p for layer in self.layers for p in layer.parameters()]
 
     def __repr__(self) -> str:
         return (

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from autograd.engine import Value, no_grad
 from autograd.extras import require
 from autograd.files import write_atomic
+from nn.losses import argmax
 from nn.train import History
 
 if TYPE_CHECKING:
@@ -72,10 +73,7 @@ def plot_history(history: History) -> Figure:
 
 def _score(output: Value | Sequence[Value]) -> float:
     """One number per grid point: the score of a single-output model, the argmax class otherwise."""
-    if isinstance(output, Value):
-        return output.data
-    data = [v.data for v in output]
-    return float(data.index(max(data)))
+    return output.data if isinstance(output, Value) else float(argmax(output))
 
 
 def plot_decision_boundary(

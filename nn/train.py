@@ -20,6 +20,7 @@ from autograd.engine import DomainError, Value, no_grad
 from autograd.extras import missing, require
 from nn import losses
 from nn.data import batches
+from nn.module import Module
 from nn.optim import SGD, Optimizer
 
 __all__ = ["History", "TrainingDiverged", "fit", "evaluate", "predict", "accuracy"]
@@ -59,56 +60,21 @@ class History:
         return len(self.loss)
 
 
-def _sign_rule(score: Value, label: float) -> bool:
-    return (score.data > 0.0) == (label > 0.0)
-
-
-def _logit_rule(logit: Value, label: float) -> bool:
-    return (logit.data > 0.0) == (label == 1)
-
-
-def _argmax_rule(logits: Sequence[Value], label: int) -> bool:
-    data = [z.data for z in logits]
-    return data.index(max(data)) == label
-
-
-#: loss → rule telling whether one output classifies its label correctly
-_RULES: dict[Loss, Callable] = {
-    losses.hinge: _sign_rule,
-    losses.bce_with_logits: _logit_rule,
-    losses.softmax_cross_entropy: _argmax_rule,
-}
-
-#: loss → the labels it accepts (None: any real number)
-_LABELS: dict[Loss, tuple[str, Callable[[object], bool]]] = {
-    losses.hinge: ("±1 (use nn.data.signed(y))", lambda t: t in (-1, 1)),
-    losses.bce_with_logits: ("0 or 1", lambda t: t in (0, 1)),
-    losses.softmax_cross_entropy: ("class ids 0..k−1", lambda t: isinstance(t, int) and t >= 0),
-}
-
-
 def accuracy(outputs: Sequence, labels: Sequence, loss: Loss = losses.hinge) -> float | None:
-    """Fraction of outputs classified correctly under the loss's convention (None for regression losses)."""
-    rule = _RULES.get(loss)
-    if rule is None:
+    """Fraction of outputs predicted as their label under the loss's record (None for regression)."""
+    record = losses.record_of(loss)
+    if record.classify is None:
         return None
-    return sum(rule(o, t) for o, t in zip(outputs, labels)) / len(labels)
+    return sum(record.classify(o) == t for o, t in zip(outputs, labels)) / len(labels)
 
 
 def predict(model: Callable, X: Sequence[Sequence[float]], loss: Loss = losses.hinge) -> list:
-    """Predictions under `no_grad()`.
-
-    ±1 for hinge, 0/1 for bce, class ids for softmax, the raw output data otherwise.
-    """
+    """Each input's predicted label under the loss's record in `nn.losses.LOSSES` (±1 for
+    hinge, class ids for softmax, ...; the output's data for a regression loss), under `no_grad()`."""
+    record = losses.record_of(loss)
     with no_grad():
         outputs = [model(x) for x in X]
-    if loss is losses.hinge:
-        return [1 if o.data > 0.0 else -1 for o in outputs]
-    if loss is losses.bce_with_logits:
-        return [int(o.data > 0.0) for o in outputs]
-    if loss is losses.softmax_cross_entropy:
-        return [max(range(len(o)), key=lambda j, o=o: o[j].data) for o in outputs]
-    return [o.data if isinstance(o, Value) else [v.data for v in o] for o in outputs]
+    return [record.predict(o) for o in outputs]
 
 
 def evaluate(
@@ -118,14 +84,6 @@ def evaluate(
     with no_grad():
         outputs = [model(x) for x in X]
         return loss(outputs, list(y)).data, accuracy(outputs, y, loss)
-
-
-def _check_labels(y: Sequence, loss: Loss) -> None:
-    expected = _LABELS.get(loss)
-    if expected is not None:
-        bad = [t for t in y if not expected[1](t)]
-        if bad:
-            raise ValueError(f"{loss.__name__} expects labels {expected[0]}, got {bad[0]!r}")
 
 
 def _progress(epochs: int, progress: bool | None) -> object | None:
@@ -209,11 +167,13 @@ def fit(
     _check_arguments(
         model, X, y, loss, optimizer, epochs, l2, seed, validation, callback, progress, max_loss_growth
     )
-    _check_labels(y, loss)
+    record = losses.record_of(loss)
+    record.check_labels(y)
     if validation is not None:
-        _check_labels(validation[1], loss)
+        record.check_labels(validation[1])
     optimizer = optimizer if optimizer is not None else SGD(model, lr=0.1)
     params = optimizer.params
+    regularized = model.parameters() if l2 and isinstance(model, Module) else model  # walked once per fit
     rng = random.Random(seed)
     history = History()
     bar = _progress(epochs, progress)
@@ -228,7 +188,7 @@ def fit(
                     outputs = [model(X[i]) for i in batch]
                     objective = loss(outputs, targets)
                     if l2:
-                        objective = objective + losses.l2(model, l2)
+                        objective = objective + losses.l2(regularized, l2)
                 except (OverflowError, ZeroDivisionError, DomainError) as error:
                     raise TrainingDiverged(epoch, str(error)) from error
                 if not math.isfinite(objective.data):
@@ -252,7 +212,7 @@ def fit(
                     correct += batch_accuracy * len(batch)
                 seen += len(batch)
             history.loss.append(total_loss / seen)
-            history.accuracy.append(correct / seen if loss in _RULES else None)
+            history.accuracy.append(correct / seen if record.classify is not None else None)
             if validation is not None:
                 val_loss, val_accuracy = evaluate(model, validation[0], validation[1], loss)
                 history.val_loss.append(val_loss)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from autograd.expr import parse_number
 from autograd.files import check_writable_directory
+from nn.checks import check_positive_int
 from stepgrad.verb import UsageError
 
 __all__ = [
@@ -63,15 +64,21 @@ def fraction(text: str) -> float:
     return value
 
 
+def _positive(n: int, what: str | None, maximum: int) -> int:
+    """`check_positive_int`'s check and message, as argparse's error."""
+    try:
+        return check_positive_int(n, what, maximum=maximum)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def positive_int(text: str, most: int = MAX_COUNT) -> int:
-    """A whole number from 1 to `most`."""
+    """A whole number from 1 to `most` ('100')."""
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if not 1 <= value <= most:
-        raise argparse.ArgumentTypeError(f"expected a whole number from 1 to {most}, got {text!r}")
-    return value
+    return _positive(value, None, most)
 
 
 def layer_sizes(text: str) -> list[int]:
@@ -84,11 +91,9 @@ def layer_sizes(text: str) -> list[int]:
         raise argparse.ArgumentTypeError(
             f"expected comma-separated layer sizes like 16,16, got {text!r}"
         ) from None
-    if any(not 1 <= n <= MAX_LAYER_WIDTH for n in sizes) or len(sizes) > MAX_LAYERS:
-        raise argparse.ArgumentTypeError(
-            f"layer sizes must be 1..{MAX_LAYER_WIDTH} and at most {MAX_LAYERS} layers, got {text!r}"
-        )
-    return sizes
+    if len(sizes) > MAX_LAYERS:
+        raise argparse.ArgumentTypeError(f"at most {MAX_LAYERS} layer sizes, got {len(sizes)} in {text!r}")
+    return [_positive(n, "layer sizes", MAX_LAYER_WIDTH) for n in sizes]
 
 
 def writable_directory(path: Path, option: str = "--out") -> Path:

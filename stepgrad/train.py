@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from nn.data import DATASETS
+from nn.losses import command_line_losses
 from nn.module import ACTIVATIONS
 from stepgrad.options import (
     fraction,
@@ -21,9 +22,10 @@ from stepgrad.options import (
 )
 from stepgrad.verb import FAILED, OK, UsageError, Verb
 
-__all__ = ["VERBS", "LOSSES"]
+__all__ = ["VERBS"]
 
-LOSSES = ("hinge", "bce", "mse", "softmax")
+TWO_CLASS_LOSS = "hinge"  # the default loss for two classes (micrograd's demo)
+MANY_CLASS_LOSS = "softmax"  # and for more
 
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
@@ -39,7 +41,9 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
         "--activation", choices=sorted(ACTIVATIONS), default="relu", help="hidden activation (default relu)"
     )
     parser.add_argument(
-        "--loss", choices=LOSSES, help="default: hinge for two classes, softmax for more (labels converted)"
+        "--loss",
+        choices=command_line_losses(),
+        help=f"default: {TWO_CLASS_LOSS} for two classes, {MANY_CLASS_LOSS} for more (labels converted)",
     )
     parser.add_argument("--optimizer", choices=("sgd", "adam"), default="sgd", help="default sgd")
     parser.add_argument(
@@ -66,7 +70,7 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     """Carry out `stepgrad train`; returns the exit status."""
-    from nn import data, losses, optim
+    from nn import data, optim
     from nn.checkpoint import save
     from nn.module import MLP
     from nn.plots import plot_decision_boundary, plot_history, save_png
@@ -78,15 +82,13 @@ def _run(args: argparse.Namespace) -> int:
     options = {"noise": args.noise} if args.noise is not None else {}
     X, classes = DATASETS[args.dataset](args.samples, seed=args.seed, **options)
     k = max(max(classes) + 1, 2)
-    loss_name = args.loss or ("hinge" if k == 2 else "softmax")
-    if loss_name != "softmax" and k > 2:
-        raise UsageError(f"--loss {loss_name} needs two classes; {args.dataset} has {k} (use --loss softmax)")
-    loss, labels = {
-        "hinge": (losses.hinge, data.signed(classes) if k == 2 else classes),
-        "bce": (losses.bce_with_logits, classes),
-        "mse": (losses.mse, data.signed(classes) if k == 2 else classes),
-        "softmax": (losses.softmax_cross_entropy, classes),
-    }[loss_name]
+    loss_name = args.loss or (TWO_CLASS_LOSS if k == 2 else MANY_CLASS_LOSS)
+    record = command_line_losses()[loss_name]
+    if not record.per_class and k > 2:
+        raise UsageError(
+            f"--loss {loss_name} needs two classes; {args.dataset} has {k} (use --loss {MANY_CLASS_LOSS})"
+        )
+    loss, labels = record.function, record.from_classes(classes)
     validation = None
     if args.validation:
         try:
@@ -98,7 +100,7 @@ def _run(args: argparse.Namespace) -> int:
         validation = (X_val, y_val)
     model = MLP(
         2,
-        [*args.hidden, k if loss_name == "softmax" else 1],
+        [*args.hidden, k if record.per_class else 1],
         activation=args.activation,
         rng=random.Random(args.seed),
     )

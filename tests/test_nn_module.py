@@ -91,6 +91,58 @@ def test_named_parameters_are_dotted_and_ordered_like_parameters():
     assert model.num_parameters() == 3 * 3 + 4 == len(set(map(id, model.parameters())))
 
 
+def test_names_come_from_attributes_and_list_indices_in_assignment_order():
+    model = MLP(3, [4, 2, 1], rng=random.Random(0))
+    expected = [
+        (f"layers.{i}.neurons.{j}.{name}", p)
+        for i, layer in enumerate(model.layers)
+        for j, neuron in enumerate(layer.neurons)
+        for name, p in [*((f"w.{k}", w) for k, w in enumerate(neuron.w)), ("b", neuron.b)]
+    ]
+    assert model.named_parameters() == expected
+    assert [name for name, _ in model.layers[1].named_parameters()][:3] == [
+        "neurons.0.w.0",
+        "neurons.0.w.1",
+        "neurons.0.w.2",
+    ]
+    neuron = model.layers[2].neurons[0]
+    assert neuron.named_parameters() == [("w.0", neuron.w[0]), ("w.1", neuron.w[1]), ("b", neuron.b)]
+    assert isinstance(model.parameters(), list) and model.parameters() == [p for _, p in expected]
+
+
+class _Gate(Module):
+    """A module of one's own: the walk finds its Values, child modules and lists of them."""
+
+    def __init__(self) -> None:
+        self.scale = Value(2.0)
+        self.branches = [Neuron(1, rng=random.Random(1)), (Value(3.0), Value(4.0))]
+        self.head = Neuron(2, rng=random.Random(2))
+        self.label = "not a parameter"
+        self.sizes = [1, 2]
+        self._cache = Value(5.0)  # private: not a parameter
+
+
+def test_a_modules_parameters_are_its_public_values_children_and_lists_of_them():
+    gate = _Gate()
+    names = [name for name, _ in gate.named_parameters()]
+    assert names == [
+        "scale",
+        "branches.0.w.0",
+        "branches.0.b",
+        "branches.1.0",
+        "branches.1.1",
+        "head.w.0",
+        "head.w.1",
+        "head.b",
+    ]
+    assert gate.parameters() == [p for _, p in gate.named_parameters()]
+    assert all(p is not gate._cache for p in gate.parameters()) and gate.num_parameters() == 8
+    (gate.scale * gate.branches[1][0] + gate.head([1.0, 2.0])).backward()
+    assert gate.scale.grad == 3.0 and gate.head.w[1].grad == 2.0
+    gate.zero_grad()
+    assert all(p.grad == 0.0 for p in gate.parameters())
+
+
 def test_zero_grad_clears_every_parameter():
     model = MLP(2, [3, 1], rng=random.Random(0))
     model([1.0, 1.0]).backward()
@@ -146,8 +198,10 @@ def test_bad_construction_raises_clear_errors(make, message):
 
 
 def test_micrograd_values_as_inputs_are_refused_by_name():
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match=r"^dot: expected a real number, got Value "):
         Neuron(1)([MicroValue(1.0)])
+    with pytest.raises(TypeError, match=r"expected a real number, got Value "):
+        Neuron(1, fused=False)([MicroValue(1.0)])
 
 
 @pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "linear"])

@@ -1,6 +1,7 @@
 """autograd.replay: re-evaluating a recorded graph equals building it afresh, bit for bit."""
 
 import re
+from itertools import chain
 
 import pytest
 from hypothesis import given
@@ -9,7 +10,7 @@ from hypothesis import strategies as st
 from autograd import DomainError, Value, topological_order
 from autograd.replay import replay
 from autograd.stepper import trace
-from tests.strategies import Program, Step, extreme_programs, leaf_values, programs, run
+from tests.strategies import OPS, Program, Step, extreme_programs, leaf_values, programs, run
 
 ERRORS = (ZeroDivisionError, OverflowError, ValueError)
 
@@ -20,13 +21,21 @@ def snapshot(root: Value) -> list[tuple[str, str, tuple[str, ...]]]:
 
 
 def reachable_only(program: Program) -> Program:
-    """The program with each step the root does not depend on replaced by a harmless tanh."""
-    n, needed = len(program.leaves), {len(program.leaves) + len(program.steps) - 1}
-    for i in range(len(program.steps) - 1, -1, -1):
-        if n + i in needed:
-            needed.update(program.steps[i].args)
-    steps = tuple(s if n + i in needed else Step("tanh", (0,)) for i, s in enumerate(program.steps))
-    return Program(program.leaves, steps)
+    """The program with each step the root does not depend on replaced by harmless tanh steps
+    (one per node it appended, so the other steps' nodes keep their indices)."""
+    first, n = [], len(program.leaves)  # the index of each step's first node
+    for step in program.steps:
+        first.append(n)
+        n += OPS[step.op].outputs
+    needed, kept = {n - 1}, []
+    for step, k in reversed(list(zip(program.steps, first))):
+        outputs = range(k, k + OPS[step.op].outputs)
+        if needed.intersection(outputs):
+            needed.update(step.args)
+            kept.append([step])
+        else:
+            kept.append([Step("tanh", (0,))] * len(outputs))
+    return Program(program.leaves, tuple(chain.from_iterable(reversed(kept))))
 
 
 def check_replay_against_a_fresh_build(program: Program, new: list[float]) -> None:

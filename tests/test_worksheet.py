@@ -98,8 +98,8 @@ def test_command_line(tmp_path, capsys):
     assert printed.startswith("2 level-3 exercises (seed 5). Wrote:\n")
     assert f"  {out / 'worksheet.json'}\n" in printed
     for argv, message in [
-        (["--count", "0", "--seed", "5"], "--count: expected a whole number from 1 to 100, got '0'"),
-        (["--count", "101", "--seed", "5"], "--count: expected a whole number from 1 to 100, got '101'"),
+        (["--count", "0", "--seed", "5"], "--count: expected a positive integer up to 100, got 0"),
+        (["--count", "101", "--seed", "5"], "--count: expected a positive integer up to 100, got 101"),
         (["--count", "2"], "the following arguments are required: --seed"),
         (["--count", "2", "--seed", "1", "--level", "4"], "--level: invalid choice: 4"),
     ]:
