@@ -21,7 +21,7 @@ export HYPOTHESIS_PROFILE
 export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: demo test lint bench profile notebooks notebooks-execute docs docs-test docs-serve docs-assets \
-	package-check system-dot system-chromium clean
+	package-check system-dot system-chromium system-latex clean
 
 $(PY):
 	@echo ">> creating $(VENV) with $(PYTHON)"
@@ -42,6 +42,10 @@ system-chromium:
 	@.ci/ensure-system-tool chromium "chromium chromium-driver" chromium chromium
 	@.ci/ensure-system-tool chromedriver chromium-driver chromedriver chromedriver
 
+# pdflatex, for the test that compiles `stepgrad worksheet`'s .tex files (LaTeX's base packages only).
+system-latex:
+	@.ci/ensure-system-tool pdflatex texlive-latex-base "--cask basictex" texlive-core
+
 # The f = w·x + b walkthrough is printed; the neuron's longer one goes to out/neuron/steps.txt.
 demo: $(VENV)/.installed-train system-dot
 	@$(VENV)/bin/stepgrad wxb --out out/wxb
@@ -56,7 +60,7 @@ demo: $(VENV)/.installed-train system-dot
 	@echo "  out/moons/boundary.png   the trained two-moons MLP's decision boundary"
 	@echo "  out/moons/loss.png       its loss and accuracy per epoch (the model: out/moons/model.json)"
 
-test: $(VENV)/.installed-dev system-dot system-chromium
+test: $(VENV)/.installed-dev system-dot system-chromium system-latex
 	$(PY) -m pytest
 
 lint: $(VENV)/.installed-dev
