@@ -193,6 +193,7 @@ class Report:
 
     @property
     def skipped(self) -> list[str]:
+        """The checks that were skipped (the engine lacks the op they need)."""
         return [r.check for r in self.results if r.status == "skip"]
 
     def wrong(self, what: str) -> list[str]:
