@@ -6,6 +6,11 @@
 #   make profile            where stepgrad's time goes on one workload (WORKLOAD=mlp, wxb or chain)
 #   make notebooks          JupyterLab on the guided notebooks
 #   make notebooks-execute  re-run the notebooks, storing their outputs (before committing them)
+#   make docs               the documentation site in site/ (MkDocs, --strict)
+#   make docs-test          build it and load it in headless Chromium, network off (also in make test)
+#   make docs-serve         the site at http://127.0.0.1:8000, rebuilt on every change
+#   make docs-assets        refresh the site's vendored browser assets (docs/assets/vendor/) from npm
+#   make package-check      build the sdist and wheel, check them, run every verb from fresh venvs
 #   make assets             re-fetch the vendored browser renderer (@viz-js/viz) from the npm registry
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -13,16 +18,21 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HYPOTHESIS_PROFILE ?= ci
 export HYPOTHESIS_PROFILE
+# Material for MkDocs prints a banner about its successor on every build; the build needs no reminder.
+export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: demo test lint bench profile notebooks notebooks-execute assets system-dot system-chromium clean
+.PHONY: demo test lint bench profile notebooks notebooks-execute docs docs-test docs-serve docs-assets \
+	package-check assets system-dot system-chromium system-latex clean
 
 $(PY):
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
+	@echo ">> creating $(VENV) with $(PYTHON)"
+	@$(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install -q --upgrade pip
 
-# One stamp per set of extras; reinstalled when pyproject.toml changes.
-$(VENV)/.installed-%: pyproject.toml | $(PY)
-	$(PY) -m pip install -q -e '.[$(subst +,$(comma),$*)]'
+# One stamp per set of extras; reinstalled when pyproject.toml or the version changes.
+$(VENV)/.installed-%: pyproject.toml autograd/__init__.py | $(PY)
+	@echo ">> installing stepgrad into $(VENV) in editable mode, with the extras: $(subst +,$(comma),$*)"
+	@$(PY) -m pip install -q -e '.[$(subst +,$(comma),$*)]'
 	@touch $@
 comma := ,
 
@@ -33,15 +43,25 @@ system-chromium:
 	@.ci/ensure-system-tool chromium "chromium chromium-driver" chromium chromium
 	@.ci/ensure-system-tool chromedriver chromium-driver chromedriver chromedriver
 
-demo: $(VENV)/.installed-train system-dot
-	$(VENV)/bin/stepgrad wxb --out out/wxb
-	$(VENV)/bin/stepgrad wxb --neuron --out out/neuron
-	$(VENV)/bin/stepgrad train moons --out out/moons
-	@echo
-	@echo "Open out/wxb/player.html (or out/neuron/player.html) in a browser to step through backprop;"
-	@echo "out/moons/boundary.png and out/moons/loss.png show the trained two-moons classifier."
+# pdflatex, for the test that compiles `stepgrad worksheet`'s .tex files (LaTeX's base packages only).
+system-latex:
+	@.ci/ensure-system-tool pdflatex texlive-latex-base "--cask basictex" texlive-core
 
-test: $(VENV)/.installed-dev system-dot system-chromium
+# The f = w·x + b walkthrough is printed; the neuron's longer one goes to out/neuron/steps.txt.
+demo: $(VENV)/.installed-train system-dot
+	@$(VENV)/bin/stepgrad wxb --out out/wxb
+	@mkdir -p out/neuron
+	@$(VENV)/bin/stepgrad wxb --neuron --out out/neuron > out/neuron/steps.txt
+	@echo
+	@$(VENV)/bin/stepgrad train moons --out out/moons
+	@echo
+	@echo "Done. Open in a browser or an image viewer:"
+	@echo "  out/wxb/player.html      step through backprop on f = w·x + b (graph: out/wxb/graph.svg)"
+	@echo "  out/neuron/player.html   the same for the regularized neuron (its steps: out/neuron/steps.txt)"
+	@echo "  out/moons/boundary.png   the trained two-moons MLP's decision boundary"
+	@echo "  out/moons/loss.png       its loss and accuracy per epoch (the model: out/moons/model.json)"
+
+test: $(VENV)/.installed-dev system-dot system-chromium system-latex
 	$(PY) -m pytest
 
 lint: $(VENV)/.installed-dev
@@ -70,6 +90,26 @@ notebooks: $(VENV)/.installed-notebooks system-dot
 notebooks-execute: $(VENV)/.installed-dev system-dot
 	$(PY) notebooks/execute.py
 
+# The documentation site (mkdocs.yml, docs/). --strict: a broken link or reference fails the build.
+docs: $(VENV)/.installed-docs
+	$(VENV)/bin/mkdocs build --strict --site-dir site
+
+docs-test: $(VENV)/.installed-dev system-chromium
+	$(PY) -m pytest tests/test_docs_site.py
+
+docs-serve: $(VENV)/.installed-docs
+	$(VENV)/bin/mkdocs serve --dev-addr 127.0.0.1:8000
+
+# The site's browser assets, pinned, from the npm registry (the site loads nothing remote):
+# MathJax for the notebooks' math, and the shim that lets search run from file:// pages.
+docs-assets:
+	.ci/vendor-npm mathjax 3.2.2 es5/tex-svg-full.js docs/assets/vendor/mathjax
+	.ci/vendor-npm iframe-worker 1.0.4 shim/index.js docs/assets/vendor/iframe-worker
+
+# sdist + wheel, twine check, then every verb from fresh venvs outside the checkout, per CPython.
+package-check: $(VENV)/.installed-dev system-dot
+	$(PY) .ci/packaging.py
+
 # The browser renderer (Graphviz in WebAssembly), vendored as package data: pinned, from npm.
 VIZ_VERSION := 3.31.0
 VIZ_DIR := autograd/assets/viz
@@ -84,4 +124,4 @@ assets:
 	  echo "$(VIZ_DIR)/viz-global.js: @viz-js/viz $(VIZ_VERSION), sha256 $$sum"
 
 clean:
-	rm -rf $(VENV) out build *.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) out build dist site *.egg-info .pytest_cache .hypothesis .cache

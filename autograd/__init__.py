@@ -21,7 +21,7 @@ from autograd.gradients import grad, hessian, hvp
 from autograd.graph import GraphStats, edges, graph_stats, leaves, topological_order
 from autograd.replay import replay
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 # name → the module that defines it, imported when the name is first used
 _LAZY = {

@@ -191,19 +191,24 @@ class Value:
     def __neg__(self) -> Value:  # −x
         return _unary(_NEG, self)
 
-    def exp(self) -> Value:  # eˣ
+    def exp(self) -> Value:
+        """eˣ;  d eˣ = eˣ (the op table's row 'exp')."""
         return _unary(_EXP, self)
 
-    def log(self) -> Value:  # ln x
+    def log(self) -> Value:
+        """ln x, for x > 0;  d ln x = 1/x."""
         return _unary(_LOG, self)
 
-    def tanh(self) -> Value:  # tanh x
+    def tanh(self) -> Value:
+        """tanh x;  d tanh = 1 − tanh²."""
         return _unary(_TANH, self)
 
-    def sigmoid(self) -> Value:  # σ(x) = 1/(1 + e⁻ˣ)
+    def sigmoid(self) -> Value:
+        """σ(x) = 1/(1 + e⁻ˣ);  dσ = σ(x)·σ(−x)."""
         return _unary(_SIGMOID, self)
 
-    def relu(self) -> Value:  # max(0, x)
+    def relu(self) -> Value:
+        """max(0, x);  d relu = 1 if x > 0 else 0."""
         return _unary(_RELU, self)
 
     # ---- fused n-ary operations --------------------------------------------------------

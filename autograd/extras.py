@@ -22,11 +22,18 @@ EXTRAS: dict[str, dict[str, str]] = {
     "notebooks": {
         "tqdm": "tqdm",
         "matplotlib": "matplotlib",
+        "anywidget": "anywidget",
         "numpy": "numpy",
         "jupyterlab": "jupyterlab",
         "ipykernel": "ipykernel",
         "ipywidgets": "ipywidgets",
         "anywidget": "anywidget",
+    },
+    "docs": {
+        "mkdocs": "mkdocs",
+        "material": "mkdocs-material",
+        "mkdocstrings": "mkdocstrings",
+        "mkdocs_jupyter": "mkdocs-jupyter",
     },
     "bench": {"micrograd": "micrograd", "tqdm": "tqdm", "matplotlib": "matplotlib"},
     "dev": {
@@ -39,12 +46,19 @@ EXTRAS: dict[str, dict[str, str]] = {
         "nbformat": "nbformat",
         "ipykernel": "ipykernel",
         "selenium": "selenium",
+        "jsonschema": "jsonschema",
         "micrograd": "micrograd",
         "tqdm": "tqdm",
         "matplotlib": "matplotlib",
         "anywidget": "anywidget",
         "jupyterlab": "jupyterlab",
         "PIL": "pillow",
+        "mkdocs": "mkdocs",
+        "material": "mkdocs-material",
+        "mkdocstrings": "mkdocstrings",
+        "mkdocs_jupyter": "mkdocs-jupyter",
+        "build": "build",
+        "twine": "twine",
     },
 }
 

@@ -115,7 +115,7 @@ def _label_backward_nodes(order: list[Value], grads: dict[Value, Value | float])
 
 
 def hessian(f: Callable[..., Value], xs: Sequence[float]) -> list[list[float]]:
-    """H[i][j] = ∂²f/∂xᵢ∂xⱼ at the point xs, for f a function of Values returning a Value."""
+    """`H[i][j]` = ∂²f/∂xᵢ∂xⱼ at the point xs, for f a function of Values returning a Value."""
     leaves = [Value(_as_float(x, "hessian")) for x in xs]
     first = grad(_called(f, leaves, "hessian"), leaves, create_graph=True)
     return [[d.data for d in grad(g, leaves)] for g in first]

@@ -20,8 +20,11 @@ __all__ = ["format_number", "format_exponent", "node_names", "is_compound", "wri
 
 
 def format_number(x: float) -> str:
-    """Six significant digits, always showing that it is a float: 1.0, 0.880797, 1e-08."""
-    text = format(x, ".6g")
+    """Six significant digits, always showing that it is a float: 1.0, 0.880797, 1e-08.
+
+    −0.0 is written 0.0 (a zero contribution has no sign worth showing: `+ 0.0`, not `+ −0.0`).
+    """
+    text = format(x, "z.6g")  # 'z': negative zero is written as zero
     if not any(c in text for c in ".en"):  # 'n': inf and nan
         text += ".0"
     return text

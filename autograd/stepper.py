@@ -104,7 +104,8 @@ class Trace:
         numbers = [format_number(o if isinstance(o, float) else o.data) for o in operands]
         return f"{name} = {written(node, names)} = {written(node, numbers, numbers=True)} = {value}"
 
-    def _partial(self, of: Value, wrt: Value) -> str:
+    def partial(self, of: Value, wrt: Value) -> str:
+        """One partial derivative in the stepper's notation: '∂f/∂w', '∂L/∂(y−t)'."""
         return _TextMath(self.names).partial(of, wrt)
 
     def step_formula(self, step: BackwardStep) -> str:
@@ -124,12 +125,12 @@ class Trace:
 
     def seed_formula(self) -> str:
         """The first line of every backward pass: the root's gradient is the seed."""
-        return f"seed: {self._partial(self.root, self.root)} = {format_number(self.seed)}"
+        return f"seed: {self.partial(self.root, self.root)} = {format_number(self.seed)}"
 
     def gradients_summary(self) -> str:
         """One line per node: ∂root/∂node = value, in topological order."""
         return "\n".join(
-            f"{self._partial(self.root, node)} = {format_number(self.grads[node])}" for node in self.order
+            f"{self.partial(self.root, node)} = {format_number(self.grads[node])}" for node in self.order
         )
 
     # ---- derivations ---------------------------------------------------------------------

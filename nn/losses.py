@@ -178,6 +178,7 @@ class LossRecord:
 
     @property
     def name(self) -> str:
+        """The loss function's name, as messages show it."""
         return self.function.__name__
 
     def check_labels(self, y: Sequence) -> None:

@@ -157,14 +157,17 @@ class Layer(Module):
 
     @property
     def nin(self) -> int:
+        """The number of inputs each neuron takes."""
         return len(self.neurons[0].w)
 
     @property
     def nout(self) -> int:
+        """The number of neurons (outputs)."""
         return len(self.neurons)
 
     @property
     def activation(self) -> str:
+        """The neurons' activation: a name in `ACTIVATIONS`."""
         return self.neurons[0].activation
 
     def forward(self, x: Input) -> list[Value]:
@@ -230,14 +233,17 @@ class MLP(Module):
 
     @property
     def nin(self) -> int:
+        """The number of inputs of the first layer."""
         return self.layers[0].nin
 
     @property
     def nouts(self) -> list[int]:
+        """Each layer's number of outputs, first to last."""
         return [layer.nout for layer in self.layers]
 
     @property
     def activations(self) -> list[str]:
+        """Each layer's activation, first to last."""
         return [layer.activation for layer in self.layers]
 
     def forward(self, x: Input) -> list[Value]:

@@ -57,6 +57,7 @@ class History:
 
     @property
     def epochs(self) -> int:
+        """How many epochs were run (less than asked when training stopped early)."""
         return len(self.loss)
 
 

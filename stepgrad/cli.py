@@ -24,6 +24,7 @@ __all__ = ["VERB_MODULES", "verbs", "build_parser", "main"]
 VERB_MODULES = (
     "stepgrad.walkthrough",  # wxb, grad
     "stepgrad.train",  # train
+    "stepgrad.practice",  # quiz, worksheet, check-engine
     "stepgrad.doctor",  # doctor
 )
 

@@ -72,13 +72,13 @@ def _positive(n: int, what: str | None, maximum: int) -> int:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def positive_int(text: str) -> int:
-    """A whole number from 1 to MAX_COUNT ('100')."""
+def positive_int(text: str, most: int = MAX_COUNT) -> int:
+    """A whole number from 1 to `most` ('100')."""
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    return _positive(value, None, MAX_COUNT)
+    return _positive(value, None, most)
 
 
 def layer_sizes(text: str) -> list[int]:

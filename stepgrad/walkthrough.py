@@ -14,8 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from autograd.engine import DomainError, Value
-from autograd.expr import ExpressionError, evaluate, parse, parse_assignments
+from autograd.engine import Value
 from autograd.extras import DOT_INSTALL
 from autograd.files import write_atomic
 from autograd.graph import leaves
@@ -23,6 +22,7 @@ from autograd.player import DEFAULT_PLAYER_MAX_NODES, play
 from autograd.render import DotNotFoundError, draw
 from autograd.stepper import Trace, trace
 from autograd.walkthrough import regularized_neuron, wxb
+from stepgrad.expression import expression_graph
 from stepgrad.options import finite_number, writable_directory
 from stepgrad.verb import FAILED, OK, UsageError, Verb
 
@@ -72,27 +72,8 @@ def _run_wxb(args: argparse.Namespace) -> int:
 
 def _run_grad(args: argparse.Namespace) -> int:
     out = writable_directory(args.out)
-    try:
-        expression = parse(args.expression)
-    except ExpressionError as exc:
-        raise UsageError(_pointing(args.expression, exc)) from None
-    try:
-        values = parse_assignments(args.assignments)
-        root = evaluate(expression, values)
-    except ExpressionError as exc:
-        raise UsageError(str(exc)) from None
-    except (DomainError, ArithmeticError, ValueError) as exc:
-        raise UsageError(f"cannot evaluate {args.expression!r}: {exc}") from None
-    if not root.is_leaf:
-        root.label = "out" if "f" in values else "f"
+    root, values = expression_graph(args.expression, args.assignments)
     return _report(args, out, root, args.expression.strip(), values, [])
-
-
-def _pointing(text: str, error: ExpressionError) -> str:
-    """The error, then the expression with a caret under the offending column."""
-    if error.column is None:
-        return str(error)
-    return f"{error}\n    {text.strip()}\n    {' ' * (error.column - 1)}^"
 
 
 def _report(

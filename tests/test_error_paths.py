@@ -15,26 +15,40 @@ directory can be made). The chmod case runs as well when the tests are not root.
 """
 
 import argparse
+import io
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import micrograd.engine
 import pytest
 
 from stepgrad.cli import build_parser, main, verbs
+
+README = Path(__file__).resolve().parent.parent / "README.md"
 
 #: A quick, valid invocation of each verb (positional arguments and small sizes).
 VALID = {
     "wxb": [],
     "grad": ["x*x", "x=1"],
     "train": ["moons", "--samples", "8", "--epochs", "1", "--hidden", "2", "--quiet"],
+    "quiz": ["--seed", "1"],  # standard input is empty (the fixture below): it stops at once, exit 1
+    "worksheet": ["--count", "1", "--seed", "1"],
+    "check-engine": [micrograd.engine.__file__],
     "doctor": [],
 }
 #: Text a user might type where a value belongs.
 BAD_TEXT = ["", "abc", "nan", "NaN", "inf", "-inf", "1e999", "-1", "0", "1" + "0" * 40, "0x10", "1,5", " "]
+
+
+@pytest.fixture(autouse=True)
+def _empty_standard_input(monkeypatch):
+    """What a verb that reads standard input (the quiz) gets here: nothing."""
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
 
 
 def _verb_parsers() -> dict[str, argparse.ArgumentParser]:
@@ -64,6 +78,14 @@ OUT_VERBS = [name for name, p in _verb_parsers().items() if "--out" in p._option
 
 def test_every_verb_has_a_valid_invocation_here():
     assert sorted(VALID) == sorted(v.name for v in verbs())
+
+
+def test_the_readme_exit_status_table_has_a_column_for_every_verb():
+    header = next(
+        line for line in README.read_text(encoding="utf-8").splitlines() if line.startswith("| exit status |")
+    )
+    columns = [set(re.findall(r"`([\w-]+)`", cell)) for cell in header.split("|")[2:-1]]
+    assert sorted(name for column in columns for name in column) == sorted(v.name for v in verbs())
 
 
 CASES = [
@@ -174,6 +196,7 @@ def test_the_verbs_that_need_extras_are_known():
 # expression it takes finishes in a fraction of a second, before it could be interrupted.
 LONG_RUNS = {
     "train": (["train", "moons", "--epochs", "100000", "--quiet"], "training MLP"),
+    "quiz": (["quiz", "w*x + b", "w=2", "x=3", "b=1"], "seed: ∂f/∂f"),  # then it waits for an answer
 }
 
 
@@ -182,7 +205,8 @@ def test_ctrl_c_prints_one_line_exits_130_and_leaves_no_file(tmp_path, verb):
     argv, started = LONG_RUNS[verb]
     out_dir = tmp_path / "out"
     process = subprocess.Popen(
-        [sys.executable, "-m", "stepgrad", *argv, "--out", str(out_dir)],
+        [sys.executable, "-m", "stepgrad", *argv, *(["--out", str(out_dir)] if verb in OUT_VERBS else [])],
+        stdin=subprocess.PIPE,  # open, and nothing typed
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -146,6 +146,19 @@ def test_format_number():
     ]
 
 
+def test_negative_zero_is_written_as_zero():
+    assert format_number(-0.0) == "0.0"
+    assert format_number(-1e-9) == "-1e-09"  # a small negative number keeps its sign
+    # relu'(−1) = 0 times the upstream −2.0 is −0.0: the derivation adds "0.0", not "−0.0"
+    x = Value(-1.0, "x")
+    f = x.relu() * -2.0 + x
+    f.label = "f"
+    t = trace(f)
+    assert math.copysign(1.0, t.steps[-1].contributions[0].contribution) == -1.0  # it is −0.0
+    assert t.derivation(x).endswith("= 1.0 · 1.0 + (-2.0) · 0.0 = 1.0 + 0.0 = 1.0")
+    assert "-0.0" not in t.table()
+
+
 def test_frames_fill_in_gradients_as_they_become_final():
     f = wxb()
     recorded = trace(f)

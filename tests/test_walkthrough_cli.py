@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-import stepgrad.walkthrough as walkthrough
+import stepgrad.expression
 from stepgrad.cli import main
 from stepgrad.walkthrough import JSON_SCHEMA
 
@@ -138,10 +138,13 @@ def test_refusals_exit_2_with_a_message_and_write_nothing(capsys, tmp_path, argv
     assert not out_dir.exists()
 
 
-def test_hostile_expression_is_never_evaluated(capsys, tmp_path, monkeypatch):
-    monkeypatch.setattr(walkthrough, "evaluate", lambda *a: pytest.fail("evaluated"))
-    status, _, err = run_cli(capsys, "grad", "(1).__class__", "--out", str(tmp_path))
+@pytest.mark.parametrize("verb", [["grad", "--out", "out"], ["quiz"]])
+def test_hostile_expression_is_never_evaluated(capsys, tmp_path, monkeypatch, verb):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(stepgrad.expression, "evaluate", lambda *a: pytest.fail("evaluated"))
+    status, _, err = run_cli(capsys, *verb, "(1).__class__")
     assert status == 2 and "attribute access" in err
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize("argv", [["wxb", "--w", "nan"], ["wxb", "--x", "abc"], ["wxb", "--format", "xml"]])
