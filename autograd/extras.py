@@ -27,7 +27,6 @@ EXTRAS: dict[str, dict[str, str]] = {
         "jupyterlab": "jupyterlab",
         "ipykernel": "ipykernel",
         "ipywidgets": "ipywidgets",
-        "anywidget": "anywidget",
     },
     "docs": {
         "mkdocs": "mkdocs",

@@ -31,7 +31,17 @@ def record_timing(what: str, milliseconds: float, target: float) -> None:
 
 
 @contextmanager
-def chromium(profile: Path, width: int = 1300, height: int = 900) -> Iterator[Any]:
+def chromium(
+    profile: Path,
+    width: int = 1300,
+    height: int = 900,
+    extra_args: tuple[str, ...] = (),
+    logs: tuple[str, ...] = ("browser",),
+) -> Iterator[Any]:
+    """A headless Chromium (selenium driver) with a fresh profile in `profile`, quit at the end.
+
+    `extra_args` are more command-line switches; `logs` the log types to record (browser,
+    performance)."""
     try:
         from selenium import webdriver
         from selenium.webdriver.chrome.service import Service
@@ -54,9 +64,10 @@ def chromium(profile: Path, width: int = 1300, height: int = 900) -> Iterator[An
         "--no-first-run",
         f"--window-size={width},{height}",
         f"--user-data-dir={profile}",
+        *extra_args,
     ):
         options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    options.set_capability("goog:loggingPrefs", dict.fromkeys(logs, "ALL"))
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
     try:
         yield driver

@@ -12,7 +12,6 @@ import functools
 import http.server
 import json
 import re
-import shutil
 import subprocess
 import sys
 import threading
@@ -21,13 +20,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser import chromium
+
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-INSTALL_HINT = (
-    "the docs site's browser test needs Debian's chromium and chromium-driver at /usr/bin: "
-    "run `make test` (it installs them) or `sudo apt-get install -y chromium chromium-driver`"
-)
 NOTEBOOK_PAGE = "notebooks/01_backprop_wx_plus_b.html"
 LOCAL_SCHEMES = ("data:", "blob:", "about:", "chrome-error:")
 
@@ -140,40 +135,15 @@ def server(site):
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    try:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
-    except ImportError:
-        pytest.fail("selenium is missing: pip install -e '.[dev]'")
-    chromium = CHROMIUM if CHROMIUM.exists() else shutil.which("chromium")
-    if not chromium or not CHROMEDRIVER.exists():
-        pytest.fail(INSTALL_HINT)
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(chromium)
-    for arg in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--window-size=1280,900",
+    extra_args = (
         # The network is off: every host name but 127.0.0.1 fails to resolve, so a page that
         # tries to fetch anything from elsewhere logs a failed request.
         "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
         "--allow-file-access-from-files",
-        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
-    ):
-        options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    try:
+    )
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with chromium(profile, 1280, 900, extra_args, logs=("performance", "browser")) as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def network_problems(driver, origin: str) -> tuple[list[str], list[str]]:
