@@ -1,6 +1,6 @@
 """A self-contained HTML player for a recorded backward pass.
 
-`play(f)` builds one HTML document holding every frame of `autograd.stepper.frames`
+`play(f)` builds one HTML document holding every frame of `autograd.frames.frames`
 as inline SVG with its formula, plus a few lines of JavaScript: previous / next /
 play buttons, a slider, and the arrow keys (Home / End jump, space plays). Nothing
 is loaded from the network, so the file works offline and can be mailed around.
@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from autograd.files import write_atomic
-from autograd.stepper import Trace, frames, trace
+from autograd.frames import frames
+from autograd.stepper import Trace, trace
 
 if TYPE_CHECKING:
     from autograd.engine import Value

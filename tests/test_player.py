@@ -7,8 +7,9 @@ from html.parser import HTMLParser
 import pytest
 
 from autograd import Value
+from autograd.frames import frames
 from autograd.player import Player, play, player_html
-from autograd.stepper import frames, trace
+from autograd.stepper import trace
 from autograd.walkthrough import regularized_neuron, wxb
 
 
