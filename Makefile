@@ -3,7 +3,7 @@
 #   make test   all tests (deterministic hypothesis profile "ci")
 #   make lint   ruff
 #   make bench  the benchmark suite
-#   make profile            where stepgrad's time goes on one workload (WORKLOAD=mlp, wxb or chain)
+#   make profile            where stepgrad's time goes on one workload (WORKLOAD=mlp, neuron, chain or transformer)
 #   make notebooks          JupyterLab on the guided notebooks
 #   make notebooks-execute  re-run the notebooks, storing their outputs (before committing them)
 #   make docs               the documentation site in site/ (MkDocs, --strict)

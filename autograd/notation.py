@@ -16,7 +16,17 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from autograd.engine import Value
 
-__all__ = ["format_number", "format_exponent", "node_names", "is_compound", "written", "op_text"]
+__all__ = [
+    "format_number",
+    "format_exponent",
+    "node_names",
+    "is_compound",
+    "written",
+    "op_text",
+    "TextMath",
+    "MarkdownMath",
+    "LatexMath",
+]
 
 
 def format_number(x: float) -> str:
@@ -93,3 +103,83 @@ def op_text(node: Value) -> str:
         return node.op
     parts = [format_number(o) if isinstance(o, float) else "" for o in node.operands]
     return f" {op.symbol} ".join(parts).strip()
+
+
+# ---- how a derivation is typeset ------------------------------------------------------------
+class TextMath:
+    """Plain Unicode: ∂L/∂w · 3.0."""
+
+    def __init__(self, names: dict[Value, str]) -> None:
+        self.names = names
+
+    def name(self, node: Value) -> str:
+        """The node's display name, as this style writes it."""
+        return self.names[node]
+
+    def partial(self, of: Value, wrt: Value) -> str:
+        """The partial derivative ∂of/∂wrt."""
+        return f"∂{self.atom(of)}/∂{self.atom(wrt)}"
+
+    def atom(self, node: Value) -> str:
+        """The name, parenthesised if it is compound: ∂L/∂(y−t), not ∂L/∂y−t."""
+        return self.parenthesised(self.name(node)) if is_compound(self.names[node]) else self.name(node)
+
+    def product(self, a: str, b: str) -> str:
+        """a times b."""
+        return f"{a} · {b}"
+
+    def number(self, x: float) -> str:
+        """A number, six significant digits."""
+        return format_number(x)
+
+    def operand(self, x: float) -> str:
+        """A number as a factor or a later term: (-0.5) · 2.0, 0.3 + (-0.1)."""
+        return self.parenthesised(self.number(x)) if x < 0.0 else self.number(x)
+
+    def parenthesised(self, text: str) -> str:
+        """The text in parentheses."""
+        return f"({text})"
+
+    def wrap(self, formula: str, note: str) -> str:
+        """A whole formula, with a note after it (e.g. which child a term comes from)."""
+        return f"{formula}   ({note})" if note else formula
+
+
+class MarkdownMath(TextMath):
+    """Unicode, with Markdown's special characters escaped (a name like L_reg stays literal)."""
+
+    _SPECIAL = "\\`*_[]<>#|~"
+
+    def name(self, node: Value) -> str:
+        return "".join("\\" + c if c in self._SPECIAL else c for c in self.names[node])
+
+    def wrap(self, formula: str, note: str) -> str:
+        return f"{formula} *({note})*" if note else formula
+
+
+class LatexMath(TextMath):
+    """LaTeX math: \\frac{\\partial L}{\\partial w} \\cdot 3.0."""
+
+    _SPECIAL = {c: "\\" + c for c in "_&%$#{}"} | {"\\": r"\backslash{}", "^": r"\^{}", "~": r"\~{}"}
+
+    def name(self, node: Value) -> str:
+        return r"\mathrm{" + "".join(self._SPECIAL.get(c, c) for c in self.names[node]) + "}"
+
+    def parenthesised(self, text: str) -> str:
+        return rf"\left({text}\right)"
+
+    def partial(self, of: Value, wrt: Value) -> str:
+        return rf"\frac{{\partial {self.atom(of)}}}{{\partial {self.atom(wrt)}}}"
+
+    def product(self, a: str, b: str) -> str:
+        return rf"{a} \cdot {b}"
+
+    def number(self, x: float) -> str:
+        text = format_number(x)
+        if "e" in text:
+            mantissa, exponent = text.split("e")
+            return rf"{mantissa} \times 10^{{{int(exponent)}}}"
+        return text
+
+    def wrap(self, formula: str, note: str) -> str:
+        return rf"{formula} \quad \text{{({note})}}" if note else formula

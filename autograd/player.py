@@ -2,7 +2,7 @@
 
 `play(f)` builds one HTML document: the graph of `autograd.render.draw` laid out once
 (by `dot` when it is installed, else in the browser by the vendored Graphviz-wasm), the
-data of every frame of `autograd.stepper.frames` (numbers, formulas, what is current),
+data of every frame of `autograd.frames.frames` (numbers, formulas, what is current),
 and the scripts that restyle the graph frame by frame: previous / next / play buttons,
 a slider, the arrow keys (Home / End jump, space plays), zoom and pan. Nothing is loaded
 from the network, so the file works offline and can be mailed around. In Jupyter a
@@ -22,9 +22,10 @@ from typing import TYPE_CHECKING, Any
 
 from autograd.extras import require
 from autograd.files import write_atomic
+from autograd.frames import frames
 from autograd.graphview import asset, json_for_script, named_trace, view_model, viz_script
 from autograd.render import DotNotFoundError, draw
-from autograd.stepper import Trace, frames, trace
+from autograd.stepper import Trace, trace
 
 if TYPE_CHECKING:
     from autograd.engine import Value

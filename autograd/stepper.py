@@ -26,13 +26,12 @@ from numbers import Real
 from typing import TYPE_CHECKING, Any
 
 from autograd.graph import topological_order
-from autograd.notation import format_number, is_compound, node_names, written
-from autograd.render import Graph, draw
+from autograd.notation import LatexMath, MarkdownMath, TextMath, format_number, node_names, written
 
 if TYPE_CHECKING:
     from autograd.engine import Value
 
-__all__ = ["trace", "Trace", "BackwardStep", "Contribution", "Frame", "frames"]
+__all__ = ["trace", "Trace", "BackwardStep", "Contribution"]
 
 
 @dataclass(frozen=True)
@@ -106,11 +105,11 @@ class Trace:
 
     def partial(self, of: Value, wrt: Value) -> str:
         """One partial derivative in the stepper's notation: '∂f/∂w', '∂L/∂(y−t)'."""
-        return _TextMath(self.names).partial(of, wrt)
+        return TextMath(self.names).partial(of, wrt)
 
     def step_formula(self, step: BackwardStep) -> str:
         """The chain rule at this step, one line per parent edge, with numbers."""
-        text = _TextMath(self.names)
+        text = TextMath(self.names)
         d_node = text.partial(self.root, step.node)
         head = f"step {step.index}/{len(self.steps)}: {d_node} = {format_number(step.grad)} is final"
         lines = [f"{head}; push it to {text.atom(step.node)}'s parents:"]
@@ -142,7 +141,7 @@ class Trace:
         """
         if node not in self.grads:
             raise ValueError("derivation: that node is not part of the traced graph")
-        render = {"text": _TextMath, "markdown": _MarkdownMath, "latex": _LatexMath}.get(style)
+        render = {"text": TextMath, "markdown": MarkdownMath, "latex": LatexMath}.get(style)
         if render is None:
             raise ValueError(f"derivation: style must be 'text', 'markdown' or 'latex', got {style!r}")
         math_ = render(self.names)
@@ -251,135 +250,3 @@ def trace(root: Value, seed: float = 1.0) -> Trace:
             final_after[parent] = len(steps) + 1
         steps.append(BackwardStep(len(steps) + 1, node, g, tuple(contributions)))
     return Trace(root, float(seed), tuple(order), node_names(order), tuple(steps), grads, final_after)
-
-
-# ---- frames ------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Frame:
-    """One picture of the walkthrough: a title, the formula of the moment, and the graph."""
-
-    title: str
-    formula: str
-    graph: Graph
-
-
-def frames(t: Trace, **draw_options: Any) -> list[Frame]:
-    """The walkthrough as graph frames: the forward pass node by node, the seed, every
-    backward step (current node and its edges in red, gradients filled in as they become
-    final), and a last frame showing every gradient.
-
-    `draw_options` go to `autograd.render.draw` (rankdir, edge_labels, parameters, ...).
-    """
-    result = []
-    order = t.order
-    known: dict[Value, float] = {node: node.data for node in order if node.is_leaf}
-    result.append(
-        Frame(
-            "forward: inputs",
-            "\n".join(t.forward_formula(n) for n in order if n.is_leaf),
-            draw(t.root, data=known, grads={}, **draw_options),
-        )
-    )
-    computed = [node for node in order if not node.is_leaf]
-    for i, node in enumerate(computed, 1):
-        known[node] = node.data
-        incoming = [(p, node, k) for k, p in enumerate(node.parents)]
-        graph = draw(
-            t.root,
-            data=dict(known),
-            grads={},
-            highlight_nodes=[node],
-            highlight_edges=incoming,
-            **draw_options,
-        )
-        result.append(Frame(f"forward {i}/{len(computed)}", t.forward_formula(node), graph))
-    result.append(
-        Frame(
-            "backward: seed",
-            t.seed_formula(),
-            draw(t.root, grads={t.root: t.grads[t.root]}, highlight_nodes=[t.root], **draw_options),
-        )
-    )
-    for step in t.steps:
-        final = {n: t.grads[n] for n in order if t.final_after[n] <= step.index}
-        edges = [(c.parent, step.node, c.slot) for c in step.contributions]
-        graph = draw(t.root, grads=final, highlight_nodes=[step.node], highlight_edges=edges, **draw_options)
-        result.append(Frame(f"backward {step.index}/{len(t.steps)}", t.step_formula(step), graph))
-    result.append(
-        Frame("done: every gradient", t.gradients_summary(), draw(t.root, grads=t.grads, **draw_options))
-    )
-    return result
-
-
-# ---- how a derivation is typeset ------------------------------------------------------------
-class _TextMath:
-    """Plain Unicode: ∂L/∂w · 3.0."""
-
-    def __init__(self, names: dict[Value, str]) -> None:
-        self.names = names
-
-    def name(self, node: Value) -> str:
-        return self.names[node]
-
-    def partial(self, of: Value, wrt: Value) -> str:
-        return f"∂{self.atom(of)}/∂{self.atom(wrt)}"
-
-    def atom(self, node: Value) -> str:
-        """The name, parenthesised if it is compound: ∂L/∂(y−t), not ∂L/∂y−t."""
-        return self.parenthesised(self.name(node)) if is_compound(self.names[node]) else self.name(node)
-
-    def product(self, a: str, b: str) -> str:
-        return f"{a} · {b}"
-
-    def number(self, x: float) -> str:
-        return format_number(x)
-
-    def operand(self, x: float) -> str:
-        """A number as a factor or a later term: (-0.5) · 2.0, 0.3 + (-0.1)."""
-        return self.parenthesised(self.number(x)) if x < 0.0 else self.number(x)
-
-    def parenthesised(self, text: str) -> str:
-        return f"({text})"
-
-    def wrap(self, formula: str, note: str) -> str:
-        return f"{formula}   ({note})" if note else formula
-
-
-class _MarkdownMath(_TextMath):
-    """Unicode, with Markdown's special characters escaped (a name like L_reg stays literal)."""
-
-    _SPECIAL = "\\`*_[]<>#|~"
-
-    def name(self, node: Value) -> str:
-        return "".join("\\" + c if c in self._SPECIAL else c for c in self.names[node])
-
-    def wrap(self, formula: str, note: str) -> str:
-        return f"{formula} *({note})*" if note else formula
-
-
-class _LatexMath(_TextMath):
-    """LaTeX math: \\frac{\\partial L}{\\partial w} \\cdot 3.0."""
-
-    _SPECIAL = {c: "\\" + c for c in "_&%$#{}"} | {"\\": r"\backslash{}", "^": r"\^{}", "~": r"\~{}"}
-
-    def name(self, node: Value) -> str:
-        return r"\mathrm{" + "".join(self._SPECIAL.get(c, c) for c in self.names[node]) + "}"
-
-    def parenthesised(self, text: str) -> str:
-        return rf"\left({text}\right)"
-
-    def partial(self, of: Value, wrt: Value) -> str:
-        return rf"\frac{{\partial {self.atom(of)}}}{{\partial {self.atom(wrt)}}}"
-
-    def product(self, a: str, b: str) -> str:
-        return rf"{a} \cdot {b}"
-
-    def number(self, x: float) -> str:
-        text = format_number(x)
-        if "e" in text:
-            mantissa, exponent = text.split("e")
-            return rf"{mantissa} \times 10^{{{int(exponent)}}}"
-        return text
-
-    def wrap(self, formula: str, note: str) -> str:
-        return rf"{formula} \quad \text{{({note})}}" if note else formula

@@ -5,7 +5,7 @@ Run it with `python -m benchmarks` (or `make bench`); `--quick` runs tiny sizes.
 
     engines.py    each autodiff engine behind the same five operations (leaf, sigmoid, relu, backward, grad)
     floor.py      the same computations written by hand with lists and loops: no graph at all
-    workloads.py  wxb, chain, mlp and transformer for every engine, from the same data and parameters
+    workloads.py  neuron, chain, mlp and transformer for every engine, from the same data and parameters
     transformer.py  a microgpt-shaped step in plain Value arithmetic, and its baseline, a minimal Value
     agreement.py  the check that every engine computes the same loss and gradients
     timing.py     interleaved rounds and medians

@@ -11,10 +11,10 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 
-__all__ = ["wxb", "chain", "Layer", "FloorMLP"]
+__all__ = ["neuron", "chain", "Layer", "FloorMLP"]
 
 
-def wxb(w: float, x: float, b: float, t: float, lam: float) -> tuple[float, list[float]]:
+def neuron(w: float, x: float, b: float, t: float, lam: float) -> tuple[float, list[float]]:
     """L = ½(σ(wx + b) − t)² + (λ/2)w² and [∂L/∂w, ∂L/∂x, ∂L/∂b] (the lecture's closed forms)."""
     z = w * x + b
     s = 1.0 / (1.0 + math.exp(-z))

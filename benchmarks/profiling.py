@@ -1,6 +1,6 @@
 """Where stepgrad's time goes: one workload's timed call under cProfile, functions by their own time.
 
-`python -m benchmarks --profile mlp` (or wxb, chain, transformer). cProfile adds a fixed cost to
+`python -m benchmarks --profile mlp` (or neuron, chain, transformer). cProfile adds a fixed cost to
 every Python call it sees, so small functions look bigger than they are: use it to
 find where the time goes, and the timing tables to measure a change.
 """
@@ -16,7 +16,7 @@ from benchmarks.workloads import Workload
 __all__ = ["WORKLOADS", "profile_workload"]
 
 #: the names `--profile` accepts: the first word of each workload's name
-WORKLOADS = ("wxb", "chain", "mlp", "transformer")
+WORKLOADS = ("neuron", "chain", "mlp", "transformer")
 
 
 def profile_workload(workload: Workload, engine: str = "stepgrad", calls: int = 3, top: int = 15) -> str:

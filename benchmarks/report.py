@@ -4,7 +4,7 @@ The targets, all ratios within one run:
   the transformer step (plain Value arithmetic) ≤ 0.4× the minimal Value's time, its peak
   memory ≤ the minimal Value's;
   mlp step ≤ 0.02× micrograd's time and ≤ 2.5× the hand-written floor's;
-  wxb ≤ 0.35× micrograd's time;
+  the regularized neuron (forward + backward) ≤ 0.35× micrograd's time;
   the long chain (1,000,000 ops) completes in under 3.1 s, its peak memory reported;
   a graph of binary ops costs ≤ 150 bytes per node;
   one mlp step's graph ≤ 0.1× the bytes of micrograd's.
@@ -59,7 +59,7 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     the fastest rounds (the least disturbed by other processes; the target is judged on medians).
     """
     timings, memory, chain = results["timings"], results["memory"], results["long_chain"]
-    mlp, wxb = timings[_workload(results, "mlp")], timings["wxb"]
+    mlp, neuron = timings[_workload(results, "mlp")], timings["neuron"]
     transformer = timings[_workload(results, "transformer")]
 
     def time_target(text: str, t: dict[str, Any], other: str, limit: float) -> dict[str, Any]:
@@ -86,7 +86,7 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
          "best": "—", "met": peak_ratio <= 1.0},
         time_target("mlp step ≤ 0.02× micrograd's time", mlp, "micrograd", 0.02),
         time_target("mlp step ≤ 2.5× the hand-written floor", mlp, "floor", 2.5),
-        time_target("wxb ≤ 0.35× micrograd's time", wxb, "micrograd", 0.35),
+        time_target("neuron ≤ 0.35× micrograd's time", neuron, "micrograd", 0.35),
         {"target": f"chain of {chain['ops']:,} ops completes in under 3.1 s, peak memory reported",
          "value": seconds, "measured": f"{_number(seconds)} s, peak {_bytes(chain['stepgrad_peak_bytes'])}",
          "best": "—", "met": seconds < 3.1},

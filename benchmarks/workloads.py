@@ -1,6 +1,6 @@
 """The workloads, for every engine they apply to and for the hand-written floor.
 
-- wxb:   z = wx + b, y = σ(z), L = ½(y − t)² + (λ/2)w²; forward + backward, fresh leaves each time.
+- neuron: z = wx + b, y = σ(z), L = ½(y − t)² + (λ/2)w²; forward + backward, fresh leaves each time.
 - chain: v ← v·a + c repeated (a `*` and a `+` per step, Value operands); forward + backward.
 - mlp:   micrograd's demo step: MLP(2, [16, 16, 1]), two moons, hinge loss + 1e-4·Σp²,
          full batch: forward, zero_grad, backward, SGD update (lr 1.0 → 0.1 linearly).
@@ -34,9 +34,9 @@ __all__ = [
     "Result",
     "Case",
     "Workload",
-    "WXB_INPUTS",
+    "NEURON_INPUTS",
     "CHAIN_LEAVES",
-    "wxb_once",
+    "neuron_once",
     "build_chain",
     "chain_once",
     "MLPProblem",
@@ -57,7 +57,7 @@ class Sizes:
     """How big each workload is and how often it is timed."""
 
     rounds: int = 15  # interleaved timing rounds
-    wxb_iterations: int = 2000  # wxb iterations per timed call
+    neuron_iterations: int = 2000  # neuron iterations per timed call
     chain_ops: int = 500  # the compared chain: deep enough to matter, shallow enough for micrograd
     chain_repeats: int = 10  # chains per timed call
     long_chain_ops: int = 1_000_000  # stepgrad only (micrograd's recursive sort cannot)
@@ -70,7 +70,7 @@ class Sizes:
 FULL = Sizes()
 QUICK = Sizes(
     rounds=3,
-    wxb_iterations=50,
+    neuron_iterations=50,
     chain_ops=100,
     chain_repeats=2,
     long_chain_ops=10_000,
@@ -104,15 +104,19 @@ class Workload:
     cases: dict[str, Case] = field(default_factory=dict)
 
 
-# ---- wxb ---------------------------------------------------------------------------------
+# ---- neuron ------------------------------------------------------------------------------
 #: the lecture's regularized sigmoid neuron (`stepgrad wxb --neuron`): w, x, b, target t, λ
-WXB_INPUTS = {"w": 2.0, "x": 3.0, "b": 1.0, "t": 0.5, "lam": 0.1}
+NEURON_INPUTS = {"w": 2.0, "x": 3.0, "b": 1.0, "t": 0.5, "lam": 0.1}
 
 
-def wxb_once(engine: Engine) -> tuple[Any, list[Any]]:
+def neuron_once(engine: Engine) -> tuple[Any, list[Any]]:
     """One forward + backward of the regularized neuron; returns the loss and the leaves w, x, b."""
-    t, lam = WXB_INPUTS["t"], WXB_INPUTS["lam"]
-    w, x, b = engine.leaf(WXB_INPUTS["w"]), engine.leaf(WXB_INPUTS["x"]), engine.leaf(WXB_INPUTS["b"])
+    t, lam = NEURON_INPUTS["t"], NEURON_INPUTS["lam"]
+    w, x, b = (
+        engine.leaf(NEURON_INPUTS["w"]),
+        engine.leaf(NEURON_INPUTS["x"]),
+        engine.leaf(NEURON_INPUTS["b"]),
+    )
     z = w * x + b
     y = engine.sigmoid(z)
     loss = 0.5 * (y - t) ** 2 + 0.5 * lam * w**2
@@ -125,22 +129,22 @@ def _engine_result(engine: Engine, once: Callable[[], tuple[Any, list[Any]]]) ->
     return Result(engine.data(root), [engine.grad(v) for v in leaves])
 
 
-def _wxb_case(engine: Engine, iterations: int) -> Case:
+def _neuron_case(engine: Engine, iterations: int) -> Case:
     def run() -> None:
         for _ in range(iterations):
-            wxb_once(engine)
+            neuron_once(engine)
 
-    return Case(run, lambda: _engine_result(engine, lambda: wxb_once(engine)))
+    return Case(run, lambda: _engine_result(engine, lambda: neuron_once(engine)))
 
 
-def _wxb_floor_case(iterations: int) -> Case:
-    args = WXB_INPUTS.values()
+def _neuron_floor_case(iterations: int) -> Case:
+    args = NEURON_INPUTS.values()
 
     def run() -> None:
         for _ in range(iterations):
-            floor.wxb(*args)
+            floor.neuron(*args)
 
-    return Case(run, lambda: Result(*floor.wxb(*args)))
+    return Case(run, lambda: Result(*floor.neuron(*args)))
 
 
 # ---- chain --------------------------------------------------------------------------------
@@ -403,18 +407,18 @@ def _transformer_case(make: Callable[[], Transformer]) -> Case:
 
 # ---- all of them ----------------------------------------------------------------------------
 def make_workloads(engines: dict[str, Engine], sizes: Sizes) -> list[Workload]:
-    """wxb, chain and mlp, each with a case for every engine and for the floor; the transformer,
+    """neuron, chain and mlp, each with a case for every engine and for the floor; the transformer,
     stepgrad against the minimal Value."""
-    wxb = Workload("wxb", "µs/iter", 1e6 / sizes.wxb_iterations)
+    neuron = Workload("neuron", "µs/iter", 1e6 / sizes.neuron_iterations)
     chain = Workload(
         f"chain ({sizes.chain_ops:,} ops)", "µs/op", 1e6 / (sizes.chain_repeats * sizes.chain_ops)
     )
     hidden = ", ".join(map(str, sizes.mlp_hidden))
     mlp = Workload(f"mlp (MLP(2, [{hidden}, 1]), {sizes.mlp_points} points)", "ms/step", 1e3)
     for name, engine in engines.items():
-        wxb.cases[name] = _wxb_case(engine, sizes.wxb_iterations)
+        neuron.cases[name] = _neuron_case(engine, sizes.neuron_iterations)
         chain.cases[name] = _chain_case(engine, sizes.chain_ops, sizes.chain_repeats)
-    wxb.cases["floor"] = _wxb_floor_case(sizes.wxb_iterations)
+    neuron.cases["floor"] = _neuron_floor_case(sizes.neuron_iterations)
     chain.cases["floor"] = _chain_floor_case(sizes.chain_ops, sizes.chain_repeats)
     problem = mlp_problem(sizes.mlp_points, sizes.mlp_hidden)
     for name, make in mlp_models(engines).items():
@@ -422,4 +426,4 @@ def make_workloads(engines: dict[str, Engine], sizes: Sizes) -> list[Workload]:
     transformer = Workload("transformer (microgpt-shaped, plain arithmetic)", "ms/step", 1e3, MINIMAL)
     for name, make in transformer_models().items():
         transformer.cases[name] = _transformer_case(make)
-    return [wxb, chain, mlp, transformer]
+    return [neuron, chain, mlp, transformer]

@@ -9,13 +9,14 @@ from __future__ import annotations
 import argparse
 import difflib
 import importlib
+import os
 import re
 import sys
 from collections.abc import Sequence
 
 from autograd import __version__
 from autograd.extras import MissingExtraError, require
-from stepgrad.verb import BAD_INPUT, FAILED, INTERRUPTED, OK, UsageError, Verb
+from stepgrad.verb import BAD_INPUT, FAILED, INTERRUPTED, OK, PIPE_CLOSED, UsageError, Verb
 
 __all__ = ["VERB_MODULES", "verbs", "build_parser", "main"]
 
@@ -85,6 +86,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"stepgrad {verb.name}: interrupted", file=sys.stderr)
         return INTERRUPTED
+    except BrokenPipeError:  # `stepgrad wxb | head`: the reader has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit's flush is quiet
+        return PIPE_CLOSED
     except OSError as error:
         where = f": {error.filename}" if error.filename else ""
         print(f"stepgrad {verb.name}: error: {error.strerror or error}{where}", file=sys.stderr)

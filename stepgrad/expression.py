@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from autograd.engine import DomainError, Value
+from autograd.engine import Value
 from autograd.expr import ExpressionError, evaluate, parse, parse_assignments
 from stepgrad.verb import UsageError
 
@@ -27,7 +27,7 @@ def expression_graph(text: str, assignments: Sequence[str]) -> tuple[Value, dict
         root = evaluate(expression, values)
     except ExpressionError as exc:
         raise UsageError(str(exc)) from None
-    except (DomainError, ArithmeticError, ValueError) as exc:
+    except (ArithmeticError, ValueError) as exc:  # DomainError is a ValueError
         raise UsageError(f"cannot evaluate {text!r}: {exc}") from None
     if not root.is_leaf:
         root.label = "out" if "f" in values else "f"

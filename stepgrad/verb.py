@@ -6,12 +6,13 @@ import argparse
 from collections.abc import Callable
 from dataclasses import dataclass
 
-__all__ = ["Verb", "UsageError", "OK", "FAILED", "BAD_INPUT", "INTERRUPTED"]
+__all__ = ["Verb", "UsageError", "OK", "FAILED", "BAD_INPUT", "INTERRUPTED", "PIPE_CLOSED"]
 
 OK = 0  # the work was done
 FAILED = 1  # the input was fine but the work could not be completed (see the message)
 BAD_INPUT = 2  # bad options or input, refused before any work: nothing was written
 INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, the shell's convention)
+PIPE_CLOSED = 141  # the reader of the output stopped reading (`| head`): 128 + SIGPIPE, quietly
 
 
 @dataclass(frozen=True)

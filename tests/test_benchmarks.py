@@ -24,7 +24,7 @@ from benchmarks.report import ENGINE_ORDER, ratio_text
 from benchmarks.transformer import MinimalValue, Transformer, names_dataset
 from benchmarks.workloads import (
     CHAIN_LEAVES,
-    WXB_INPUTS,
+    NEURON_INPUTS,
     Result,
     floor_mlp,
     mlp_models,
@@ -46,7 +46,7 @@ def test_quick_suite_completes_and_reports_every_workload(quick_run):
     status, table, results, log = quick_run
     assert status == 0, log
     assert "agree across stepgrad, micrograd" in log
-    assert [w.split(" ")[0] for w in results["workloads"]] == ["wxb", "chain", "mlp", "transformer"]
+    assert [w.split(" ")[0] for w in results["workloads"]] == ["neuron", "chain", "mlp", "transformer"]
     for name in results["workloads"][:3]:  # every engine but the transformer's baseline
         assert f"| {name} |" in table
         assert set(results["timings"][name]["median"]) == set(results["engines"]) - {"minimal Value"}
@@ -125,7 +125,7 @@ def test_micrograd_long_chain_is_reported_not_crashed(quick_run):
     assert results["long_chain"]["micrograd"].startswith("RecursionError")
 
 
-@pytest.mark.parametrize("workload", ["wxb", "chain", "mlp", "transformer"])
+@pytest.mark.parametrize("workload", ["neuron", "chain", "mlp", "transformer"])
 def test_profile_names_the_engine_functions_by_own_time(workload, capsys):
     assert main(["--quick", "--profile", workload]) == 0
     report = capsys.readouterr().out
@@ -191,10 +191,10 @@ def _assert_matches_differences(f, x: list[float], grads: list[float]) -> None:
         assert math.isclose(g, numeric, rel_tol=1e-5, abs_tol=1e-7), i
 
 
-def test_floor_wxb_matches_central_differences():
-    w, x, b, t, lam = WXB_INPUTS.values()
-    _, grads = floor.wxb(w, x, b, t, lam)
-    _assert_matches_differences(lambda v: floor.wxb(*v, t, lam)[0], [w, x, b], grads)
+def test_floor_neuron_matches_central_differences():
+    w, x, b, t, lam = NEURON_INPUTS.values()
+    _, grads = floor.neuron(w, x, b, t, lam)
+    _assert_matches_differences(lambda v: floor.neuron(*v, t, lam)[0], [w, x, b], grads)
 
 
 def test_floor_chain_matches_central_differences():

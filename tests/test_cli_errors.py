@@ -1,4 +1,4 @@
-"""The error paths of issue 16 one by one, as a user meets them in a terminal."""
+"""The error paths one by one, as a user meets them in a terminal."""
 
 import re
 
@@ -111,3 +111,19 @@ def test_a_write_that_fails_midway_exits_1_naming_the_file_and_leaves_no_part(ca
     assert status == 1
     assert err.strip() == f"stepgrad wxb: error: No space left on device: {tmp_path / 'graph.svg'}"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.dot"]  # no temporary file left
+
+
+def test_a_closed_output_pipe_ends_quietly_with_141(tmp_path):
+    """`stepgrad wxb | head -1`: the reader has gone; no 'Broken pipe' error, status 141."""
+    import os
+    import subprocess
+    import sys
+
+    reader, writer = os.pipe()
+    os.close(reader)  # the reader is gone before the first line, as when `head` has exited
+    try:
+        command = [sys.executable, "-m", "stepgrad", "wxb", "--out", str(tmp_path / "out")]
+        run = subprocess.run(command, stdout=writer, stderr=subprocess.PIPE, timeout=60)
+    finally:
+        os.close(writer)
+    assert (run.returncode, run.stderr.decode()) == (141, "")

@@ -19,6 +19,10 @@ def test_the_engine_and_nn_load_no_drawing_plotting_or_progress_library(statemen
     assert _loaded_after(statement, ("graphviz", "matplotlib", "tqdm", "autograd.render")) == []
 
 
+def test_recording_backprop_needs_no_graphviz():
+    assert _loaded_after("from autograd import trace; import autograd.notation", ("graphviz",)) == []
+
+
 def test_the_drawing_tools_load_on_first_use():
     assert _loaded_after("from autograd import draw", ("graphviz",)) == ["graphviz"]
     assert autograd.trace is autograd.stepper.trace and autograd.draw is autograd.render.draw

@@ -11,10 +11,11 @@ import pytest
 from PIL import Image
 
 from autograd import Value
+from autograd.frames import frames
 from autograd.graphview import viz_script
 from autograd.player import Player, play, player_html
 from autograd.render import DotNotFoundError
-from autograd.stepper import frames, trace
+from autograd.stepper import trace
 from autograd.walkthrough import regularized_neuron, wxb
 
 OLD_NEURON_PLAYER_BYTES = 386_390  # the neuron's player as pre-rendered SVG frames, before this design

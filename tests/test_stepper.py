@@ -8,8 +8,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from autograd import Value, topological_order
+from autograd.frames import frames
 from autograd.notation import format_number
-from autograd.stepper import frames, trace
+from autograd.stepper import trace
 from autograd.walkthrough import regularized_neuron, wxb
 from tests.strategies import extreme_programs, programs, run
 
