@@ -175,6 +175,12 @@ def play(
     """
     if renderer not in RENDERERS:
         raise ValueError(f"play: renderer must be one of {', '.join(RENDERERS)}; got {renderer!r}")
+    if not isinstance(title, str):
+        raise TypeError(f"play: title must be a string, got {type(title).__name__} {title!r}")
+    if max_nodes is not None and (
+        isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1
+    ):
+        raise ValueError(f"play: max_nodes must be a positive integer or None, got {max_nodes!r}")
     recorded = graph if isinstance(graph, Trace) else trace(graph)
     if max_nodes is not None and len(recorded.order) > max_nodes:
         raise ValueError(

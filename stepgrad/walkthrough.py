@@ -111,30 +111,37 @@ def _report(
 def _make_files(
     t: Trace, out: Path, parameters: list[Value], title: str
 ) -> tuple[dict[str, tuple[Path, str | bytes]], list[str]]:
-    """The outputs that can be made, {kind: (path, contents)}, and what could not be made."""
+    """The outputs that can be made, {kind: (path, contents)}, and what could not be made.
+
+    The player needs no `dot`: without it, the page lays the graph out itself.
+    """
     graph = draw(t.root, grads=t.grads, parameters=parameters)
     dot_path, svg_path = out / "graph.dot", out / "graph.svg"
     contents: dict[str, tuple[Path, str | bytes]] = {"dot": (dot_path, graph.source)}
+    problems = []
     try:
         contents["svg"] = (svg_path, graph.svg())
     except DotNotFoundError:
-        return contents, [_no_dot_message(dot_path, svg_path)]
+        problems.append(_no_dot_message(dot_path, svg_path))
     if len(t.order) > DEFAULT_PLAYER_MAX_NODES:
-        message = (
+        problems.append(
             f"no player.html: the graph has {len(t.order)} nodes and the player takes up to "
-            f"{DEFAULT_PLAYER_MAX_NODES} (two frames per node); graph.svg shows the whole graph"
+            f"{DEFAULT_PLAYER_MAX_NODES} (about two frames per node); graph.dot holds the whole graph"
         )
-        return contents, [message]
-    player = play(t, title=f"Backprop, step by step: {title}", parameters=parameters)
+        return contents, problems
+    renderer = "dot" if "svg" in contents else "browser"
+    player = play(t, title=f"Backprop, step by step: {title}", parameters=parameters, renderer=renderer)
     contents["player"] = (out / "player.html", player.html)
-    return contents, []
+    return contents, problems
 
 
 def _no_dot_message(dot_path: Path, svg_path: Path) -> str:
     install = "\n".join(f"    {command:40} ({where})" for where, command in DOT_INSTALL)
     return (
-        f"graphviz's `dot` program was not found, so graph.svg and player.html were not made.\n"
-        f"The graph's DOT source is in {dot_path}. Install dot with one of:\n{install}\n"
+        f"graphviz's `dot` program was not found, so graph.svg was not made (player.html lays the\n"
+        f"graph out in the browser instead). The graph's DOT source is in {dot_path}.\n"
+        f"Install dot with one of:\n"
+        f"{install}\n"
         f"then run this command again, or render the source: dot -Tsvg {dot_path} -o {svg_path}\n"
         "(`stepgrad doctor` shows what is installed.)"
     )
