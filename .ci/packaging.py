@@ -39,11 +39,13 @@ INSTALL_HINT = re.compile(r"pip install (['\"]?)stepgrad\[[a-z][a-z,-]*\]\1")
 
 @dataclass(frozen=True)
 class VerbRun:
-    """One small, fast invocation of a verb, and the files it must write (relative to its cwd)."""
+    """One small, fast invocation of a verb, the files it must write (relative to its cwd) and what a
+    line of its output must start with."""
 
     args: tuple[str, ...]
     writes: tuple[str, ...] = ()
     stdin: str = ""
+    prints: str = ""
     needs_micrograd: bool = False  # check-engine grades micrograd's own engine file
 
 
@@ -55,11 +57,14 @@ VERB_RUNS = {
         ("train/model.json", "train/loss.png", "train/boundary.png"),
     ),
     "doctor": VerbRun(("doctor",)),
-    "quiz": VerbRun(("quiz", "w*x + b", "w=2", "x=3", "b=1"), stdin="1\n1\n3\n2\n"),  # right answers
+    "quiz": VerbRun(("quiz", "w*x + b", "w=2", "x=3", "b=1"), stdin="1\n1\n3\n2\n", prints="Score: 4/4"),
     "worksheet": VerbRun(
-        ("worksheet", "--count", "2", "--seed", "1", "--out", "worksheet"), ("worksheet/worksheet.json",)
+        ("worksheet", "--count", "2", "--seed", "1", "--out", "worksheet"),
+        ("worksheet/worksheet.json", "worksheet/worksheet.md", "worksheet/answers.tex"),
     ),
-    "check-engine": VerbRun(("check-engine", "{micrograd_engine}:Value"), needs_micrograd=True),
+    "check-engine": VerbRun(
+        ("check-engine", "{micrograd_engine}:Value"), needs_micrograd=True, prints="PASSED: "
+    ),
 }
 
 
@@ -177,6 +182,8 @@ def run_verbs(venv: Path, work: Path, with_extras: bool) -> list[str]:
         missing = [f for f in spec.writes if not (work / f).is_file()]
         if missing:
             raise CheckFailed(f"{shown} but did not write {missing}{output}")
+        if spec.prints and not any(line.startswith(spec.prints) for line in done.stdout.splitlines()):
+            raise CheckFailed(f"{shown} but did not print {spec.prints!r}{output}")
         results.append(f"{verb}: ok")
     if has_main:
         results.append("python -m stepgrad: ok")

@@ -11,8 +11,10 @@ import sys
 from pathlib import Path
 
 import jsonschema
+import micrograd.engine
 import pytest
 
+from autograd.exercises import LEVELS
 from nn import MLP
 from nn.checkpoint import save
 from nn.module import ACTIVATIONS
@@ -26,15 +28,22 @@ def schema(name: str) -> dict:
     return document
 
 
-def stepgrad_json(tmp_path: Path, *args: str) -> dict:
+def stepgrad(*args: str, stdin: str = "", status: int = 0) -> str:
+    """What the installed `stepgrad` prints on stdout, checking its exit status."""
     script = Path(sys.executable).with_name("stepgrad")
-    done = subprocess.run(
-        [str(script), *args, "--format", "json", "--out", str(tmp_path / "out")],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(done.stdout)
+    done = subprocess.run([str(script), *args], input=stdin, capture_output=True, text=True, check=False)
+    assert done.returncode == status, done.stderr
+    return done.stdout
+
+
+def stepgrad_json(tmp_path: Path, *args: str) -> dict:
+    return json.loads(stepgrad(*args, "--format", "json", "--out", str(tmp_path / "out")))
+
+
+def assert_rejected(documents: list[dict], against: dict) -> None:
+    for broken in documents:
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(broken, against)
 
 
 @pytest.mark.parametrize(
@@ -75,3 +84,58 @@ def test_checkpoint_matches_its_schema(tmp_path):
     ):
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.validate(broken, checkpoint)
+
+
+@pytest.mark.parametrize(
+    "args, answers, status",
+    [
+        (("x*y + x", "x=2", "y=3"), "1\n3\n4\n2\n", 0),  # a fan-out miss, then right
+        (("x*y + x", "x=2", "y=3"), "1\nabc\n3\n-4\n", 1),  # not a number, two misses, end of input
+        (("--seed", "3", "--level", "2"), "", 1),  # no answer at all
+    ],
+    ids=["answered", "ended", "empty"],
+)
+def test_quiz_transcript_matches_its_schema(args, answers, status):
+    quiz = schema("quiz-1.schema.json")
+    document = json.loads(stepgrad("quiz", *args, "--format", "json", stdin=answers, status=status))
+    jsonschema.validate(document, quiz)
+    assert document["questions"] and document["total"] >= len(document["questions"])
+    question = copy.deepcopy(document)
+    question["questions"][0]["answers"] = ["1"]
+    assert_rejected(
+        [{k: v for k, v in document.items() if k != "score"}, {**document, "extra": 1}, question], quiz
+    )
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_worksheet_json_matches_its_schema(level, tmp_path):
+    worksheet = schema("worksheet-1.schema.json")
+    assert worksheet["properties"]["level"]["enum"] == list(LEVELS)
+    stepgrad("worksheet", "--count", "3", "--seed", "11", "--level", str(level), "--out", str(tmp_path))
+    document = json.loads((tmp_path / "worksheet.json").read_text(encoding="utf-8"))
+    jsonschema.validate(document, worksheet)
+    exercise = copy.deepcopy(document)
+    exercise["exercises"][0]["gradients"] = {"x": "3"}
+    assert_rejected([{**document, "level": 4}, {**document, "exercises": []}, exercise], worksheet)
+
+
+def test_check_engine_report_matches_its_schema(tmp_path):
+    report_schema = schema("check-engine-1.schema.json")
+    source = Path(micrograd.engine.__file__).read_text(encoding="utf-8")
+    buggy = tmp_path / "buggy.py"
+    buggy.write_text(
+        source.replace("other.grad += self.data * out.grad", "other.grad += other.data * out.grad"),
+        encoding="utf-8",
+    )
+    passing = json.loads(stepgrad("check-engine", micrograd.engine.__file__, "--format", "json"))
+    failing = json.loads(stepgrad("check-engine", str(buggy), "--format", "json", status=1))
+    assert passing["passed"] and not failing["passed"]
+    assert failing["wrong_local_derivatives"][0] == "x * y (mul)"  # (micrograd divides with *)
+    for document in (passing, failing):
+        jsonschema.validate(document, report_schema)
+    check = copy.deepcopy(failing)
+    check["checks"][0]["status"] = "ok"
+    assert_rejected(
+        [{k: v for k, v in failing.items() if k != "notes"}, {**failing, "passed": "no"}, check],
+        report_schema,
+    )
