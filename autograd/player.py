@@ -30,11 +30,17 @@ from autograd.stepper import Trace, trace
 if TYPE_CHECKING:
     from autograd.engine import Value
 
-__all__ = ["play", "Player", "player_html", "DEFAULT_PLAYER_MAX_NODES", "RENDERERS"]
+__all__ = ["play", "Player", "player_html", "PlayerTooLargeError", "DEFAULT_PLAYER_MAX_NODES", "RENDERERS"]
 
 # The browser lays out about 2,000 graphviz nodes (values and ops) in a few seconds; more is
 # not a picture a person can step through.
 DEFAULT_PLAYER_MAX_NODES = 1000
+
+
+class PlayerTooLargeError(ValueError):
+    """The graph has more value nodes than `play`'s `max_nodes`."""
+
+
 RENDERERS = ("auto", "dot", "browser")
 FRAME_MILLISECONDS = 1200  # how long each frame shows when playing, in the page and in the GIF
 # An animated image takes one `dot` run per frame (0.1 s for the neuron, seconds for hundreds of
@@ -183,7 +189,7 @@ def play(
         raise ValueError(f"play: max_nodes must be a positive integer or None, got {max_nodes!r}")
     recorded = graph if isinstance(graph, Trace) else trace(graph)
     if max_nodes is not None and len(recorded.order) > max_nodes:
-        raise ValueError(
+        raise PlayerTooLargeError(
             f"play: the graph has {len(recorded.order)} nodes, more than max_nodes={max_nodes}; "
             "the player would have about two frames per node. Pass max_nodes=None to build it anyway."
         )

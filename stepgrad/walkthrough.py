@@ -18,7 +18,7 @@ from autograd.engine import Value
 from autograd.extras import DOT_INSTALL
 from autograd.files import write_atomic
 from autograd.graph import leaves
-from autograd.player import DEFAULT_PLAYER_MAX_NODES, play
+from autograd.player import PlayerTooLargeError, play
 from autograd.render import DotNotFoundError, draw
 from autograd.stepper import Trace, trace
 from autograd.walkthrough import regularized_neuron, wxb
@@ -123,14 +123,12 @@ def _make_files(
         contents["svg"] = (svg_path, graph.svg())
     except DotNotFoundError:
         problems.append(_no_dot_message(dot_path, svg_path))
-    if len(t.order) > DEFAULT_PLAYER_MAX_NODES:
-        problems.append(
-            f"no player.html: the graph has {len(t.order)} nodes and the player takes up to "
-            f"{DEFAULT_PLAYER_MAX_NODES} (about two frames per node); graph.dot holds the whole graph"
-        )
-        return contents, problems
     renderer = "dot" if "svg" in contents else "browser"
-    player = play(t, title=f"Backprop, step by step: {title}", parameters=parameters, renderer=renderer)
+    try:
+        player = play(t, title=f"Backprop, step by step: {title}", parameters=parameters, renderer=renderer)
+    except PlayerTooLargeError as error:
+        problems.append(f"no player.html: {error}; graph.dot holds the whole graph")
+        return contents, problems
     contents["player"] = (out / "player.html", player.html)
     return contents, problems
 
