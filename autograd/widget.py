@@ -9,6 +9,14 @@ chain rule beside the graph. Clicking a node shows its derivation, Σ over its c
 kernel with the new value (`autograd.replay`), traces backprop again and sends the new
 numbers; the layout stays as it is.
 
+`explore(root, practice=True)` asks instead of showing: every gradient but the root's is
+"?" until the student types it, in `backward()`'s order, the asked node in red. The kernel
+checks each answer with `autograd.practice.Practice` (the quiz's checker: two tries, the
+mistake named, the derivation after the second miss; text that is not a number is asked
+again) and only then sends that gradient: the synced state never holds an unanswered
+gradient, nor a formula or derivation that would give it away. Editing a leaf replays the
+graph and starts the practice again on the new numbers.
+
 anywidget runs in JupyterLab, Notebook 7, VS Code, Colab and marimo; it is optional
 (`pip install 'stepgrad[widget]'`) and imported only when `explore` is called.
 """
@@ -27,6 +35,7 @@ from autograd.extras import require
 from autograd.graph import topological_order
 from autograd.graphview import asset, named_trace, view_model, viz_script
 from autograd.player import DEFAULT_PLAYER_MAX_NODES
+from autograd.practice import NotANumber, Practice, Reply, parse_answer
 from autograd.render import PNG_MAX_NODES, draw, parameter_names
 from autograd.replay import replay
 from autograd.stepper import trace
@@ -56,20 +65,16 @@ def explore(
         parameters: more leaves to colour as parameters.
         number_format, rankdir, edge_labels: as for `autograd.render.draw`.
         max_nodes: larger graphs are refused (`None`: no bound), as for `play`.
-        practice: reserved for issue 14 (each gradient hidden until the student types it, checked
-            by the quiz's answer checker); until that lands, `practice=True` raises
-            NotImplementedError rather than showing the answers.
+        practice: hide each gradient until the student types it (the quiz's checker and
+            feedback, `autograd.practice`); `widget.answer("3")` answers from Python.
 
     In a notebook the widget shows itself; where widgets cannot run (an untrusted or
     static notebook) its output shows a PNG of the graph instead, when `dot` is installed
     and the graph has at most `autograd.render.PNG_MAX_NODES` (100) value nodes.
     `widget.edit(leaf, value)` edits from Python, as the number fields do.
     """
-    if practice:
-        raise NotImplementedError(
-            "explore(practice=True) needs the answer checker of issue 14, which is not part of "
-            "stepgrad yet; explore(root) shows every gradient"
-        )
+    if not isinstance(practice, bool):
+        raise TypeError(f"explore: practice must be True or False, got {practice!r}")
     require("widget", feature="explore()")  # anywidget, before any work
     widget_class = _explorer_class()
     order_size = len(topological_order(root))
@@ -80,7 +85,19 @@ def explore(
         )
     options = {"number_format": number_format, "rankdir": rankdir, "edge_labels": edge_labels}
     draw(root, max_nodes=None, **options)  # checks the options before any widget exists
-    return widget_class(root, model, tuple(parameters), options)
+    return widget_class(root, model, tuple(parameters), options, practice)
+
+
+def _hidden_view(view: dict[str, Any], shown: set[int], done: bool) -> dict[str, Any]:
+    """`view` without what would give away a gradient not yet answered: the gradient and the
+    derivation of every node not in `shown`, the chain-rule line of every step, and the summary
+    until the practice is done."""
+    nodes = [
+        node if j in shown else {**node, "grad": None, "derivation": ""}
+        for j, node in enumerate(view["nodes"])
+    ]
+    steps = [{**step, "formula": ""} for step in view["steps"]]
+    return {**view, "nodes": nodes, "steps": steps, "summary": view["summary"] if done else ""}
 
 
 @functools.cache
@@ -99,13 +116,25 @@ def _explorer_class() -> type:
         view = traitlets.Dict().tag(sync=True)
         frame = traitlets.Int(0).tag(sync=True)
         error = traitlets.Unicode("").tag(sync=True)
+        practice = traitlets.Dict().tag(sync=True)  # the question and feedback; {} when exploring
 
-        def __init__(self, root: Value, model: Any, parameters: tuple[Value, ...], options: dict[str, Any]):
+        def __init__(
+            self,
+            root: Value,
+            model: Any,
+            parameters: tuple[Value, ...],
+            options: dict[str, Any],
+            practice: bool = False,
+        ):
             super().__init__()
             self.root = root
             self._model = model
             self._parameters = [*parameters, *(parameter_names(model) if model is not None else {})]
             self._options = options
+            self.session: Practice | None = None
+            self._practicing = practice
+            self._feedback = ""
+            self._replies = 0  # answers sent, numbers or not (each one is news for the page)
             self._retrace()
             self.dot = self._graph().source
             self.on_msg(self._on_message)
@@ -113,7 +142,7 @@ def _explorer_class() -> type:
         def _graph(self) -> Any:
             return draw(
                 self.root,
-                grads=self.trace.grads,
+                grads=self._shown_grads(),
                 parameters=self._parameters,
                 model=self._model,
                 max_nodes=None,
@@ -122,7 +151,78 @@ def _explorer_class() -> type:
 
         def _retrace(self) -> None:
             self.trace = named_trace(trace(self.root), self._model)
-            self.view = view_model(self.trace, self._options["number_format"], self._parameters)
+            if self._practicing:
+                self.session = Practice(self.trace)
+            self._publish()
+
+        def _shown_grads(self) -> dict[Value, float]:
+            """The gradients the page may show: all of them, or in practice those answered."""
+            if self.session is None:
+                return self.trace.grads
+            settled = self.session.records if self.session.done else self.session.records[:-1]
+            shown = [self.root, *(record.question.node for record in settled)]
+            return {node: self.trace.grads[node] for node in shown}
+
+        def _publish(self) -> None:
+            """Send the view model (and in practice the question), hiding what is not answered."""
+            view = view_model(self.trace, self._options["number_format"], self._parameters)
+            if self.session is None:
+                self.view = view
+                return
+            index = {node: j for j, node in enumerate(self.trace.order)}
+            shown = {index[node] for node in self._shown_grads()}
+            session, question = self.session, self.session.question
+            state: dict[str, Any] = {
+                "number": len(session.records),
+                "total": session.total,
+                "score": session.score,
+                "done": session.done,
+                "feedback": self._feedback,
+                "replies": self._replies,
+                "node": None,
+                "prompt": "",
+                "tries": 0,
+                "edges": [],
+            }
+            if question is not None:
+                node = question.node
+                state.update(
+                    node=index[node],
+                    prompt=question.prompt,
+                    tries=session.tries - len(session.records[-1].answers),
+                    edges=[  # the uses of the node: its gradient sums one term per edge
+                        f"e{index[child]}_{k}"
+                        for child in self.trace.order
+                        for k, parent in enumerate(child.parents)
+                        if parent is node
+                    ],
+                )
+            with self.hold_sync():  # one message: the page never sees a half-updated question
+                self.view = _hidden_view(view, shown, session.done)
+                self.practice = state
+
+        def answer(self, text: str) -> Reply:
+            """Answer the current practice question with `text` as typed ('3', '-1/2').
+
+            Text that is not a number raises NotANumber (its message shows in the widget); it
+            is not counted and the question stays.
+            """
+            if self.session is None:
+                raise ValueError("explore: answer() needs explore(root, practice=True)")
+            if self.session.done:
+                raise ValueError("explore: every question has been answered")
+            self._replies += 1
+            try:
+                reply = self.session.answer(parse_answer(text))
+            except NotANumber as exc:
+                self._feedback = str(exc)
+                self._publish()
+                raise
+            self._feedback = reply.feedback
+            if self.session.done:
+                self._feedback += f"\nScore: {self.session.score}/{self.session.total}"
+            self._publish()
+            return reply
 
         def edit(self, leaf: Value | str, value: float) -> None:
             """Set a leaf (the Value, or its name as shown) to `value`, replay and re-trace.
@@ -140,6 +240,9 @@ def _explorer_class() -> type:
                 self.error = str(exc)
                 raise
             self.error = ""
+            if self._practicing:
+                name = self.trace.names[node]
+                self._feedback = f"{name} = {format(float(value), 'g')}: practice starts again"
             self._retrace()
 
         def _leaf(self, leaf: Value | str) -> Value:
@@ -155,7 +258,14 @@ def _explorer_class() -> type:
             return ", ".join(self.trace.names[n] for n in self.trace.order if n.is_leaf)
 
         def _on_message(self, _widget: Any, content: dict[str, Any], _buffers: Any) -> None:
-            if not isinstance(content, dict) or content.get("type") != "edit":
+            if not isinstance(content, dict):
+                return
+            if content.get("type") == "answer" and self.session is not None and not self.session.done:
+                text = content.get("text")
+                with contextlib.suppress(NotANumber):  # answer() put the message in the feedback
+                    self.answer(text if isinstance(text, str) else "")
+                return
+            if content.get("type") != "edit":
                 return
             index, value = content.get("node"), content.get("value")
             if not isinstance(index, int) or not 0 <= index < len(self.trace.order):

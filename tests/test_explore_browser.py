@@ -350,3 +350,60 @@ def test_committed_notebook_shows_its_graphs_untrusted(lab, browser, name, tmp_p
     ]
     assert pictures and len(images) >= len(pictures)
     browser.save_screenshot(str(tmp_path / f"{name}.png"))
+
+
+PRACTICE_CELL = WXB_CELL.replace("explore(f)", "explore(f, practice=True)")
+
+
+def answer_in_page(browser, widget, text: str) -> str:
+    """Type `text` into the answer field, Enter; wait for the kernel's reply; the feedback shown."""
+    before = widget.get_attribute("data-replies")
+    field = widget.find_element("css selector", ".sg-answer")
+    field.clear()
+    field.send_keys(text + "\n")
+    wait_for(lambda: widget.get_attribute("data-replies") != before, what=f"the reply to {text!r}")
+    return widget.find_element("css selector", ".sg-feedback").text
+
+
+def test_explore_practice_in_jupyterlab(lab, browser, tmp_path):
+    _, _, root = lab
+    write_notebook(root, "practice.ipynb", [PRACTICE_CELL])
+    open_notebook(browser, lab, "practice.ipynb")
+    run_cell(browser, 0)
+    widget = explorer(browser, 0)
+    title = widget.find_element("css selector", ".sg-title")
+    assert title.text == "Question 1/4: ∂f/∂v2 = ?"
+    shown = boxes_of(browser, widget)
+    assert shown == {
+        "w": "data 2 | grad ?",
+        "x": "data 3 | grad ?",
+        "v2": "data 6 | grad ?",
+        "b": "data 1 | grad ?",
+        "f": "data 7 | grad 1",
+    }
+    assert not widget.find_elements("css selector", "input[type=range]")  # no stepping to the answers
+    fit = [b for b in widget.find_elements("css selector", ".sg-controls button") if b.text == "fit"]
+    fit[0].click()  # the whole graph in its box
+    hot = browser.execute_script(  # the asked node is drawn in red
+        "var g = Array.from(arguments[0].querySelectorAll('.sg-graph g.node')).find(function (g) {"
+        " return g.querySelector('text').textContent === 'v2'; });"
+        " return g.querySelector('polygon, path').getAttribute('stroke');",
+        widget,
+    )
+    assert hot not in ("black", None)
+
+    assert answer_in_page(browser, widget, "1") == "Right: ∂f/∂v2 = 1.0."
+    assert answer_in_page(browser, widget, "abc").startswith("'abc' is not a number")
+    assert title.text == "Question 2/4: ∂f/∂b = ?"  # asked again, not counted
+    assert answer_in_page(browser, widget, "1") == "Right: ∂f/∂b = 1.0."
+    feedback = answer_in_page(browser, widget, "2")  # ∂f/∂w is 3: 2 is w's value
+    assert feedback.startswith("Not quite. That is the value of w from the forward pass")
+    assert boxes_of(browser, widget)["w"] == "data 2 | grad ?"
+    browser.save_screenshot(str(tmp_path / "practice-wrong.png"))
+    assert answer_in_page(browser, widget, "3") == "Right: ∂f/∂w = 3.0."
+    assert boxes_of(browser, widget)["w"] == "data 2 | grad 3"
+    assert answer_in_page(browser, widget, "2").splitlines() == ["Right: ∂f/∂x = 2.0.", "Score: 4/4"]
+    assert title.text == "Practice done: score 4/4" and widget.get_attribute("data-done") == "true"
+    assert boxes_of(browser, widget)["x"] == "data 3 | grad 2"
+    browser.save_screenshot(str(tmp_path / "practice-done.png"))
+    assert severe_errors(browser) == []

@@ -2,6 +2,7 @@
 (What it shows in a browser is tested in tests/test_explore_browser.py.)"""
 
 import base64
+import json
 import random
 import sys
 
@@ -10,6 +11,7 @@ import pytest
 from autograd import Value, explore, trace
 from autograd import widget as widget_module
 from autograd.graphview import view_model
+from autograd.practice import Mistake, NotANumber, questions
 from autograd.render import PNG_MAX_NODES, draw
 from nn.module import MLP
 
@@ -123,7 +125,91 @@ def test_no_png_for_a_large_graph():
     assert "image/png" not in bundle and "<svg" in bundle["image/svg+xml"]
 
 
-def test_practice_mode_is_refused_until_its_checker_exists():
+def synced(explorer) -> str:
+    """Every synced trait that describes this graph, as JSON (the scripts, styles and the
+    ipywidgets bookkeeping — layout model id, versions — aside; they are the same for any graph)."""
+    state = explorer.get_state()
+    bookkeeping = {"_esm", "_css", "layout", "tabbable", "tooltip"} | {k for k in state if k.startswith("_")}
+    assert {"dot", "view", "practice", "error", "frame"} <= set(state) - bookkeeping
+    return json.dumps({k: v for k, v in state.items() if k not in bookkeeping}, ensure_ascii=False)
+
+
+def squared():
+    """f = (w·x + b)²: gradients 42, 28, 14 that no value or layout number equals."""
+    w, x, b = Value(2.0, "w"), Value(3.0, "x"), Value(1.0, "b")
+    f = (w * x + b) ** 2
+    f.label = "f"
+    return f, w, x, b
+
+
+def test_practice_hides_every_gradient_not_yet_answered():
+    f, w, x, b = squared()
+    explorer = explore(f, practice=True)
+    t = trace(f)
+    assert [q.prompt for q in questions(t)] == ["∂f/∂v4", "∂f/∂v2", "∂f/∂b", "∂f/∂w", "∂f/∂x"]
+    for hidden in ("14", "42", "28"):
+        assert hidden not in synced(explorer)
+    assert [n["grad"] for n in explorer.view["nodes"]] == [None, None, None, None, None, "1"]
+    assert explorer.view["summary"] == "" and all(s["formula"] == "" for s in explorer.view["steps"])
+    assert "grad ?" in explorer.dot and "grad 14" not in explorer.dot
+    state = explorer.practice
+    assert (state["prompt"], state["number"], state["total"], state["score"]) == ("∂f/∂v4", 1, 5, 0)
+    assert explorer.view["nodes"][state["node"]]["name"] == "v4" and state["edges"] == ["e5_0"]
+    explorer.answer("14")  # ∂f/∂v4 = 2·7
+    assert explorer.practice["prompt"] == "∂f/∂v2" and "14" in synced(explorer)
+    assert "42" not in synced(explorer)  # w's gradient is still hidden
+    assert (w.grad, x.grad, b.grad) == (0.0, 0.0, 0.0)
+
+
+def test_practice_right_wrong_revealed_not_a_number_and_the_score():
     f, *_ = wxb()
-    with pytest.raises(NotImplementedError, match="issue 14"):
-        explore(f, practice=True)
+    explorer = explore(f, practice=True)
+    assert explorer.answer("1").verdict.correct  # ∂f/∂v2
+    with pytest.raises(NotANumber):
+        explorer.answer("three")
+    assert "not a number" in explorer.practice["feedback"]
+    assert explorer.practice["prompt"] == "∂f/∂b" and explorer.practice["tries"] == 2  # not counted
+    explorer.answer("1")
+    reply = explorer.answer("2")  # ∂f/∂w is 3; 2 is w's value
+    assert reply.verdict.mistake is Mistake.VALUE and not reply.moved_on
+    assert explorer.practice["feedback"].startswith("Not quite. That is the value of w")
+    assert explorer.practice["tries"] == 1 and explorer.view["nodes"][0]["grad"] is None
+    reply = explorer.answer("-3")  # the second miss: the derivation, and on to ∂f/∂x
+    assert reply.moved_on and reply.verdict.mistake is Mistake.SIGN
+    assert "The answer: ∂f/∂w = ∂f/∂v2 · ∂v2/∂w = 1.0 · 3.0 = 3.0" in explorer.practice["feedback"]
+    assert explorer.view["nodes"][0]["grad"] == "3" and explorer.practice["prompt"] == "∂f/∂x"
+    explorer._on_message(explorer, {"type": "answer", "text": "2"}, [])  # from the page
+    state = explorer.practice
+    assert state["done"] and (state["score"], state["total"]) == (3, 4) and state["node"] is None
+    assert state["feedback"].endswith("Score: 3/4") and state["replies"] == 6
+    assert explorer.view["summary"].splitlines()[0] == "∂f/∂w = 3.0"
+    with pytest.raises(ValueError, match="every question"):
+        explorer.answer("1")
+
+
+def test_practice_messages_from_the_page_cannot_break_it():
+    f, *_ = wxb()
+    explorer = explore(f, practice=True)
+    explorer._on_message(explorer, {"type": "answer", "text": None}, [])
+    assert "no answer" in explorer.practice["feedback"] and explorer.practice["number"] == 1
+    explorer._on_message(explorer, {"type": "answer", "text": "__import__('os')"}, [])
+    assert "not a number" in explorer.practice["feedback"] and explorer.practice["tries"] == 2
+    with pytest.raises(ValueError, match="practice=True"):
+        explore(f).answer("1")
+    with pytest.raises(TypeError, match="practice must be True or False"):
+        explore(f, practice="yes")
+
+
+def test_editing_a_leaf_restarts_the_practice_on_the_replayed_graph():
+    f, *_ = wxb()
+    explorer = explore(f, practice=True)
+    explorer.answer("1")
+    explorer.answer("1")
+    explorer.edit("w", 5)
+    state = explorer.practice
+    assert (state["number"], state["score"], state["prompt"]) == (1, 0, "∂f/∂v2")
+    assert state["feedback"] == "w = 5: practice starts again" and f.data == 16.0
+    for answer in ("1", "1", "3"):
+        explorer.answer(answer)
+    explorer.answer("5")  # ∂f/∂x is now w = 5
+    assert explorer.practice["done"] and explorer.practice["score"] == 4

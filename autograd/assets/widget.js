@@ -2,6 +2,9 @@
 // vendored Graphviz-wasm) and the view model (numbers and formulas of every frame); an edited
 // leaf goes back to the kernel, which replays the graph and sends a new view model: the same
 // layout is restyled, never laid out again.
+// Practice (explore(root, practice=True)): no stepping; the kernel sends the question, the
+// feedback and only the gradients already answered (null for the others, shown "?"); the typed
+// answer goes to the kernel as text, which checks it.
 function el(tag, className, text) {
   var node = document.createElement(tag);
   if (className) { node.className = className; }
@@ -26,6 +29,7 @@ function render(context) {
   var started = performance.now();
   var current = model.get("frame") || 0, view = null, port = null, selected = null, version = 0;
   var data = model.get("view");
+  var practicing = Object.keys(model.get("practice") || {}).length > 0;
 
   var box = el("div", "sg-explorer");
   box.tabIndex = 0;
@@ -36,12 +40,18 @@ function render(context) {
   slider.min = "0";
   slider.setAttribute("aria-label", "step");
   var counter = el("span", "sg-counter");
+  if (practicing) {  // no stepping (it would show the answers): a hint, then the zoom buttons
+    controls.append(el("span", "sg-hint", "Practice: type each gradient ∂root/∂node, in the order " +
+      "backward() finalizes them; click a node for its forward formula."));
+  } else {
+    controls.append(
+      button("|◀", "first step (Home)", function () { go(0); }),
+      button("◀", "previous step (left arrow)", function () { go(current - 1); }),
+      button("▶", "next step (right arrow)", function () { go(current + 1); }),
+      button("▶|", "last step (End)", function () { go(count() - 1); }),
+      slider, counter);
+  }
   controls.append(
-    button("|◀", "first step (Home)", function () { go(0); }),
-    button("◀", "previous step (left arrow)", function () { go(current - 1); }),
-    button("▶", "next step (right arrow)", function () { go(current + 1); }),
-    button("▶|", "last step (End)", function () { go(count() - 1); }),
-    slider, counter,
     button("−", "zoom out (or ctrl + wheel)", function () { if (port) { port.zoom(0.8); } }),
     button("+", "zoom in (or ctrl + wheel)", function () { if (port) { port.zoom(1.25); } }),
     button("fit", "show the whole graph", function () { if (port) { port.fit(); } })
@@ -53,10 +63,27 @@ function render(context) {
   var formula = el("pre", "sg-formula");
   var derivationTitle = el("h3", "", "Derivation");
   var derivation = el("pre", "sg-derivation", "Click a node to see how its gradient is made.");
-  var leavesTitle = el("h3", "", "Leaves (edit a value: the graph is replayed)");
+  var leavesTitle = el("h3", "", practicing
+    ? "Leaves (edit a value: the graph is replayed, the practice starts again)"
+    : "Leaves (edit a value: the graph is replayed)");
   var leaves = el("div", "sg-leaves");
   var error = el("div", "sg-error");
-  side.append(title, formula, derivationTitle, derivation, leavesTitle, leaves, error);
+  var quiz = el("div", "sg-practice");
+  var answer = el("input", "sg-answer");
+  answer.type = "text";
+  answer.setAttribute("aria-label", "your answer");
+  answer.placeholder = "a number: 3, -0.5, 3/4";
+  var check = button("check", "check the answer (Enter)", function () { send(); });
+  var feedback = el("pre", "sg-feedback");
+  var score = el("div", "sg-score");
+  var ask = el("label", "sg-ask");
+  ask.append(answer, check);
+  quiz.append(ask, feedback, score);
+  if (practicing) {
+    side.append(title, quiz, formula, derivationTitle, derivation, leavesTitle, leaves, error);
+  } else {
+    side.append(title, formula, derivationTitle, derivation, leavesTitle, leaves, error);
+  }
   main.append(graph, side);
   box.append(controls, main, V.legend(data));
   root.appendChild(box);
@@ -69,8 +96,35 @@ function render(context) {
     paint();
   }
 
+  // What practice shows: every value, the answered gradients, the asked node and its uses in red.
+  function practiceState() {
+    var p = model.get("practice"), state = { data: [], grad: [], hot: null, edges: [], title: "", formula: "" };
+    for (var i = 0; i < data.nodes.length; i++) { state.data.push(true); state.grad.push(data.nodes[i].grad !== null); }
+    if (p.done) {
+      state.title = "Practice done: score " + p.score + "/" + p.total;
+      state.formula = data.summary;
+    } else {
+      state.hot = p.node;
+      state.edges = p.edges;
+      state.title = "Question " + p.number + "/" + p.total + ": " + p.prompt + " = ?";
+      state.formula = data.nodes.map(function (node) { return node.forward; }).join("\n");
+    }
+    feedback.textContent = p.feedback;
+    feedback.style.display = p.feedback ? "" : "none";
+    score.textContent = "score " + p.score + "/" + p.total + (p.done ? "" : " · tries left for this one: " + p.tries);
+    ask.style.display = p.done ? "none" : "";
+    box.setAttribute("data-replies", String(p.replies));
+    box.setAttribute("data-done", String(p.done));
+    return state;
+  }
+
+  function send() {
+    box.setAttribute("data-answering", "true");
+    model.send({ type: "answer", text: answer.value });
+  }
+
   function paint() {
-    var state = V.frameState(data, current);
+    var state = practicing ? practiceState() : V.frameState(data, current);
     if (view) {
       V.show(view, data, state);
       if (state.hot !== null && view.nodes[state.hot]) { port.reveal(view.nodes[state.hot].g); }
@@ -78,15 +132,17 @@ function render(context) {
         if (view.nodes[j]) { view.nodes[j].g.classList.toggle("sg-selected", j === selected); }
       }
     }
-    slider.max = String(count() - 1);
-    slider.value = String(current);
-    counter.textContent = "step " + (current + 1) + " / " + count();
     title.textContent = state.title;
     formula.textContent = state.formula;
     if (selected !== null) {
       var node = data.nodes[selected];
-      derivation.textContent = node.forward + "\n" + node.derivation;
+      derivation.textContent = node.forward + "\n" + (node.grad === null
+        ? "(its gradient shows once you have answered it)" : node.derivation);
     }
+    if (practicing) { box.setAttribute("data-frame", "practice"); return; }
+    slider.max = String(count() - 1);
+    slider.value = String(current);
+    counter.textContent = "step " + (current + 1) + " / " + count();
     box.setAttribute("data-frame", String(current));
   }
 
@@ -134,7 +190,7 @@ function render(context) {
 
   slider.addEventListener("input", function () { go(parseInt(slider.value, 10)); });
   box.addEventListener("keydown", function (e) {
-    if (e.target.tagName === "INPUT" && e.target.type !== "range") { return; }
+    if (practicing || (e.target.tagName === "INPUT" && e.target.type !== "range")) { return; }
     if (e.key === "ArrowRight") { go(current + 1); }
     else if (e.key === "ArrowLeft") { go(current - 1); }
     else if (e.key === "Home") { go(0); }
@@ -156,6 +212,17 @@ function render(context) {
   model.on("change:frame", function () {
     var frame = model.get("frame");
     if (frame !== current) { current = frame; paint(); }
+  });
+  answer.addEventListener("keydown", function (e) {
+    if (e.key === "Enter") { e.preventDefault(); e.stopPropagation(); send(); }
+  });
+  model.on("change:practice", function () {
+    var p = model.get("practice");
+    if (p.replies === 0 || p.number !== Number(box.getAttribute("data-number") || p.number)) { answer.value = ""; }
+    box.setAttribute("data-number", String(p.number));
+    paint();
+    box.removeAttribute("data-answering");
+    if (!p.done && box.contains(document.activeElement)) { answer.focus(); }
   });
   model.on("change:error", function () { error.textContent = model.get("error"); });
 
