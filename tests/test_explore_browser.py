@@ -382,8 +382,7 @@ def test_explore_practice_in_jupyterlab(lab, browser, tmp_path):
         "f": "data 7 | grad 1",
     }
     assert not widget.find_elements("css selector", "input[type=range]")  # no stepping to the answers
-    fit = [b for b in widget.find_elements("css selector", ".sg-controls button") if b.text == "fit"]
-    fit[0].click()  # the whole graph in its box
+    assert [b.text for b in widget.find_elements("css selector", ".sg-controls button")] == ["−", "+", "fit"]
     hot = browser.execute_script(  # the asked node is drawn in red
         "var g = Array.from(arguments[0].querySelectorAll('.sg-graph g.node')).find(function (g) {"
         " return g.querySelector('text').textContent === 'v2'; });"
@@ -405,5 +404,13 @@ def test_explore_practice_in_jupyterlab(lab, browser, tmp_path):
     assert answer_in_page(browser, widget, "2").splitlines() == ["Right: ∂f/∂x = 2.0.", "Score: 4/4"]
     assert title.text == "Practice done: score 4/4" and widget.get_attribute("data-done") == "true"
     assert boxes_of(browser, widget)["x"] == "data 3 | grad 2"
+    outside = browser.execute_script(  # the questions never pushed part of the graph out of its box
+        "var box = arguments[0].querySelector('.sg-graph').getBoundingClientRect();"
+        " return Array.from(arguments[0].querySelectorAll('.sg-graph g.node')).filter(function (g) {"
+        " var r = g.getBoundingClientRect(); return r.left < box.left || r.right > box.right"
+        " || r.top < box.top || r.bottom > box.bottom; }).length;",
+        widget,
+    )
+    assert outside == 0
     browser.save_screenshot(str(tmp_path / "practice-done.png"))
     assert severe_errors(browser) == []

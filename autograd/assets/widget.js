@@ -118,6 +118,11 @@ function render(context) {
     return state;
   }
 
+  function inView(g) {
+    var r = g.getBoundingClientRect(), outer = graph.getBoundingClientRect();
+    return r.left >= outer.left && r.right <= outer.right && r.top >= outer.top && r.bottom <= outer.bottom;
+  }
+
   function send() {
     box.setAttribute("data-answering", "true");
     model.send({ type: "answer", text: answer.value });
@@ -127,7 +132,9 @@ function render(context) {
     var state = practicing ? practiceState() : V.frameState(data, current);
     if (view) {
       V.show(view, data, state);
-      if (state.hot !== null && view.nodes[state.hot]) { port.reveal(view.nodes[state.hot].g); }
+      var hot = state.hot !== null && view.nodes[state.hot] ? view.nodes[state.hot].g : null;
+      // practice stays put while the asked node is in view (a question is read, not stepped through)
+      if (hot && !(practicing && inView(hot))) { port.reveal(hot); }
       for (var j = 0; j < view.nodes.length; j++) {
         if (view.nodes[j]) { view.nodes[j].g.classList.toggle("sg-selected", j === selected); }
       }
