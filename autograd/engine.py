@@ -30,7 +30,7 @@ from itertools import compress, filterfalse, repeat
 from numbers import Real
 from typing import Any
 
-from autograd.ops import OPS, DomainError, Op
+from autograd.ops import OPS, DomainError, Op, format_exponent
 
 __all__ = ["Value", "no_grad", "is_grad_enabled", "DomainError", "topological_order"]
 
@@ -124,7 +124,8 @@ class Value:
         """Name of the operation that produced this value ('' for a leaf): '*', 'tanh', '**2', '2**'."""
         op = self._operator
         if op.form == "power":  # the constant belongs to the name
-            return f"**{_short(self._const)}" if self._a is not None else f"{_short(self._const)}**"
+            c = format_exponent(self._const)
+            return f"**{c}" if self._a is not None else f"{c}**"  # x**2, 2**x
         return op.name if op.form == "prefix" else op.symbol
 
     @property
@@ -512,8 +513,3 @@ def topological_order(root: Value) -> list[Value]:
         if a is not None and a not in visited:
             stack.append(a)
     return order
-
-
-def _short(n: float) -> str:
-    """2.0 → '2', 0.5 → '0.5': how an exponent is shown in op names."""
-    return str(int(n)) if n.is_integer() and abs(n) < 1e15 else repr(n)

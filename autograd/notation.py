@@ -13,12 +13,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from autograd.ops import format_exponent
+
 if TYPE_CHECKING:
     from autograd.engine import Value
 
 __all__ = [
     "format_number",
-    "format_exponent",
     "node_names",
     "is_compound",
     "written",
@@ -38,11 +39,6 @@ def format_number(x: float) -> str:
     if not any(c in text for c in ".en"):  # 'n': inf and nan
         text += ".0"
     return text
-
-
-def format_exponent(n: float) -> str:
-    """2.0 → '2', 0.5 → '0.5': a constant exponent or base, as written in x**2 and 2**x."""
-    return str(int(n)) if n.is_integer() and abs(n) < 1e15 else repr(n)
 
 
 def node_names(order: Sequence[Value]) -> dict[Value, str]:

@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["DomainError", "Op", "OPS", "number"]
+__all__ = ["DomainError", "Op", "OPS", "number", "format_exponent"]
 
 
 class DomainError(ValueError):
@@ -117,6 +117,11 @@ def power(x: Any, n: Any) -> Any:
         return x**n
     except OverflowError:
         raise OverflowError(f"**: overflow computing {x!r} ** {n!r}") from None
+
+
+def format_exponent(n: float) -> str:
+    """2.0 → '2', 0.5 → '0.5': a constant exponent or base as an op's name writes it (x**2, 2**x)."""
+    return str(int(n)) if n.is_integer() and abs(n) < 1e15 else repr(n)
 
 
 # ---- the value rules that check a domain (value rules always run on floats) ------------------------
