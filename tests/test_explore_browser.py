@@ -6,27 +6,32 @@ and stops it at the end. Each notebook is written by the test into JupyterLab's 
 
 from __future__ import annotations
 
-import os
-import secrets
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from tests.browser import STEP_SCRIPT, chromium, record_timing, severe_errors, wait_for
+from tests.browser import (
+    PRACTICE_CELL,
+    STEP_SCRIPT,
+    WXB_CELL,
+    answer_in_page,
+    boxes_of,
+    chromium,
+    edit_leaf,
+    explorer,
+    jupyter_server,
+    panel,
+    record_timing,
+    run_cell,
+    severe_errors,
+    step_to_end_and_edit,
+    wait_for,
+    write_notebook,
+)
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
-WXB_CELL = """\
-from autograd import Value, explore
-w, x, b = Value(2.0, "w"), Value(3.0, "x"), Value(1.0, "b")
-f = w * x + b
-f.label = "f"
-explore(f)"""
 NO_DOT_CELL = """\
 import os, shutil, sys
 os.environ["PATH"] = os.path.dirname(sys.executable)  # graphviz's dot is gone for this kernel
@@ -37,89 +42,18 @@ loss, mlp = mlp_loss()
 explore(loss, model=mlp)"""
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     """A JupyterLab server of our own: (base URL, token, its root directory)."""
-    root = tmp_path_factory.mktemp("lab-root")
-    home = tmp_path_factory.mktemp("lab-home")
-    port, token = free_port(), secrets.token_hex(16)
-    env = dict(
-        os.environ,
-        JUPYTER_CONFIG_DIR=str(home / "config"),
-        JUPYTER_RUNTIME_DIR=str(home / "runtime"),
-        PYTHONPATH=str(Path(__file__).resolve().parent.parent),  # the kernel imports tests.browser
-    )
-    command = [
-        sys.executable,
-        "-m",
-        "jupyter",
-        "lab",
-        "--no-browser",
-        "--ip=127.0.0.1",
-        f"--port={port}",
-        f"--IdentityProvider.token={token}",
-        f"--ServerApp.root_dir={root}",
-        f"--LabApp.workspaces_dir={home / 'workspaces'}",
-        f"--LabApp.user_settings_dir={home / 'settings'}",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-        "--ServerApp.port_retries=0",
-    ]
-    if os.geteuid() == 0:
-        command.append("--allow-root")
-    notification = (
-        home / "settings" / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
-    )
-    notification.parent.mkdir(parents=True)
-    notification.write_text('{"fetchNews": "false", "checkForUpdates": false}')  # no news toast
-    tracker = home / "settings" / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
-    tracker.parent.mkdir(parents=True)
-    tracker.write_text('{"windowingMode": "none"}')  # every cell in the page, not only those in view
-    log = (home / "lab.log").open("w")
-    server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-
-        def up():
-            if server.poll() is not None:
-                pytest.fail(f"JupyterLab exited: {(home / 'lab.log').read_text()[-2000:]}")
-            with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2) as response:
-                return response.status == 200
-
-        wait_for(up, timeout=60, what="JupyterLab to start")
-        yield url, token, root
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
+    root, home = tmp_path_factory.mktemp("lab-root"), tmp_path_factory.mktemp("lab-home")
+    with jupyter_server("lab", root, home) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
     with chromium(tmp_path_factory.mktemp("chromium-profile"), width=1400, height=1000) as driver:
         yield driver
-
-
-def write_notebook(root: Path, name: str, cells: list[str]) -> None:
-    notebook = nbformat.v4.new_notebook()
-    notebook.cells = [nbformat.v4.new_code_cell(source) for source in cells]
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(notebook, root / name)
-
-
-def panel(browser):
-    """The notebook on screen (other tabs stay in the page, hidden)."""
-    shown = [p for p in browser.find_elements("css selector", ".jp-NotebookPanel") if p.is_displayed()]
-    return shown[0] if len(shown) == 1 else None
 
 
 def open_notebook(browser, lab, name: str) -> None:
@@ -138,124 +72,6 @@ def open_notebook(browser, lab, name: str) -> None:
         timeout=60,
         what="the kernel to be idle",
     )
-
-
-def run_cell(browser, index: int) -> float:
-    """Run the index-th cell with Shift+Enter; return the time it was started (time.monotonic)."""
-    from selenium.webdriver.common.action_chains import ActionChains
-    from selenium.webdriver.common.keys import Keys
-
-    cell = panel(browser).find_elements("css selector", ".jp-Cell")[index]
-    cell.find_element("css selector", ".cm-content").click()
-    started = time.monotonic()
-    ActionChains(browser).key_down(Keys.SHIFT).send_keys(Keys.ENTER).key_up(Keys.SHIFT).perform()
-    return started
-
-
-def explorer(browser, index: int):
-    """The explorer in the index-th explorer output, once its graph is on screen."""
-
-    def rendered():  # in the notebook on screen (other tabs stay in the page, hidden)
-        boxes = panel(browser).find_elements("css selector", ".sg-explorer")
-        return len(boxes) > index and boxes[index].get_attribute("data-rendered") == "true" and boxes[index]
-
-    return wait_for(rendered, timeout=60, what="the explorer's graph")
-
-
-def boxes_of(browser, widget) -> dict[str, str]:
-    """{value name: 'data … | grad …'} as the graph shows them."""
-    return browser.execute_script(
-        "var out = {}; arguments[0].querySelectorAll('.sg-graph g.node').forEach(function (g) {"
-        " var t = Array.from(g.querySelectorAll('text')).map(function (e) { return e.textContent; });"
-        " if (t.length === 3) { out[t[0]] = t[1] + ' | ' + t[2]; } }); return out;",
-        widget,
-    )
-
-
-def edit_leaf(browser, widget, name: str, value: str) -> float:
-    """Type a value into a leaf's field, Enter; wait until the graph shows the replay; its ms."""
-    before = widget.get_attribute("data-version") or "0"
-    field = widget.find_element("css selector", f'input[data-name="{name}"]')
-    return browser.execute_async_script(
-        """
-        var field = arguments[0], box = arguments[1], before = arguments[2], value = arguments[3];
-        var done = arguments[arguments.length - 1], t0 = performance.now();
-        var seen = new MutationObserver(function () {
-          if ((box.getAttribute('data-version') || '0') !== before) {
-            seen.disconnect();
-            requestAnimationFrame(function () { requestAnimationFrame(function () {
-              done(performance.now() - t0); }); });
-          }
-        });
-        seen.observe(box, { attributes: true });
-        field.value = value;
-        field.dispatchEvent(new Event('change', { bubbles: true }));
-        """,
-        field,
-        widget,
-        before,
-        value,
-    )
-
-
-def step_to_end_and_edit(browser, widget):
-    from selenium.webdriver.common.keys import Keys
-
-    browser.execute_script("arguments[0].scrollIntoView(); arguments[0].focus();", widget)
-    title = widget.find_element("css selector", ".sg-title")
-    assert title.text == "forward: inputs"
-    assert boxes_of(browser, widget)["w"] == "data 2 | grad ?"
-    widget.send_keys(Keys.ARROW_RIGHT)
-    assert title.text == "forward 1/2"
-    assert widget.find_element("css selector", ".sg-formula").text == "v2 = w * x = 2.0 * 3.0 = 6.0"
-    widget.send_keys(Keys.END)
-    assert title.text == "done: every gradient"
-    formula = widget.find_element("css selector", ".sg-formula").text
-    assert "∂f/∂w = 3.0" in formula.splitlines()
-    shown = boxes_of(browser, widget)
-    assert (
-        shown["w"] == "data 2 | grad 3"
-        and shown["x"] == "data 3 | grad 2"
-        and shown["f"] == "data 7 | grad 1"
-    )
-
-    layout = browser.execute_script(
-        "return arguments[0].querySelector('.sg-graph svg').outerHTML.length", widget
-    )
-    edit_leaf(browser, widget, "w", "5")
-    shown = boxes_of(browser, widget)
-    assert (
-        shown["x"] == "data 3 | grad 5"
-        and shown["w"] == "data 5 | grad 3"
-        and shown["f"] == "data 16 | grad 1"
-    )
-    assert "∂f/∂x = 5.0" in widget.find_element("css selector", ".sg-formula").text.splitlines()
-    assert title.text == "done: every gradient"  # still at the same step
-    same = browser.execute_script(
-        "return arguments[0].querySelector('.sg-graph svg').outerHTML.length", widget
-    )
-    assert abs(same - layout) < 20  # the same SVG restyled (only numbers changed), not a new layout
-
-    # clicking a node shows its derivation
-    browser.execute_script(
-        "var g = Array.from(arguments[0].querySelectorAll('.sg-graph g.node')).find(function (g) {"
-        " return g.querySelector('text').textContent === 'x'; });"
-        " g.dispatchEvent(new MouseEvent('click', { bubbles: true }));",
-        widget,
-    )
-    derivation = widget.find_element("css selector", ".sg-derivation").text
-    assert "∂f/∂x = ∂f/∂v2 · ∂v2/∂x = 1.0 · 5.0 = 5.0" in derivation
-
-    # a bad value changes nothing and says why
-    field = widget.find_element("css selector", 'input[data-name="b"]')
-    browser.execute_script(
-        "arguments[0].value = ''; arguments[0].dispatchEvent(new Event('change', { bubbles: true }));", field
-    )
-    assert "not a finite number" in widget.find_element("css selector", ".sg-error").text
-    assert boxes_of(browser, widget)["b"] == "data 1 | grad 1" and field.get_attribute("value") == "1"
-    edit_leaf(browser, widget, "b", "-2")  # a good edit clears the message
-    assert boxes_of(browser, widget)["f"] == "data 13 | grad 1"
-    assert widget.find_element("css selector", ".sg-error").text == ""
 
 
 def test_explore_in_jupyterlab_with_and_without_dot(lab, browser, tmp_path):
@@ -350,19 +166,6 @@ def test_committed_notebook_shows_its_graphs_untrusted(lab, browser, name, tmp_p
     ]
     assert pictures and len(images) >= len(pictures)
     browser.save_screenshot(str(tmp_path / f"{name}.png"))
-
-
-PRACTICE_CELL = WXB_CELL.replace("explore(f)", "explore(f, practice=True)")
-
-
-def answer_in_page(browser, widget, text: str) -> str:
-    """Type `text` into the answer field, Enter; wait for the kernel's reply; the feedback shown."""
-    before = widget.get_attribute("data-replies")
-    field = widget.find_element("css selector", ".sg-answer")
-    field.clear()
-    field.send_keys(text + "\n")
-    wait_for(lambda: widget.get_attribute("data-replies") != before, what=f"the reply to {text!r}")
-    return widget.find_element("css selector", ".sg-feedback").text
 
 
 def test_explore_practice_in_jupyterlab(lab, browser, tmp_path):

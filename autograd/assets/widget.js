@@ -191,7 +191,7 @@ function render(context) {
     var inputs = leaves.querySelectorAll("input");
     for (var i = 0; i < inputs.length; i++) {
       var node = data.nodes[Number(inputs[i].getAttribute("data-node"))];
-      if (document.activeElement !== inputs[i]) { inputs[i].value = shortNumber(node.value); }
+      if (root.getRootNode().activeElement !== inputs[i]) { inputs[i].value = shortNumber(node.value); }
     }
   }
 
@@ -229,7 +229,7 @@ function render(context) {
     box.setAttribute("data-number", String(p.number));
     paint();
     box.removeAttribute("data-answering");
-    if (!p.done && box.contains(document.activeElement)) { answer.focus(); }
+    if (!p.done && box.contains(root.getRootNode().activeElement)) { answer.focus(); }  // the root node: marimo shows widgets in a shadow root
   });
   model.on("change:error", function () { error.textContent = model.get("error"); });
 
