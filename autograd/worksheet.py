@@ -190,7 +190,10 @@ def _tt(text: str) -> str:
     return r"\texttt{" + _tex(text) + "}"
 
 
+# Latin Modern: every glyph is a Type 1 font that texlive-latex-base ships; with Computer Modern,
+# pdflatex makes some symbols' bitmaps with METAFONT on first use and prints its log.
 _PREAMBLE = r"""\documentclass[11pt,a4paper]{article}
+\usepackage{lmodern}
 \usepackage{amsmath}
 \usepackage{graphicx}
 \usepackage{multicol}
