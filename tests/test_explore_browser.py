@@ -413,4 +413,104 @@ def test_explore_practice_in_jupyterlab(lab, browser, tmp_path):
     )
     assert outside == 0
     browser.save_screenshot(str(tmp_path / "practice-done.png"))
+
+    before = widget.get_attribute("data-replies")  # "start over": every answer forgotten
+    widget.find_element("css selector", ".sg-restart").click()
+    wait_for(lambda: widget.get_attribute("data-replies") != before, what="the practice to start over")
+    assert title.text == "Question 1/4: ∂f/∂v2 = ?" and widget.get_attribute("data-done") == "false"
+    assert widget.find_element("css selector", ".sg-feedback").text == "Practice starts again."
+    assert boxes_of(browser, widget)["x"] == "data 3 | grad ?"
+    assert answer_in_page(browser, widget, "1") == "Right: ∂f/∂v2 = 1.0."
+    assert severe_errors(browser) == []
+
+
+COLLAPSE_CELL = """\
+from autograd import explore
+from tests.browser import mlp_loss
+loss, mlp = mlp_loss()
+explore(loss, model=mlp)"""
+
+
+def relayout(browser, widget, click) -> None:
+    """Click `click` (a fold/unfold button) and wait until the graph is laid out again."""
+    click.click()
+    wait_for(
+        lambda: (
+            widget.get_attribute("data-folding") is None and widget.get_attribute("data-rendered") == "true"
+        ),
+        what="the new layout",
+    )
+
+
+def test_explore_folds_neurons_in_jupyterlab(lab, browser, tmp_path):
+    """Fold every neuron of the 300-node MLP into a box, step, read a box, unfold one."""
+    from selenium.webdriver.common.keys import Keys
+
+    from autograd import trace
+    from autograd.graph import topological_order
+    from autograd.neurons import neuron_calls
+    from autograd.render import parameter_names
+    from tests.browser import mlp_loss
+
+    loss, model = mlp_loss()
+    order = topological_order(loss)
+    calls = neuron_calls(order, parameter_names(model))
+    t = trace(loss)
+    expected = {
+        call.title: f"data {call.output.data:.4g} | grad {t.grads[call.output]:.4g}" for call in calls
+    }
+
+    _, _, root = lab
+    write_notebook(root, "fold.ipynb", [COLLAPSE_CELL])
+    open_notebook(browser, lab, "fold.ipynb")
+    run_cell(browser, 0)
+    widget = explorer(browser, 0)
+    buttons = {b.text: b for b in widget.find_elements("css selector", ".sg-controls button")}
+    relayout(browser, widget, buttons["collapse neurons"])
+    shown = boxes_of(browser, widget)
+    assert {k for k in shown if ":" in k} == set(expected)
+    assert len(shown) == len(calls) + 3 and "L0.n0.w0" not in shown  # 17 boxes, y - 1, **2, * 0.5
+    assert "neuron, collapsed" in widget.find_element("css selector", ".sg-legend").text
+
+    browser.execute_script("arguments[0].scrollIntoView(); arguments[0].focus();", widget)
+    widget.send_keys(Keys.END)
+    assert {k: v for k, v in boxes_of(browser, widget).items() if ":" in k} == expected
+
+    # a backward step inside a folded neuron lights its box
+    inner = calls[0].nodes[0]  # L0.n0's first multiply
+    step = next(s for s in t.steps if s.node is inner)
+    computed = sum(1 for node in order if not node.is_leaf)
+    slider = widget.find_element("css selector", "input[type=range]")
+    browser.execute_script(
+        "arguments[0].value = arguments[1];"
+        " arguments[0].dispatchEvent(new Event('input', { bubbles: true }));",
+        slider,
+        computed + 1 + t.steps.index(step) + 1,  # the frames: inputs, forward nodes, seed, steps
+    )
+    fill = browser.execute_script(
+        "var name = arguments[1];"
+        " var g = Array.from(arguments[0].querySelectorAll('.sg-graph g.node')).find(function (g) {"
+        " return g.querySelector('text').textContent === name; });"
+        " return g.querySelector('polygon, path').getAttribute('fill');",
+        widget,
+        calls[0].title,
+    )
+    assert fill == "#ffcdd2"
+    browser.save_screenshot(str(tmp_path / "folded.png"))
+
+    # click a box: its parameters' gradients, and a button to unfold it
+    browser.execute_script(
+        "var name = arguments[1];"
+        " var g = Array.from(arguments[0].querySelectorAll('.sg-graph g.node')).find(function (g) {"
+        " return g.querySelector('text').textContent === name; });"
+        " g.dispatchEvent(new MouseEvent('click', { bubbles: true }));",
+        widget,
+        calls[0].title,
+    )
+    derivation = widget.find_element("css selector", ".sg-derivation").text
+    w0 = model.layers[0].neurons[0].w[0]
+    assert f"L0.n0.w0: data {w0.data:.4g}, grad {t.grads[w0]:.4g}" in derivation
+    relayout(browser, widget, widget.find_element("css selector", ".sg-neuron-panel button"))
+    shown = boxes_of(browser, widget)
+    assert "L0.n0.w0" in shown and calls[0].title not in shown and calls[1].title in shown
     assert severe_errors(browser) == []

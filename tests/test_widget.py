@@ -213,3 +213,52 @@ def test_editing_a_leaf_restarts_the_practice_on_the_replayed_graph():
         explorer.answer(answer)
     explorer.answer("5")  # ∂f/∂x is now w = 5
     assert explorer.practice["done"] and explorer.practice["score"] == 4
+
+
+def test_neurons_fold_and_unfold_from_python_and_from_the_page():
+    model = MLP(2, [2, 1], activation="tanh", rng=random.Random(4))
+    loss = (model([0.5, -1.5]) - 1.0) ** 2
+    explorer = explore(loss, model=model, collapse=["L0.n1"])
+    calls = {call["name"]: call for call in explorer.neurons}
+    assert sorted(calls) == ["L0.n0", "L0.n1", "L1.n0"]
+    assert [c["collapsed"] for c in explorer.neurons] == [False, True, False]
+    assert "L0.n1: tanh" in explorer.dot and "L0.n1.w0" not in explorer.dot and "L0.n0.w0" in explorer.dot
+    names = [n["name"] for n in explorer.view["nodes"]]
+    assert [names[j] for j in calls["L0.n0"]["parameters"]] == ["L0.n0.w0", "L0.n0.w1", "L0.n0.b"]
+    assert explorer.view["nodes"][calls["L1.n0"]["output"]]["value"] == model([0.5, -1.5]).data
+    view = explorer.view
+    explorer.collapse()
+    assert all(c["collapsed"] for c in explorer.neurons) and "L0.n0.w0" not in explorer.dot
+    assert explorer.view == view  # folding changes the drawing, not a number
+    explorer._on_message(explorer, {"type": "expand", "names": ["L0.n0"]}, [])
+    assert [c["collapsed"] for c in explorer.neurons] == [False, True, True]
+    explorer._on_message(explorer, {"type": "expand", "names": ["L7.n0"]}, [])  # from a stale page
+    assert "no neuron named 'L7.n0'" in explorer.error
+    explorer._on_message(explorer, {"type": "collapse", "names": "L0.n0"}, [])  # not a list: ignored
+    assert [c["collapsed"] for c in explorer.neurons] == [False, True, True]
+    explorer.expand()
+    assert explorer.dot == draw(loss, model=model, grads=trace(loss).grads, max_nodes=None).source
+    explorer.collapse("L1.n0")
+    dot = explorer.dot
+    explorer.edit("L0.n0.w0", 0.25)  # an edit keeps what is folded, and the layout
+    assert [c["collapsed"] for c in explorer.neurons] == [False, False, True] and explorer.dot == dot
+    with pytest.raises(ValueError, match="collapse needs model"):
+        explore(loss, collapse=True)
+    with pytest.raises(ValueError, match="no neurons to fold"):
+        explore(loss).collapse()
+
+
+def test_practice_starts_over_from_the_page_or_from_python():
+    f, *_ = wxb()
+    explorer = explore(f, practice=True)
+    explorer.answer("1")
+    explorer.answer("7")  # wrong
+    explorer._on_message(explorer, {"type": "restart"}, [])
+    state = explorer.practice
+    assert (state["number"], state["score"], state["tries"], state["prompt"]) == (1, 0, 2, "∂f/∂v2")
+    assert state["feedback"] == "Practice starts again." and state["replies"] == 3
+    assert [n["grad"] for n in explorer.view["nodes"]].count(None) == 4  # hidden again
+    explorer.restart()
+    assert explorer.practice["replies"] == 4  # news for the page even at the first question
+    with pytest.raises(ValueError, match="practice=True"):
+        explore(f).restart()

@@ -5,6 +5,8 @@
 // Practice (explore(root, practice=True)): no stepping; the kernel sends the question, the
 // feedback and only the gradients already answered (null for the others, shown "?"); the typed
 // answer goes to the kernel as text, which checks it.
+// Neurons (given a model): the kernel sends each neuron call's nodes; folding or unfolding one
+// asks the kernel for the graph's new DOT, which is laid out again (only then do boxes move).
 function el(tag, className, text) {
   var node = document.createElement(tag);
   if (className) { node.className = className; }
@@ -29,6 +31,7 @@ function render(context) {
   var started = performance.now();
   var current = model.get("frame") || 0, view = null, port = null, selected = null, version = 0;
   var data = model.get("view");
+  var neurons = model.get("neurons") || [];
   var practicing = Object.keys(model.get("practice") || {}).length > 0;
 
   var box = el("div", "sg-explorer");
@@ -51,6 +54,11 @@ function render(context) {
       button("▶|", "last step (End)", function () { go(count() - 1); }),
       slider, counter);
   }
+  if (neurons.length) {
+    controls.append(
+      button("collapse neurons", "fold each neuron a = g(Σ wᵢxᵢ + b) into one box", function () { fold("collapse", []); }),
+      button("expand neurons", "show every node of every neuron", function () { fold("expand", []); }));
+  }
   controls.append(
     button("−", "zoom out (or ctrl + wheel)", function () { if (port) { port.zoom(0.8); } }),
     button("+", "zoom in (or ctrl + wheel)", function () { if (port) { port.zoom(1.25); } }),
@@ -63,6 +71,14 @@ function render(context) {
   var formula = el("pre", "sg-formula");
   var derivationTitle = el("h3", "", "Derivation");
   var derivation = el("pre", "sg-derivation", "Click a node to see how its gradient is made.");
+  var neuronPanel = el("div", "sg-neuron-panel");
+  var neuronText = el("span", "sg-neuron-name");
+  var neuronButton = button("", "", function () {
+    var call = callOf(selected);
+    if (call) { fold(call.collapsed ? "expand" : "collapse", [call.name]); }
+  });
+  neuronPanel.append(neuronText, neuronButton);
+  neuronPanel.style.display = "none";
   var leavesTitle = el("h3", "", practicing
     ? "Leaves (edit a value: the graph is replayed, the practice starts again)"
     : "Leaves (edit a value: the graph is replayed)");
@@ -78,14 +94,20 @@ function render(context) {
   var score = el("div", "sg-score");
   var ask = el("label", "sg-ask");
   ask.append(answer, check);
-  quiz.append(ask, feedback, score);
+  var restart = button("start over", "forget every answer and begin again at the first question", function () {
+    box.setAttribute("data-answering", "true");
+    model.send({ type: "restart" });
+  });
+  restart.className = "sg-restart";
+  quiz.append(ask, feedback, score, restart);
   if (practicing) {
-    side.append(title, quiz, formula, derivationTitle, derivation, leavesTitle, leaves, error);
+    side.append(title, quiz, formula, derivationTitle, derivation, neuronPanel, leavesTitle, leaves, error);
   } else {
-    side.append(title, formula, derivationTitle, derivation, leavesTitle, leaves, error);
+    side.append(title, formula, derivationTitle, derivation, neuronPanel, leavesTitle, leaves, error);
   }
   main.append(graph, side);
-  box.append(controls, main, V.legend(data));
+  var key = V.legend(data);
+  box.append(controls, main, key);
   root.appendChild(box);
 
   function count() { return V.frameCount(data); }
@@ -123,6 +145,23 @@ function render(context) {
     return r.left >= outer.left && r.right <= outer.right && r.top >= outer.top && r.bottom <= outer.bottom;
   }
 
+  // The neuron call that node j belongs to (its output, a node of its sum, or a parameter).
+  function callOf(j) {
+    if (j === null) { return null; }
+    for (var c = 0; c < neurons.length; c++) {
+      var call = neurons[c];
+      if (call.nodes.indexOf(j) >= 0 || call.parameters.indexOf(j) >= 0) { return call; }
+    }
+    return null;
+  }
+
+  function fold(type, names) {
+    box.setAttribute("data-folding", "true");
+    model.send({ type: type, names: names });
+  }
+
+  function gradText(j) { return data.nodes[j].grad === null ? "?" : data.nodes[j].grad; }
+
   function send() {
     box.setAttribute("data-answering", "true");
     model.send({ type: "answer", text: answer.value });
@@ -132,19 +171,31 @@ function render(context) {
     var state = practicing ? practiceState() : V.frameState(data, current);
     if (view) {
       V.show(view, data, state);
-      var hot = state.hot !== null && view.nodes[state.hot] ? view.nodes[state.hot].g : null;
+      var hotBox = V.drawnAs(view, state.hot), hot = hotBox !== null ? view.nodes[hotBox].g : null;
       // practice stays put while the asked node is in view (a question is read, not stepped through)
       if (hot && !(practicing && inView(hot))) { port.reveal(hot); }
+      var shownSelected = V.drawnAs(view, selected);
       for (var j = 0; j < view.nodes.length; j++) {
-        if (view.nodes[j]) { view.nodes[j].g.classList.toggle("sg-selected", j === selected); }
+        if (view.nodes[j]) { view.nodes[j].g.classList.toggle("sg-selected", j === shownSelected); }
       }
     }
     title.textContent = state.title;
     formula.textContent = state.formula;
     if (selected !== null) {
-      var node = data.nodes[selected];
-      derivation.textContent = node.forward + "\n" + (node.grad === null
+      var node = data.nodes[selected], call = callOf(selected), text = node.forward + "\n" + (node.grad === null
         ? "(its gradient shows once you have answered it)" : node.derivation);
+      if (call && call.collapsed && call.output === selected) {
+        text += "\nInside " + call.name + ":\n" + call.parameters.concat(call.nodes.slice(0, -1)).map(function (k) {
+          return "  " + data.nodes[k].name + ": data " + data.nodes[k].data + ", grad " + gradText(k);
+        }).join("\n");
+      }
+      derivation.textContent = text;
+      neuronPanel.style.display = call ? "" : "none";
+      if (call) {
+        neuronText.textContent = "neuron " + call.title + " ";
+        neuronButton.textContent = (call.collapsed ? "expand " : "collapse ") + call.name;
+        neuronButton.title = call.collapsed ? "show its parameters and the nodes of its sum" : "fold it into one box";
+      }
     }
     if (practicing) { box.setAttribute("data-frame", "practice"); return; }
     slider.max = String(count() - 1);
@@ -233,24 +284,51 @@ function render(context) {
   });
   model.on("change:error", function () { error.textContent = model.get("error"); });
 
+  // Lay the graph out (at the start, and after a neuron is folded or unfolded) in a new box.
+  function layout() {
+    var fresh = el("div", "sg-graph", "laying out the graph…");
+    main.replaceChild(fresh, graph);
+    graph = fresh;
+    view = null;
+    port = null;
+    return V.renderSvg(model.get("dot")).then(function (svg) {
+      if (graph !== fresh) { return; }  // a newer layout has started
+      graph.textContent = "";
+      port = V.viewport(graph, svg, { maxHeight: 600 });
+      view = V.index(svg, data);
+      neurons.forEach(function (call) {
+        if (!call.collapsed) { return; }
+        call.nodes.concat(call.parameters).forEach(function (k) { view.boxOf[k] = call.output; });
+      });
+      view.nodes.forEach(function (node, j) {
+        if (!node) { return; }
+        node.g.style.cursor = "pointer";
+        node.g.addEventListener("click", function () { select(j); });
+      });
+      var folded = neurons.some(function (call) { return call.collapsed; });
+      var next = V.legend(data, function (name) { return name !== "neuron" || folded; });
+      box.replaceChild(next, key);
+      key = next;
+      paint();
+      box.setAttribute("data-render-ms", String(Math.round(performance.now() - started)));
+      box.setAttribute("data-rendered", "true");
+      box.removeAttribute("data-folding");
+    }).catch(function (e) {
+      graph.textContent = "The graph could not be drawn: " + e;
+      box.setAttribute("data-rendered", "error");
+    });
+  }
+
+  model.on("change:neurons", function () { neurons = model.get("neurons") || []; });
+  model.on("change:dot", function () {
+    started = performance.now();
+    box.setAttribute("data-rendered", "false");
+    layout();
+  });
+
   buildLeaves();
   paint();
-  V.renderSvg(model.get("dot")).then(function (svg) {
-    graph.textContent = "";
-    port = V.viewport(graph, svg, { maxHeight: 600 });
-    view = V.index(svg, data);
-    view.nodes.forEach(function (node, j) {
-      if (!node) { return; }
-      node.g.style.cursor = "pointer";
-      node.g.addEventListener("click", function () { select(j); });
-    });
-    paint();
-    box.setAttribute("data-render-ms", String(Math.round(performance.now() - started)));
-    box.setAttribute("data-rendered", "true");
-  }).catch(function (e) {
-    graph.textContent = "The graph could not be drawn: " + e;
-    box.setAttribute("data-rendered", "error");
-  });
+  layout();
 }
 
 export default { render: render };
