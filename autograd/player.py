@@ -24,7 +24,7 @@ from autograd.extras import require
 from autograd.files import write_atomic
 from autograd.frames import frames
 from autograd.graphview import asset, json_for_script, named_trace, view_model, viz_script
-from autograd.render import DotNotFoundError, draw
+from autograd.render import DotNotFoundError, collapsed_calls, draw
 from autograd.stepper import Trace, trace
 
 if TYPE_CHECKING:
@@ -173,7 +173,8 @@ def play(
     """Record backprop on `graph` (a root Value, or a `Trace`) and build its player.
 
     `draw_options` go to `autograd.render.draw` (rankdir, edge_labels, parameters, model,
-    number_format). `renderer`: "dot" lays the graph out now with graphviz's `dot` (a small
+    number_format, collapse: a step inside a folded neuron lights its box). `renderer`:
+    "dot" lays the graph out now with graphviz's `dot` (a small
     file), "browser" leaves it to the vendored Graphviz-wasm in the page (no `dot` needed;
     the file holds the 1.3 MB renderer), "auto" is "dot" where `dot` is on PATH. Graphs over
     `max_nodes` value nodes are refused (the browser's layout gets slow, and the steps too
@@ -199,6 +200,9 @@ def play(
     layout = draw(recorded.root, grads=recorded.grads, max_nodes=None, **draw_options)
     model = view_model(recorded, draw_options.get("number_format", ".4g"), _parameters(draw_options))
     model["dot"] = layout.source
+    index = {node: j for j, node in enumerate(recorded.order)}
+    calls = collapsed_calls(recorded.order, draw_options.get("model"), draw_options.get("collapse", False))
+    model["folded"] = {index[n]: index[c.output] for c in calls for n in (*c.nodes, *c.parameters)}
     use_dot = renderer == "dot" or (renderer == "auto" and shutil.which("dot") is not None)
     prerendered = f'<div id="stepgrad-svg" hidden>{_inline_svg(layout.svg())}</div>' if use_dot else ""
     computed = sum(1 for node in recorded.order if not node.is_leaf)

@@ -305,49 +305,30 @@ def draw(
             )
             kind, classes = ("neuron", f"v{i} neuron") if call else (role(node, root, parameter_set), f"v{i}")
             attrs = dict(_STYLE[kind], **box, **{"class": classes})
-            if node in hot_nodes:
+            if node in hot_nodes or (call is not None and not hot_nodes.isdisjoint(call.nodes)):
                 attrs.update(_HIGHLIGHT, fillcolor=_HIGHLIGHT_FILL)
             graph.node(ids[node], label=label, **attrs)
         if node.is_leaf:
             continue
-        if call is not None:  # in a collapsed call: only the edges from outside, into its box
-            _draw_inputs(graph, node, i, ids[call.output], ids, drawn_in, hidden, number, edge_labels)
-            continue
-        op_id = f"{ids[node]}_op"
-        graph.node(op_id, label=f"<{_escape(op_text(node))}>", **_STYLE["op"], **{"class": f"p{i}"})
-        graph.edge(op_id, ids[node], **(_HIGHLIGHT if node in hot_nodes else {}), **{"class": f"o{i}"})
+        if call is None:
+            target = f"{ids[node]}_op"
+            graph.node(target, label=f"<{_escape(op_text(node))}>", **_STYLE["op"], **{"class": f"p{i}"})
+            graph.edge(target, ids[node], **(_HIGHLIGHT if node in hot_nodes else {}), **{"class": f"o{i}"})
+        else:  # a node of a collapsed call: only edges from outside, into the call's box
+            target = ids[call.output]
         for k, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
+            if parent in hidden or (call is not None and drawn_in.get(parent) is call):
+                continue  # inside the box
             attrs = {"label": f"<{_escape(number(local))}>"} if edge_labels else {}
             if (parent, node, k) in hot_edges:
                 attrs.update(_HIGHLIGHT)
             source = ids[drawn_in[parent].output] if parent in drawn_in else ids[parent]
-            graph.edge(source, op_id, **attrs, **{"class": f"e{i}_{k}"})
-        if node.operator.form == "call":  # an infix op writes its constant in its label (`* 0.5`)
-            _draw_constants(graph, op_id, node.operands, number)
+            graph.edge(source, target, **attrs, **{"class": f"e{i}_{k}"})
+        if call is None and node.operator.form == "call":  # infix ops write constants in the label
+            _draw_constants(graph, target, node.operands, number)
     for call in calls:  # a collapsed call's plain-number inputs point at its box
         _draw_constants(graph, ids[call.output], [c for n in call.nodes for c in n.operands], number)
     return graph
-
-
-def _draw_inputs(
-    graph: Graph,
-    node: Value,
-    i: int,
-    box_id: str,
-    ids: Mapping[Value, str],
-    drawn_in: Mapping[Value, Any],
-    hidden: Collection[Value],
-    number: Any,
-    edge_labels: bool,
-) -> None:
-    """The edges from outside a collapsed call into `node`, one of its nodes: they point at the
-    call's box (`box_id`) and keep the class of the edge they stand for (`ei_k`)."""
-    for k, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
-        if parent in hidden or drawn_in.get(parent) is drawn_in[node]:
-            continue  # inside the box
-        source = ids[drawn_in[parent].output] if parent in drawn_in else ids[parent]
-        attrs = {"label": f"<{_escape(number(local))}>"} if edge_labels else {}
-        graph.edge(source, box_id, **attrs, **{"class": f"e{i}_{k}"})
 
 
 def collapsed_calls(order: Sequence[Value], model: Any, collapse: bool | Collection[str]) -> list[NeuronCall]:
