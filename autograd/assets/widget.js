@@ -192,7 +192,7 @@ function render(context) {
       derivation.textContent = text;
       neuronPanel.style.display = call ? "" : "none";
       if (call) {
-        neuronText.textContent = "neuron " + call.title + " ";
+        neuronText.textContent = "neuron " + call.title + " (its output a is " + data.nodes[call.output].name + ") ";
         neuronButton.textContent = (call.collapsed ? "expand " : "collapse ") + call.name;
         neuronButton.title = call.collapsed ? "show its parameters and the nodes of its sum" : "fold it into one box";
       }
