@@ -5,6 +5,8 @@
 // Practice (explore(root, practice=True)): no stepping; the kernel sends the question, the
 // feedback and only the gradients already answered (null for the others, shown "?"); the typed
 // answer goes to the kernel as text, which checks it.
+// Formulas: the stepper's LaTeX (formulaTex, derivationTex, ...), typeset by the vendored KaTeX;
+// the plain text stays in each formula box's data-text, and the "plain text" button shows it.
 function el(tag, className, text) {
   var node = document.createElement(tag);
   if (className) { node.className = className; }
@@ -23,11 +25,56 @@ function button(label, title, onclick) {
 // A leaf's value in its field: up to 6 significant digits (the graph shows the same number).
 function shortNumber(x) { return String(Number(x.toPrecision(6))); }
 
+function loadKatex() {
+  try { return globalThis.StepgradKatex(); } catch (e) { return null; }
+}
+
+// Typesetting takes about 1 ms a line of the formula (a dot's 21 edges: 44 rows, 25 ms); longer
+// formulas stay plain text, so that a step stays within 50 ms.
+var TYPESET_MAX_LINES = 30;
+
+// `tex` typeset by KaTeX in a new block, or null where KaTeX is missing or reports an error.
+// HTML only: KaTeX's MathML copy doubles the time a formula takes; screen readers get the plain
+// `text` instead (aria-label), and data-tex keeps what was typeset.
+function typesetBlock(katex, tex, text) {
+  if (!katex) { return null; }
+  var block = el("div", "sg-tex");
+  try {
+    katex.render(tex, block, { throwOnError: false, displayMode: true, output: "html" });
+  } catch (e) { return null; }
+  if (block.querySelector(".katex-error")) { return null; }
+  block.setAttribute("role", "img");
+  block.setAttribute("aria-label", text);
+  block.setAttribute("data-tex", tex);
+  return block;
+}
+
+// Show `parts` in `box`, one block per [text, tex] pair: typeset where the part has LaTeX, at
+// most TYPESET_MAX_LINES lines, and `typeset` is on; else (and where KaTeX fails) its plain text.
+// The box keeps the whole plain text in data-text, and in data-math "katex" (LaTeX typeset),
+// "text" or "fallback" (KaTeX failed).
+function showMath(box, parts, katex, typeset) {
+  var key = JSON.stringify([parts, typeset]);
+  if (box.sgShown === key) { return; }  // a step restyles the graph; unchanged formulas stay
+  box.sgShown = key;
+  box.textContent = "";
+  var typesetCount = 0, failed = 0;
+  parts.forEach(function (part) {
+    var wanted = part[1] && typeset && part[0].split("\n").length <= TYPESET_MAX_LINES;
+    var block = wanted ? typesetBlock(katex, part[1], part[0]) : null;
+    if (wanted) { if (block) { typesetCount += 1; } else { failed += 1; } }
+    box.appendChild(block || el("pre", "", part[0]));
+  });
+  box.setAttribute("data-text", parts.map(function (part) { return part[0]; }).join("\n"));
+  box.setAttribute("data-math", failed ? "fallback" : (typesetCount ? "katex" : "text"));
+}
+
 function render(context) {
   var model = context.model, root = context.el;
   var V = globalThis.StepgradView;
   var started = performance.now();
   var current = model.get("frame") || 0, view = null, port = null, selected = null, version = 0;
+  var katex = loadKatex(), typeset = true;
   var data = model.get("view");
   var practicing = Object.keys(model.get("practice") || {}).length > 0;
 
@@ -60,9 +107,19 @@ function render(context) {
   var graph = el("div", "sg-graph", "laying out the graph…");
   var side = el("div", "sg-side");
   var title = el("h2", "sg-title");
-  var formula = el("pre", "sg-formula");
+  var asText = button("plain text", "show the formulas as plain text", function () {
+    typeset = !typeset;
+    asText.textContent = typeset ? "plain text" : "typeset";
+    asText.title = typeset ? "show the formulas as plain text" : "typeset the formulas (KaTeX)";
+    paint();
+  });
+  asText.className = "sg-as-text";
+  var head = el("div", "sg-side-head");
+  head.append(title, asText);
+  var formula = el("div", "sg-formula sg-math");
   var derivationTitle = el("h3", "", "Derivation");
-  var derivation = el("pre", "sg-derivation", "Click a node to see how its gradient is made.");
+  var derivation = el("div", "sg-derivation sg-math");
+  showMath(derivation, [["Click a node to see how its gradient is made.", ""]], katex, typeset);
   var leavesTitle = el("h3", "", practicing
     ? "Leaves (edit a value: the graph is replayed, the practice starts again)"
     : "Leaves (edit a value: the graph is replayed)");
@@ -80,9 +137,9 @@ function render(context) {
   ask.append(answer, check);
   quiz.append(ask, feedback, score);
   if (practicing) {
-    side.append(title, quiz, formula, derivationTitle, derivation, leavesTitle, leaves, error);
+    side.append(head, quiz, formula, derivationTitle, derivation, leavesTitle, leaves, error);
   } else {
-    side.append(title, formula, derivationTitle, derivation, leavesTitle, leaves, error);
+    side.append(head, formula, derivationTitle, derivation, leavesTitle, leaves, error);
   }
   main.append(graph, side);
   box.append(controls, main, V.legend(data));
@@ -98,11 +155,13 @@ function render(context) {
 
   // What practice shows: every value, the answered gradients, the asked node and its uses in red.
   function practiceState() {
-    var p = model.get("practice"), state = { data: [], grad: [], hot: null, edges: [], title: "", formula: "" };
+    var p = model.get("practice");
+    var state = { data: [], grad: [], hot: null, edges: [], title: "", formula: "", tex: "" };
     for (var i = 0; i < data.nodes.length; i++) { state.data.push(true); state.grad.push(data.nodes[i].grad !== null); }
     if (p.done) {
       state.title = "Practice done: score " + p.score + "/" + p.total;
       state.formula = data.summary;
+      state.tex = data.summaryTex;
     } else {
       state.hot = p.node;
       state.edges = p.edges;
@@ -140,11 +199,12 @@ function render(context) {
       }
     }
     title.textContent = state.title;
-    formula.textContent = state.formula;
+    showMath(formula, [[state.formula, state.tex]], katex, typeset);
     if (selected !== null) {
       var node = data.nodes[selected];
-      derivation.textContent = node.forward + "\n" + (node.grad === null
-        ? "(its gradient shows once you have answered it)" : node.derivation);
+      showMath(derivation, [[node.forward, ""], node.grad === null
+        ? ["(its gradient shows once you have answered it)", ""] : [node.derivation, node.derivationTex]],
+        katex, typeset);
     }
     if (practicing) { box.setAttribute("data-frame", "practice"); return; }
     slider.max = String(count() - 1);
