@@ -5,7 +5,9 @@ program needed) and restyled at every step, like the player: step through the fo
 pass and every backward step (buttons, slider, arrow keys), with the current node and the
 edges it pushes along in red, gradients filled in as they become final, and the step's
 chain rule beside the graph. Clicking a node shows its derivation, Σ over its children
-(`Trace.derivation`). Every leaf has a number field: an edit replays the graph in the
+(`Trace.derivation`). The chain-rule formulas are the stepper's LaTeX, typeset in the page by
+the vendored KaTeX (its fonts inlined in the widget's style sheet; the plain text one click
+away). Every leaf has a number field: an edit replays the graph in the
 kernel with the new value (`autograd.replay`), traces backprop again and sends the new
 numbers; the layout stays as it is.
 
@@ -34,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from autograd.extras import require
 from autograd.graph import topological_order
-from autograd.graphview import asset, named_trace, view_model, viz_script
+from autograd.graphview import asset, katex_css, katex_script, named_trace, view_model, viz_script
 from autograd.neurons import neuron_calls
 from autograd.player import DEFAULT_PLAYER_MAX_NODES
 from autograd.practice import NotANumber, Practice, Reply, parse_answer
@@ -99,13 +101,14 @@ def explore(
 def _hidden_view(view: dict[str, Any], shown: set[int], done: bool) -> dict[str, Any]:
     """`view` without what would give away a gradient not yet answered: the gradient and the
     derivation of every node not in `shown`, the chain-rule line of every step, and the summary
-    until the practice is done."""
+    until the practice is done (in text and in LaTeX)."""
     nodes = [
-        node if j in shown else {**node, "grad": None, "derivation": ""}
+        node if j in shown else {**node, "grad": None, "derivation": "", "derivationTex": ""}
         for j, node in enumerate(view["nodes"])
     ]
-    steps = [{**step, "formula": ""} for step in view["steps"]]
-    return {**view, "nodes": nodes, "steps": steps, "summary": view["summary"] if done else ""}
+    steps = [{**step, "formula": "", "formulaTex": ""} for step in view["steps"]]
+    summary = {key: view[key] if done else "" for key in ("summary", "summaryTex")}
+    return {**view, "nodes": nodes, "steps": steps, **summary}
 
 
 @functools.cache
@@ -116,10 +119,10 @@ def _explorer_class() -> type:
     class Explorer(anywidget.AnyWidget):
         """The explorer widget; `explore(root)` makes one."""
 
-        _esm = traitlets.Unicode("\n".join([viz_script(), asset("graphview.js"), asset("widget.js")])).tag(
-            sync=True
-        )
-        _css = traitlets.Unicode(asset("graphview.css")).tag(sync=True)
+        _esm = traitlets.Unicode(
+            "\n".join([viz_script(), katex_script(), asset("graphview.js"), asset("widget.js")])
+        ).tag(sync=True)
+        _css = traitlets.Unicode("\n".join([katex_css(), asset("graphview.css")])).tag(sync=True)
         dot = traitlets.Unicode("").tag(sync=True)
         view = traitlets.Dict().tag(sync=True)
         frame = traitlets.Int(0).tag(sync=True)
@@ -217,7 +220,7 @@ def _explorer_class() -> type:
 
         def _publish(self) -> None:
             """Send the view model (and in practice the question), hiding what is not answered."""
-            view = view_model(self.trace, self._options["number_format"], self._parameters)
+            view = view_model(self.trace, self._options["number_format"], self._parameters, latex=True)
             if self.session is None:
                 self.view = view
                 return

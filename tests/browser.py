@@ -120,3 +120,16 @@ def mlp_loss(fused: bool = False) -> tuple[Any, Any]:
     loss = (y - 1.0) ** 2 * 0.5
     loss.label = "loss"
     return loss, model
+
+
+def every_op_graph() -> Any:
+    """A graph with a node of every op of the table, a `sum` of 14 operands and a `dot` with 21
+    parents (the longest chain-rule formulas), and a name with LaTeX's underscore."""
+    from autograd import Value
+
+    x, y = Value(0.5, "x"), Value(2.0, "y_1")
+    terms = [x + y, x - y, x * y, x / y, x**y, x**2, 2**x, -x, x.exp(), y.log(), x.tanh(), x.sigmoid()]
+    total = Value.sum([*terms, x.relu(), 1.5])
+    root = Value.dot([total, *terms[:9]], [y, *[x] * 9], x)
+    root.label = "L_total"
+    return root

@@ -18,7 +18,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tests.browser import STEP_SCRIPT, chromium, record_timing, severe_errors, wait_for
+from autograd import Value, trace
+from tests.browser import STEP_SCRIPT, chromium, every_op_graph, record_timing, severe_errors, wait_for
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 WXB_CELL = """\
@@ -35,6 +36,18 @@ MLP_CELL = """\
 from tests.browser import mlp_loss
 loss, mlp = mlp_loss()
 explore(loss, model=mlp)"""
+EVERY_OP_CELL = """\
+from autograd import explore
+from tests.browser import every_op_graph
+explore(every_op_graph())"""
+
+
+def wxb_trace():
+    """The trace of WXB_CELL's graph, as the kernel records it (w at `w`)."""
+    w, x, b = Value(2.0, "w"), Value(3.0, "x"), Value(1.0, "b")
+    f = w * x + b
+    f.label = "f"
+    return trace(f)
 
 
 def free_port() -> int:
@@ -198,6 +211,35 @@ def edit_leaf(browser, widget, name: str, value: str) -> float:
     )
 
 
+def typeset(box) -> list[str]:
+    """The LaTeX KaTeX typeset in a formula box, one per typeset block; fails if KaTeX reported an
+    error, the box fell back to plain text, or a block is not KaTeX's output with its plain text."""
+    assert box.get_attribute("data-math") == "katex"
+    assert not box.find_elements("css selector", ".katex-error")
+    blocks = box.find_elements("css selector", ".sg-tex")
+    for block in blocks:
+        assert block.find_element("css selector", ".katex-display .katex-html").get_attribute("textContent")
+        assert block.get_attribute("aria-label") in plain_text(box)  # what a screen reader reads
+    return [block.get_attribute("data-tex") for block in blocks]
+
+
+def plain_text(box) -> str:
+    """A formula box's plain text (the stepper's text form, whatever the box shows)."""
+    return box.get_attribute("data-text")
+
+
+def click_node(browser, widget, name: str) -> None:
+    """Click the value box named `name` in the explorer's graph."""
+    browser.execute_script(
+        "var name = arguments[1];"
+        " var g = Array.from(arguments[0].querySelectorAll('.sg-graph g.node')).find(function (g) {"
+        " return g.querySelector('text').textContent === name; });"
+        " g.dispatchEvent(new MouseEvent('click', { bubbles: true }));",
+        widget,
+        name,
+    )
+
+
 def step_to_end_and_edit(browser, widget):
     from selenium.webdriver.common.keys import Keys
 
@@ -207,11 +249,24 @@ def step_to_end_and_edit(browser, widget):
     assert boxes_of(browser, widget)["w"] == "data 2 | grad ?"
     widget.send_keys(Keys.ARROW_RIGHT)
     assert title.text == "forward 1/2"
-    assert widget.find_element("css selector", ".sg-formula").text == "v2 = w * x = 2.0 * 3.0 = 6.0"
+    formula = widget.find_element("css selector", ".sg-formula")
+    assert formula.text == plain_text(formula) == "v2 = w * x = 2.0 * 3.0 = 6.0"  # forward: text
+    assert formula.get_attribute("data-math") == "text"
     widget.send_keys(Keys.END)
     assert title.text == "done: every gradient"
-    formula = widget.find_element("css selector", ".sg-formula").text
-    assert "∂f/∂w = 3.0" in formula.splitlines()
+    assert "∂f/∂w = 3.0" in plain_text(formula).splitlines()
+    t = wxb_trace()
+    assert typeset(formula) == [t.gradients_summary("latex")]
+    toggle = widget.find_element("css selector", ".sg-as-text")  # the plain text, one click away
+    toggle.click()
+    assert formula.text == t.gradients_summary() and formula.get_attribute("data-math") == "text"
+    toggle.click()
+    assert typeset(formula) == [t.gradients_summary("latex")]
+    widget.send_keys(Keys.ARROW_LEFT)
+    assert title.text == "backward 2/2"
+    assert plain_text(formula) == t.step_formula(t.steps[1])
+    assert typeset(formula) == [t.step_formula(t.steps[1], "latex")]
+    widget.send_keys(Keys.END)
     shown = boxes_of(browser, widget)
     assert (
         shown["w"] == "data 2 | grad 3"
@@ -229,22 +284,20 @@ def step_to_end_and_edit(browser, widget):
         and shown["w"] == "data 5 | grad 3"
         and shown["f"] == "data 16 | grad 1"
     )
-    assert "∂f/∂x = 5.0" in widget.find_element("css selector", ".sg-formula").text.splitlines()
+    assert "∂f/∂x = 5.0" in plain_text(formula).splitlines()
+    assert r"\frac{\partial \mathrm{f}}{\partial \mathrm{x}} &= 5.0" in typeset(formula)[0]  # typeset anew
     assert title.text == "done: every gradient"  # still at the same step
     same = browser.execute_script(
         "return arguments[0].querySelector('.sg-graph svg').outerHTML.length", widget
     )
     assert abs(same - layout) < 20  # the same SVG restyled (only numbers changed), not a new layout
 
-    # clicking a node shows its derivation
-    browser.execute_script(
-        "var g = Array.from(arguments[0].querySelectorAll('.sg-graph g.node')).find(function (g) {"
-        " return g.querySelector('text').textContent === 'x'; });"
-        " g.dispatchEvent(new MouseEvent('click', { bubbles: true }));",
-        widget,
-    )
-    derivation = widget.find_element("css selector", ".sg-derivation").text
-    assert "∂f/∂x = ∂f/∂v2 · ∂v2/∂x = 1.0 · 5.0 = 5.0" in derivation
+    click_node(browser, widget, "x")  # clicking a node shows its derivation
+    derivation = widget.find_element("css selector", ".sg-derivation")
+    assert plain_text(derivation) == "x = 3.0\n∂f/∂x = ∂f/∂v2 · ∂v2/∂x = 1.0 · 5.0 = 5.0"
+    assert derivation.find_element("css selector", "pre").text == "x = 3.0"  # the forward line: text
+    (tex,) = typeset(derivation)
+    assert tex.endswith(r"\cdot \frac{\partial \mathrm{v2}}{\partial \mathrm{x}} = 1.0 \cdot 5.0 = 5.0")
 
     # a bad value changes nothing and says why
     field = widget.find_element("css selector", 'input[data-name="b"]')
@@ -321,6 +374,16 @@ def test_explore_a_300_node_graph_timed(lab, browser, tmp_path):
     assert len(shown) == 300 and "L0.n0.w0" in shown and "L2.n0.b" in shown
     step = widget.find_element("css selector", ".sg-controls button:nth-child(3)")  # ▶
     steps = [browser.execute_async_script(STEP_SCRIPT, step) for _ in range(20)]
+    last = widget.find_element("css selector", ".sg-controls button:nth-child(4)")  # ▶|: the summary
+    summary = browser.execute_async_script(STEP_SCRIPT, last)
+    formula = widget.find_element("css selector", ".sg-formula")
+    assert len(plain_text(formula).splitlines()) == 300  # too long to typeset within a step
+    assert formula.get_attribute("data-math") == "text" and formula.find_element("css selector", "pre")
+    back = widget.find_element("css selector", ".sg-controls button:nth-child(2)")  # ◀: backward steps
+    backward = [browser.execute_async_script(STEP_SCRIPT, back) for _ in range(20)]
+    assert widget.find_element("css selector", ".sg-title").text.startswith("backward ")
+    assert typeset(formula) and "+= ∂loss/∂" in plain_text(formula)
+    browser.save_screenshot(str(tmp_path / "explore300-backward.png"))
     edits = [edit_leaf(browser, widget, "L0.n0.w0", str(0.1 * k)) for k in range(1, 6)]
     assert boxes_of(browser, widget)["L0.n0.w0"].startswith("data 0.5 |")
     browser.save_screenshot(str(tmp_path / "explore300.png"))
@@ -328,9 +391,69 @@ def test_explore_a_300_node_graph_timed(lab, browser, tmp_path):
     record_timing("explore, 300 nodes, run cell -> graph on screen (kernel, comm, layout)", from_run, 2000)
     record_timing("explore, 300 nodes, one step (median of 20, to the next paint)", sorted(steps)[10], 50)
     record_timing(
+        "explore, 300 nodes, one backward step, its formula typeset (median of 20)", sorted(backward)[10], 50
+    )
+    record_timing("explore, 300 nodes, the last frame: 300 gradients, as plain text", summary, 50)
+    record_timing(
         "explore, 300 nodes, edit a leaf -> replayed numbers on screen (median of 5)", sorted(edits)[2], 300
     )
-    assert in_widget < 10_000 and max(steps) < 1000 and max(edits) < 3000  # generous: a loaded machine
+    # generous bounds: a loaded machine
+    assert in_widget < 10_000 and max(steps + backward) < 1000 and max(edits) < 3000
+    assert severe_errors(browser) == []
+
+
+# Where a formula box is, against the side panel and the explorer's output area.
+GEOMETRY = """
+var box = arguments[0], side = box.closest('.sg-side'), widget = box.closest('.sg-explorer');
+var r = box.getBoundingClientRect(), s = side.getBoundingClientRect();
+var w = widget.getBoundingClientRect(), area = widget.parentElement.getBoundingClientRect();
+return { inside: r.left >= s.left - 1 && r.right <= s.right + 1, scrolls: box.scrollWidth > box.clientWidth,
+         widgetFits: w.right <= area.right + 1, pageFits: document.documentElement.scrollWidth
+         <= document.documentElement.clientWidth };
+"""
+
+
+def test_explore_typesets_every_op_and_long_formulas_stay_in_the_panel(lab, browser, tmp_path):
+    """Every backward frame and every node's derivation of a graph with each op, typeset without
+    an error; the 21-edge step of a `dot` scrolls inside its box, never widens the page."""
+    _, _, root = lab
+    write_notebook(root, "every_op.ipynb", [EVERY_OP_CELL])
+    open_notebook(browser, lab, "every_op.ipynb")
+    run_cell(browser, 0)
+    widget = explorer(browser, 0)
+    t = trace(every_op_graph())
+    expected = {f"backward {s.index}/{len(t.steps)}": t.step_formula(s, "latex") for s in t.steps}
+    expected["backward: seed"] = t.seed_formula("latex")
+    expected["done: every gradient"] = t.gradients_summary("latex")
+    browser.execute_script("arguments[0].scrollIntoView(); arguments[0].focus();", widget)
+    title = widget.find_element("css selector", ".sg-title")
+    formula = widget.find_element("css selector", ".sg-formula")
+    step = widget.find_element("css selector", ".sg-controls button:nth-child(3)")  # ▶
+    back = widget.find_element("css selector", ".sg-controls button:nth-child(2)")  # ◀
+    seen = {}
+    for _ in range(len(t.order) - 2 + len(t.steps) + 2):  # every frame after the first
+        browser.execute_async_script(STEP_SCRIPT, step)
+        if title.text in expected:
+            seen[title.text] = typeset(formula)
+        if title.text == "backward 1/15":  # the dot: 21 edges, the longest formula
+            assert len(t.steps[0].contributions) == 21
+            times = []
+            for _ in range(7):  # from the seed to this step, typeset anew each time
+                browser.execute_async_script(STEP_SCRIPT, back)
+                times.append(browser.execute_async_script(STEP_SCRIPT, step))
+            record_timing("explore, a step typesetting a dot's 21 edges (median of 7)", sorted(times)[3], 50)
+            assert max(times) < 1000  # generous: a loaded machine
+            geometry = browser.execute_script(GEOMETRY, formula)
+            assert geometry == {"inside": True, "scrolls": True, "widgetFits": True, "pageFits": True}
+            browser.save_screenshot(str(tmp_path / "every-op-dot-step.png"))
+    assert title.text == "done: every gradient"
+    assert seen == {frame: [tex] for frame, tex in expected.items()}
+    derivation = widget.find_element("css selector", ".sg-derivation")
+    for node in t.order:
+        click_node(browser, widget, t.names[node])
+        assert typeset(derivation) == [t.derivation(node, "latex")], t.names[node]
+    assert browser.execute_script(GEOMETRY, derivation)["inside"]
+    browser.save_screenshot(str(tmp_path / "every-op-done.png"))
     assert severe_errors(browser) == []
 
 
@@ -398,11 +521,17 @@ def test_explore_practice_in_jupyterlab(lab, browser, tmp_path):
     feedback = answer_in_page(browser, widget, "2")  # ∂f/∂w is 3: 2 is w's value
     assert feedback.startswith("Not quite. That is the value of w from the forward pass")
     assert boxes_of(browser, widget)["w"] == "data 2 | grad ?"
+    click_node(browser, widget, "w")  # its forward formula; its gradient is not given away
+    derivation = widget.find_element("css selector", ".sg-derivation")
+    assert plain_text(derivation) == "w = 2.0\n(its gradient shows once you have answered it)"
+    assert derivation.get_attribute("data-math") == "text"
     browser.save_screenshot(str(tmp_path / "practice-wrong.png"))
     assert answer_in_page(browser, widget, "3") == "Right: ∂f/∂w = 3.0."
     assert boxes_of(browser, widget)["w"] == "data 2 | grad 3"
     assert answer_in_page(browser, widget, "2").splitlines() == ["Right: ∂f/∂x = 2.0.", "Score: 4/4"]
     assert title.text == "Practice done: score 4/4" and widget.get_attribute("data-done") == "true"
+    summary = widget.find_element("css selector", ".sg-formula")
+    assert typeset(summary) == [wxb_trace().gradients_summary("latex")]
     assert boxes_of(browser, widget)["x"] == "data 3 | grad 2"
     outside = browser.execute_script(  # the questions never pushed part of the graph out of its box
         "var box = arguments[0].querySelector('.sg-graph').getBoundingClientRect();"

@@ -30,10 +30,11 @@
     return edges;
   }
 
-  // What frame f shows: which data and gradients are known, what is highlighted, the formula.
+  // What frame f shows: which data and gradients are known, what is highlighted, the formula
+  // (and its LaTeX, `tex`, for the backward frames when the model has it: the explorer's).
   function frameState(model, f) {
     var n = model.nodes.length, order = computed(model), c = order.length, s = model.steps.length;
-    var state = { data: [], grad: [], hot: null, edges: [], title: "", formula: "" };
+    var state = { data: [], grad: [], hot: null, edges: [], title: "", formula: "", tex: "" };
     var i;
     if (f <= c) {
       var known = {};
@@ -59,17 +60,20 @@
     if (step === 0) {
       state.title = "backward: seed";
       state.formula = model.seed;
+      state.tex = model.seedTex || "";
       state.hot = model.root;
       state.edges = ["o" + model.root];
     } else if (step <= s) {
       var st = model.steps[step - 1];
       state.title = "backward " + step + "/" + s;
       state.formula = st.formula;
+      state.tex = st.formulaTex || "";
       state.hot = st.node;
       state.edges = ["o" + st.node].concat(st.edges);
     } else {
       state.title = "done: every gradient";
       state.formula = model.summary;
+      state.tex = model.summaryTex || "";
     }
     return state;
   }

@@ -7,6 +7,8 @@
 // answer goes to the kernel as text, which checks it.
 // Neurons (given a model): the kernel sends each neuron call's nodes; folding or unfolding one
 // asks the kernel for the graph's new DOT, which is laid out again (only then do boxes move).
+// Formulas: the stepper's LaTeX (formulaTex, derivationTex, ...), typeset by the vendored KaTeX;
+// the plain text stays in each formula box's data-text, and the "plain text" button shows it.
 function el(tag, className, text) {
   var node = document.createElement(tag);
   if (className) { node.className = className; }
@@ -25,11 +27,56 @@ function button(label, title, onclick) {
 // A leaf's value in its field: up to 6 significant digits (the graph shows the same number).
 function shortNumber(x) { return String(Number(x.toPrecision(6))); }
 
+function loadKatex() {
+  try { return globalThis.StepgradKatex(); } catch (e) { return null; }
+}
+
+// Typesetting takes about 1 ms a line of the formula (a dot's 21 edges: 44 rows, 25 ms); longer
+// formulas stay plain text, so that a step stays within 50 ms.
+var TYPESET_MAX_LINES = 30;
+
+// `tex` typeset by KaTeX in a new block, or null where KaTeX is missing or reports an error.
+// HTML only: KaTeX's MathML copy doubles the time a formula takes; screen readers get the plain
+// `text` instead (aria-label), and data-tex keeps what was typeset.
+function typesetBlock(katex, tex, text) {
+  if (!katex) { return null; }
+  var block = el("div", "sg-tex");
+  try {
+    katex.render(tex, block, { throwOnError: false, displayMode: true, output: "html" });
+  } catch (e) { return null; }
+  if (block.querySelector(".katex-error")) { return null; }
+  block.setAttribute("role", "img");
+  block.setAttribute("aria-label", text);
+  block.setAttribute("data-tex", tex);
+  return block;
+}
+
+// Show `parts` in `box`, one block per [text, tex] pair: typeset where the part has LaTeX, at
+// most TYPESET_MAX_LINES lines, and `typeset` is on; else (and where KaTeX fails) its plain text.
+// The box keeps the whole plain text in data-text, and in data-math "katex" (LaTeX typeset),
+// "text" or "fallback" (KaTeX failed).
+function showMath(box, parts, katex, typeset) {
+  var key = JSON.stringify([parts, typeset]);
+  if (box.sgShown === key) { return; }  // a step restyles the graph; unchanged formulas stay
+  box.sgShown = key;
+  box.textContent = "";
+  var typesetCount = 0, failed = 0;
+  parts.forEach(function (part) {
+    var wanted = part[1] && typeset && part[0].split("\n").length <= TYPESET_MAX_LINES;
+    var block = wanted ? typesetBlock(katex, part[1], part[0]) : null;
+    if (wanted) { if (block) { typesetCount += 1; } else { failed += 1; } }
+    box.appendChild(block || el("pre", "", part[0]));
+  });
+  box.setAttribute("data-text", parts.map(function (part) { return part[0]; }).join("\n"));
+  box.setAttribute("data-math", failed ? "fallback" : (typesetCount ? "katex" : "text"));
+}
+
 function render(context) {
   var model = context.model, root = context.el;
   var V = globalThis.StepgradView;
   var started = performance.now();
   var current = model.get("frame") || 0, view = null, port = null, selected = null, version = 0;
+  var katex = loadKatex(), typeset = true;
   var data = model.get("view");
   var neurons = model.get("neurons") || [];
   var practicing = Object.keys(model.get("practice") || {}).length > 0;
@@ -68,9 +115,19 @@ function render(context) {
   var graph = el("div", "sg-graph", "laying out the graph…");
   var side = el("div", "sg-side");
   var title = el("h2", "sg-title");
-  var formula = el("pre", "sg-formula");
+  var asText = button("plain text", "show the formulas as plain text", function () {
+    typeset = !typeset;
+    asText.textContent = typeset ? "plain text" : "typeset";
+    asText.title = typeset ? "show the formulas as plain text" : "typeset the formulas (KaTeX)";
+    paint();
+  });
+  asText.className = "sg-as-text";
+  var head = el("div", "sg-side-head");
+  head.append(title, asText);
+  var formula = el("div", "sg-formula sg-math");
   var derivationTitle = el("h3", "", "Derivation");
-  var derivation = el("pre", "sg-derivation", "Click a node to see how its gradient is made.");
+  var derivation = el("div", "sg-derivation sg-math");
+  showMath(derivation, [["Click a node to see how its gradient is made.", ""]], katex, typeset);
   var neuronPanel = el("div", "sg-neuron-panel");
   var neuronText = el("span", "sg-neuron-name");
   var neuronButton = button("", "", function () {
@@ -101,9 +158,9 @@ function render(context) {
   restart.className = "sg-restart";
   quiz.append(ask, feedback, score, restart);
   if (practicing) {
-    side.append(title, quiz, formula, derivationTitle, derivation, neuronPanel, leavesTitle, leaves, error);
+    side.append(head, quiz, formula, derivationTitle, derivation, neuronPanel, leavesTitle, leaves, error);
   } else {
-    side.append(title, formula, derivationTitle, derivation, neuronPanel, leavesTitle, leaves, error);
+    side.append(head, formula, derivationTitle, derivation, neuronPanel, leavesTitle, leaves, error);
   }
   main.append(graph, side);
   var key = V.legend(data);
@@ -120,11 +177,13 @@ function render(context) {
 
   // What practice shows: every value, the answered gradients, the asked node and its uses in red.
   function practiceState() {
-    var p = model.get("practice"), state = { data: [], grad: [], hot: null, edges: [], title: "", formula: "" };
+    var p = model.get("practice");
+    var state = { data: [], grad: [], hot: null, edges: [], title: "", formula: "", tex: "" };
     for (var i = 0; i < data.nodes.length; i++) { state.data.push(true); state.grad.push(data.nodes[i].grad !== null); }
     if (p.done) {
       state.title = "Practice done: score " + p.score + "/" + p.total;
       state.formula = data.summary;
+      state.tex = data.summaryTex;
     } else {
       state.hot = p.node;
       state.edges = p.edges;
@@ -180,16 +239,17 @@ function render(context) {
       }
     }
     title.textContent = state.title;
-    formula.textContent = state.formula;
+    showMath(formula, [[state.formula, state.tex]], katex, typeset);
     if (selected !== null) {
-      var node = data.nodes[selected], call = callOf(selected), text = node.forward + "\n" + (node.grad === null
-        ? "(its gradient shows once you have answered it)" : node.derivation);
+      var node = data.nodes[selected], call = callOf(selected);
+      var parts = [[node.forward, ""], node.grad === null
+        ? ["(its gradient shows once you have answered it)", ""] : [node.derivation, node.derivationTex]];
       if (call && call.collapsed && call.output === selected) {
-        text += "\nInside " + call.name + ":\n" + call.parameters.concat(call.nodes.slice(0, -1)).map(function (k) {
+        parts.push(["Inside " + call.name + ":\n" + call.parameters.concat(call.nodes.slice(0, -1)).map(function (k) {
           return "  " + data.nodes[k].name + ": data " + data.nodes[k].data + ", grad " + gradText(k);
-        }).join("\n");
+        }).join("\n"), ""]);
       }
-      derivation.textContent = text;
+      showMath(derivation, parts, katex, typeset);
       neuronPanel.style.display = call ? "" : "none";
       if (call) {
         neuronText.textContent = "neuron " + call.title + " (its output a is " + data.nodes[call.output].name + ") ";
