@@ -115,7 +115,7 @@ package-check: $(VENV)/.installed-dev system-dot
 # its .woff2 fonts (graphview.katex_css() inlines them as data: URLs), with a SHA256SUMS file.
 VIZ_VERSION := 3.31.0
 VIZ_DIR := autograd/assets/viz
-KATEX_VERSION := 0.16.47
+KATEX_VERSION := 0.19.1
 KATEX_DIR := autograd/assets/katex
 assets:
 	@command -v npm >/dev/null || { echo "make assets needs npm: sudo apt-get install -y npm"; exit 1; }
