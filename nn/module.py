@@ -19,7 +19,7 @@ import random
 from collections.abc import Callable, Sequence
 
 from autograd.engine import Value
-from nn.checks import check_positive_int
+from autograd.validation import check_positive_int
 
 __all__ = ["ACTIVATIONS", "INITIALISATIONS", "Module", "Neuron", "Layer", "MLP"]
 

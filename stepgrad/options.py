@@ -8,7 +8,7 @@ from pathlib import Path
 
 from autograd.expr import parse_number
 from autograd.files import check_writable_directory
-from nn.checks import check_positive_int
+from autograd.validation import check_positive_int
 from stepgrad.verb import UsageError
 
 __all__ = [
