@@ -26,6 +26,7 @@ from autograd.frames import frames
 from autograd.graphview import asset, json_for_script, named_trace, view_model, viz_script
 from autograd.render import DotNotFoundError, collapsed_calls, draw
 from autograd.stepper import Trace, trace
+from autograd.validation import check_positive_int
 
 if TYPE_CHECKING:
     from autograd.engine import Value
@@ -184,10 +185,7 @@ def play(
         raise ValueError(f"play: renderer must be one of {', '.join(RENDERERS)}; got {renderer!r}")
     if not isinstance(title, str):
         raise TypeError(f"play: title must be a string, got {type(title).__name__} {title!r}")
-    if max_nodes is not None and (
-        isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1
-    ):
-        raise ValueError(f"play: max_nodes must be a positive integer or None, got {max_nodes!r}")
+    check_positive_int(max_nodes, "play: max_nodes", or_none=True)
     recorded = graph if isinstance(graph, Trace) else trace(graph)
     if max_nodes is not None and len(recorded.order) > max_nodes:
         raise PlayerTooLargeError(

@@ -45,6 +45,7 @@ from autograd.files import as_path, write_atomic
 from autograd.graph import children, graph_stats, topological_order
 from autograd.neurons import NeuronCall, neuron_calls
 from autograd.notation import node_names, op_text
+from autograd.validation import check_positive_int
 
 if TYPE_CHECKING:
     from autograd.engine import Value
@@ -260,10 +261,7 @@ def draw(
 
     if not isinstance(root, Value):
         raise TypeError(f"draw: root must be a Value, got {type(root).__name__}")
-    if max_nodes is not None and (
-        isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1
-    ):
-        raise ValueError(f"draw: max_nodes must be a positive integer or None, got {max_nodes!r}")
+    check_positive_int(max_nodes, "draw: max_nodes", or_none=True)
     if rankdir not in ("LR", "TB"):
         raise ValueError(f"draw: rankdir must be 'LR' or 'TB', got {rankdir!r}")
     try:
