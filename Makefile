@@ -11,7 +11,7 @@
 #   make docs-serve         the site at http://127.0.0.1:8000, rebuilt on every change
 #   make docs-assets        refresh the site's vendored browser assets (docs/assets/vendor/) from npm
 #   make package-check      build the sdist and wheel, check them, run every verb from fresh venvs
-#   make assets             re-fetch the vendored browser renderer (@viz-js/viz) from the npm registry
+#   make assets             re-fetch the vendored browser assets (@viz-js/viz, KaTeX) from the npm registry
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -110,9 +110,13 @@ docs-assets:
 package-check: $(VENV)/.installed-dev system-dot
 	$(PY) .ci/packaging.py
 
-# The browser renderer (Graphviz in WebAssembly), vendored as package data: pinned, from npm.
+# The browser assets, vendored as package data: pinned, from npm. The graph renderer (Graphviz
+# in WebAssembly), and the explorer's formula typesetter, KaTeX: its script, its style sheet and
+# its .woff2 fonts (graphview.katex_css() inlines them as data: URLs), with a SHA256SUMS file.
 VIZ_VERSION := 3.31.0
 VIZ_DIR := autograd/assets/viz
+KATEX_VERSION := 0.19.1
+KATEX_DIR := autograd/assets/katex
 assets:
 	@command -v npm >/dev/null || { echo "make assets needs npm: sudo apt-get install -y npm"; exit 1; }
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
@@ -122,6 +126,16 @@ assets:
 	  sed -i -E "s/version \*\*[0-9.]+\*\*/version **$(VIZ_VERSION)**/; s/sha256: \`[0-9a-f]+\`/sha256: \`$$sum\`/" $(VIZ_DIR)/README.md && \
 	  sed -i -E "s/@viz-js\/viz [0-9.]+ \(npm/@viz-js\/viz $(VIZ_VERSION) (npm/" $(VIZ_DIR)/LICENSE && \
 	  echo "$(VIZ_DIR)/viz-global.js: @viz-js/viz $(VIZ_VERSION), sha256 $$sum"
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	  (cd "$$tmp" && npm pack --silent "katex@$(KATEX_VERSION)" >/dev/null && tar xzf katex-$(KATEX_VERSION).tgz) && \
+	  rm -rf $(KATEX_DIR)/fonts && mkdir -p $(KATEX_DIR)/fonts && \
+	  cp "$$tmp/package/dist/katex.min.js" "$$tmp/package/dist/katex.min.css" $(KATEX_DIR)/ && \
+	  cp "$$tmp"/package/dist/fonts/*.woff2 $(KATEX_DIR)/fonts/ && \
+	  { echo "katex.min.js, katex.min.css and fonts/*.woff2 are from KaTeX $(KATEX_VERSION) (npm registry), unchanged."; \
+	    echo; cat "$$tmp/package/LICENSE"; } > $(KATEX_DIR)/LICENSE && \
+	  (cd $(KATEX_DIR) && sha256sum katex.min.js katex.min.css fonts/*.woff2 > SHA256SUMS) && \
+	  sed -i -E "s/version \*\*[0-9.]+\*\*/version **$(KATEX_VERSION)**/" $(KATEX_DIR)/README.md && \
+	  echo "$(KATEX_DIR): KaTeX $(KATEX_VERSION), $$(ls $(KATEX_DIR)/fonts | wc -l) fonts, checksums in SHA256SUMS"
 
 clean:
 	rm -rf $(VENV) out build dist site *.egg-info .pytest_cache .hypothesis .cache

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from autograd.engine import Value
 from autograd.expr import evaluate, parse
 from autograd.stepper import Trace, trace
+from autograd.validation import check_positive_int
 
 __all__ = ["LEVELS", "Exercise", "generate", "hand_friendly"]
 
@@ -69,8 +70,7 @@ class Exercise:
 
 def generate(count: int, seed: int, level: int) -> list[Exercise]:
     """`count` distinct hand-friendly exercises of `level`, the same for the same seed."""
-    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-        raise ValueError(f"generate: count must be a positive integer, got {count!r}")
+    check_positive_int(count, "generate: count")
     if level not in LEVELS:
         raise ValueError(f"generate: level must be 1, 2 or 3, got {level!r}")
     if isinstance(seed, bool) or not isinstance(seed, int):

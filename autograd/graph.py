@@ -9,6 +9,7 @@ graph through the public `Value.parents`. An edge `(parent, child, k)` says that
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -17,7 +18,7 @@ from autograd.engine import topological_order
 if TYPE_CHECKING:
     from autograd.engine import Value
 
-__all__ = ["topological_order", "edges", "leaves", "GraphStats", "graph_stats"]
+__all__ = ["topological_order", "edges", "children", "leaves", "GraphStats", "graph_stats"]
 
 
 def edges(root: Value) -> list[tuple[Value, Value, int]]:
@@ -26,6 +27,15 @@ def edges(root: Value) -> list[tuple[Value, Value, int]]:
     A parent used twice by one child (`a * a`) gives two edges, k = 0 and k = 1.
     """
     return [(p, node, k) for node in topological_order(root) for k, p in enumerate(node.parents)]
+
+
+def children(order: Sequence[Value]) -> dict[Value, list[Value]]:
+    """node -> the nodes in `order` that use it, one entry per use (`a * a` lists its node twice)."""
+    found: dict[Value, list[Value]] = {}
+    for node in order:
+        for parent in node.parents:
+            found.setdefault(parent, []).append(node)
+    return found
 
 
 def leaves(root: Value) -> list[Value]:

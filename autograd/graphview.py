@@ -10,14 +10,18 @@ so every frame keeps every position (the value boxes have a fixed size).
 What a step shows comes from `view_model(trace)`: per node its name, role, formatted data
 and gradient, the step after which that gradient is final, its forward formula and its
 derivation; per backward step the node, the edges it pushes along and the chain-rule line.
+The explorer typesets the chain-rule formulas, which it also gets in LaTeX, with the vendored
+KaTeX (autograd/assets/katex/: `katex_script()`, and `katex_css()` with the fonts inlined).
 """
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import functools
 import html
 import json
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +30,16 @@ from autograd.render import _HIGHLIGHT, _HIGHLIGHT_FILL, _STYLE, LEGEND, display
 if TYPE_CHECKING:
     from autograd.stepper import Trace
 
-__all__ = ["view_model", "named_trace", "asset", "viz_script", "graph_html", "json_for_script"]
+__all__ = [
+    "view_model",
+    "named_trace",
+    "asset",
+    "viz_script",
+    "katex_script",
+    "katex_css",
+    "graph_html",
+    "json_for_script",
+]
 
 ASSETS = Path(__file__).with_name("assets")
 
@@ -37,25 +50,54 @@ def asset(name: str) -> str:
     return (ASSETS / name).read_text(encoding="utf-8")
 
 
-def viz_script() -> str:
-    """JavaScript that defines `globalThis.StepgradViz()`, returning the @viz-js/viz module.
+def _umd_script(function: str, bundle: str) -> str:
+    """JavaScript that defines `globalThis.<function>()`, returning the module of the vendored
+    UMD bundle `bundle` (a path in autograd/assets/), evaluated on the first call.
 
-    The vendored file is a UMD bundle; given an `exports` object it fills that instead of
-    looking for a module loader, so it works the same in a page, an iframe and an ES module.
+    A UMD bundle given `exports` and `module` objects fills those instead of looking for a
+    module loader or setting a global, so it works the same in a page, an iframe and an ES module.
     """
     return (
         "(function (root) {\n"
-        "  if (root.StepgradViz) { return; }\n"
+        f"  if (root.{function}) {{ return; }}\n"
         "  var cached = null;\n"
-        "  root.StepgradViz = function () {\n"
+        f"  root.{function} = function () {{\n"
         "    if (cached) { return cached; }\n"
         "    var exports = {}, module = { exports: exports }, define;\n"
-        f"{asset('viz/viz-global.js')}\n"
-        "    cached = exports;\n"
-        "    return exports;\n"
+        f"{asset(bundle)}\n"
+        "    cached = module.exports;\n"
+        "    return cached;\n"
         "  };\n"
         '})(typeof globalThis !== "undefined" ? globalThis : window);\n'
     )
+
+
+def viz_script() -> str:
+    """JavaScript that defines `globalThis.StepgradViz()`, returning the @viz-js/viz module."""
+    return _umd_script("StepgradViz", "viz/viz-global.js")
+
+
+def katex_script() -> str:
+    """JavaScript that defines `globalThis.StepgradKatex()`, returning KaTeX (`.render(tex, element,
+    options)`); a page's own `katex`, if any, is left alone."""
+    return _umd_script("StepgradKatex", "katex/katex.min.js")
+
+
+# One @font-face's sources: fonts/NAME.woff2, then the .woff and .ttf of the same font.
+_FONT_FACE_SOURCE = re.compile(r"src:url\(fonts/(KaTeX_[\w-]+)\.woff2\) format\(\"woff2\"\)[^;}]*")
+
+
+@functools.cache
+def katex_css() -> str:
+    """KaTeX's style sheet with its fonts inside: every @font-face reads its .woff2 from a
+    `data:` URL (the vendored sheet points at `fonts/…` files, which a notebook page cannot
+    fetch; the .woff and .ttf fallbacks are dropped: every browser that runs the widget reads woff2)."""
+
+    def inlined(match: re.Match[str]) -> str:
+        font = (ASSETS / "katex" / "fonts" / f"{match[1]}.woff2").read_bytes()
+        return f'src:url(data:font/woff2;base64,{base64.b64encode(font).decode("ascii")}) format("woff2")'
+
+    return _FONT_FACE_SOURCE.sub(inlined, asset("katex/katex.min.css"))
 
 
 def json_for_script(data: Any) -> str:
@@ -72,12 +114,18 @@ def named_trace(t: Trace, model: Any = None) -> Trace:
     return dataclasses.replace(t, names=display_names(t.order, model))
 
 
-def view_model(t: Trace, number_format: str = ".4g", parameters: Any = ()) -> dict[str, Any]:
+def view_model(
+    t: Trace, number_format: str = ".4g", parameters: Any = (), latex: bool = False
+) -> dict[str, Any]:
     """What the browser needs to show every frame of the trace `t` (JSON-ready).
 
     Nodes are in topological order (node j is drawn with class `vj`); numbers come
-    formatted, so the browser shows exactly what `draw()` would.
+    formatted, so the browser shows exactly what `draw()` would. With `latex`, the chain-rule
+    formulas come in LaTeX too, for KaTeX (the explorer): `derivationTex` per node,
+    `formulaTex` per step, `seedTex` and `summaryTex`.
     """
+    if not isinstance(latex, bool):
+        raise TypeError(f"view_model: latex must be True or False, got {latex!r}")
     index = {node: j for j, node in enumerate(t.order)}
     parameter_set = set(parameters)
     nodes = [
@@ -103,6 +151,13 @@ def view_model(t: Trace, number_format: str = ".4g", parameters: Any = ()) -> di
         }
         for step in t.steps
     ]
+    tex: dict[str, Any] = {}
+    if latex:
+        for node, entry in zip(t.order, nodes):
+            entry["derivationTex"] = t.derivation(node, "latex")
+        for step, entry in zip(t.steps, steps):
+            entry["formulaTex"] = t.step_formula(step, "latex")
+        tex = {"seedTex": t.seed_formula("latex"), "summaryTex": t.gradients_summary("latex")}
     return {
         "root": index[t.root],
         "nodes": nodes,
@@ -110,6 +165,7 @@ def view_model(t: Trace, number_format: str = ".4g", parameters: Any = ()) -> di
         "inputs": "\n".join(t.forward_formula(node) for node in t.order if node.is_leaf),
         "seed": t.seed_formula(),
         "summary": t.gradients_summary(),
+        **tex,
         "style": {
             "fill": {name: attrs["fillcolor"] for name, attrs in _STYLE.items() if "fillcolor" in attrs},
             "highlight": _HIGHLIGHT,

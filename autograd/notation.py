@@ -10,6 +10,7 @@ an op's name.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -137,8 +138,37 @@ class TextMath:
         return f"({text})"
 
     def wrap(self, formula: str, note: str) -> str:
-        """A whole formula, with a note after it (e.g. which child a term comes from)."""
+        """A whole formula, with a note in words after it (e.g. which child a term comes from)."""
         return f"{formula}   ({note})" if note else formula
+
+    # ---- formulas of several lines (a backward step, the summary) ----
+    def words(self, text: str) -> str:
+        """Words inside a formula: 'step 2/4: ', ' is final'."""
+        return text
+
+    def line_break(self) -> str:
+        """Where a long line may go on in the next one: a space here, a new row in LaTeX."""
+        return " "
+
+    def equation(self, lhs: str, rhs: str) -> str:
+        """lhs = rhs, a row of `rows` (LaTeX aligns the rows at the =)."""
+        return f"{lhs} = {rhs}"
+
+    def add_to(self, target: str, amount: str) -> str:
+        """target += amount: one term added to a running sum, a row of `rows` (aligned at +=)."""
+        return f"{target} += {amount}"
+
+    def continued(self, expression: str) -> str:
+        """' = expression', going on with a row's chain of equal expressions (LaTeX: on the next row)."""
+        return f" = {expression}"
+
+    def rows(self, rows: Sequence[str]) -> str:
+        """Formulas one under another."""
+        return "\n".join(rows)
+
+    def under(self, head: str, rows: Sequence[str]) -> str:
+        """A heading line, then `rows`, set in under it."""
+        return "\n".join([head, *(f"  {row}" for row in rows)])
 
 
 class MarkdownMath(TextMath):
@@ -154,9 +184,27 @@ class MarkdownMath(TextMath):
 
 
 class LatexMath(TextMath):
-    """LaTeX math: \\frac{\\partial L}{\\partial w} \\cdot 3.0."""
+    """LaTeX math: \\frac{\\partial L}{\\partial w} \\cdot 3.0 (what KaTeX and pdflatex with amsmath read).
 
-    _SPECIAL = {c: "\\" + c for c in "_&%$#{}"} | {"\\": r"\backslash{}", "^": r"\^{}", "~": r"\~{}"}
+    Words are set with `\\text`; rows are those of an `aligned` environment, aligned at their
+    relation (=, +=), and a long chain goes on in the next row, so that a formula stays narrow:
+
+        ∂f/∂w += ∂f/∂g · ∂g/∂w
+              = 1.0 · 3.0 = 3.0   (so far 3.0)
+    """
+
+    # LaTeX's special characters in text (words), and in math (names), where \^ and \~ would be
+    # text accents: a name sets ^ and ~ as text.
+    _TEXT_SPECIAL = {c: "\\" + c for c in "_&%$#{}"} | {
+        "\\": r"\textbackslash{}",
+        "^": r"\textasciicircum{}",
+        "~": r"\textasciitilde{}",
+    }
+    _SPECIAL = _TEXT_SPECIAL | {
+        "\\": r"\backslash{}",
+        "^": r"\text{\textasciicircum{}}",
+        "~": r"\text{\textasciitilde{}}",
+    }
 
     def name(self, node: Value) -> str:
         return r"\mathrm{" + "".join(self._SPECIAL.get(c, c) for c in self.names[node]) + "}"
@@ -171,6 +219,8 @@ class LatexMath(TextMath):
         return rf"{a} \cdot {b}"
 
     def number(self, x: float) -> str:
+        if not math.isfinite(x):  # a local derivative that overflowed, and what it gave
+            return r"\mathrm{NaN}" if math.isnan(x) else rf"{'-' if x < 0.0 else ''}\infty"
         text = format_number(x)
         if "e" in text:
             mantissa, exponent = text.split("e")
@@ -178,4 +228,25 @@ class LatexMath(TextMath):
         return text
 
     def wrap(self, formula: str, note: str) -> str:
-        return rf"{formula} \quad \text{{({note})}}" if note else formula
+        return rf"{formula} \quad {self.words(f'({note})')}" if note else formula
+
+    def words(self, text: str) -> str:
+        return r"\text{" + "".join(self._TEXT_SPECIAL.get(c, c) for c in text) + "}"
+
+    def line_break(self) -> str:
+        return r" \\ \quad "
+
+    def equation(self, lhs: str, rhs: str) -> str:
+        return rf"{lhs} &= {rhs}"
+
+    def add_to(self, target: str, amount: str) -> str:
+        return rf"{target} &\mathrel{{+}}= {amount}"
+
+    def continued(self, expression: str) -> str:
+        return rf" \\ &= {expression}"
+
+    def rows(self, rows: Sequence[str]) -> str:
+        return r"\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}"
+
+    def under(self, head: str, rows: Sequence[str]) -> str:
+        return rf"\begin{{array}}{{l}}{head} \\ {self.rows(rows)}\end{{array}}"

@@ -24,8 +24,9 @@ from autograd.extras import require
 from autograd.files import write_atomic
 from autograd.frames import frames
 from autograd.graphview import asset, json_for_script, named_trace, view_model, viz_script
-from autograd.render import DotNotFoundError, draw
+from autograd.render import DotNotFoundError, collapsed_calls, draw
 from autograd.stepper import Trace, trace
+from autograd.validation import check_positive_int
 
 if TYPE_CHECKING:
     from autograd.engine import Value
@@ -173,7 +174,8 @@ def play(
     """Record backprop on `graph` (a root Value, or a `Trace`) and build its player.
 
     `draw_options` go to `autograd.render.draw` (rankdir, edge_labels, parameters, model,
-    number_format). `renderer`: "dot" lays the graph out now with graphviz's `dot` (a small
+    number_format, collapse: a step inside a folded neuron lights its box). `renderer`:
+    "dot" lays the graph out now with graphviz's `dot` (a small
     file), "browser" leaves it to the vendored Graphviz-wasm in the page (no `dot` needed;
     the file holds the 1.3 MB renderer), "auto" is "dot" where `dot` is on PATH. Graphs over
     `max_nodes` value nodes are refused (the browser's layout gets slow, and the steps too
@@ -183,10 +185,7 @@ def play(
         raise ValueError(f"play: renderer must be one of {', '.join(RENDERERS)}; got {renderer!r}")
     if not isinstance(title, str):
         raise TypeError(f"play: title must be a string, got {type(title).__name__} {title!r}")
-    if max_nodes is not None and (
-        isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1
-    ):
-        raise ValueError(f"play: max_nodes must be a positive integer or None, got {max_nodes!r}")
+    check_positive_int(max_nodes, "play: max_nodes", or_none=True)
     recorded = graph if isinstance(graph, Trace) else trace(graph)
     if max_nodes is not None and len(recorded.order) > max_nodes:
         raise PlayerTooLargeError(
@@ -199,6 +198,9 @@ def play(
     layout = draw(recorded.root, grads=recorded.grads, max_nodes=None, **draw_options)
     model = view_model(recorded, draw_options.get("number_format", ".4g"), _parameters(draw_options))
     model["dot"] = layout.source
+    index = {node: j for j, node in enumerate(recorded.order)}
+    calls = collapsed_calls(recorded.order, draw_options.get("model"), draw_options.get("collapse", False))
+    model["folded"] = {index[n]: index[c.output] for c in calls for n in (*c.nodes, *c.parameters)}
     use_dot = renderer == "dot" or (renderer == "auto" and shutil.which("dot") is not None)
     prerendered = f'<div id="stepgrad-svg" hidden>{_inline_svg(layout.svg())}</div>' if use_dot else ""
     computed = sum(1 for node in recorded.order if not node.is_leaf)

@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING
 
 from autograd.expr import parse_number
 from autograd.notation import format_number
+from autograd.validation import check_positive_int
 
 if TYPE_CHECKING:
     from autograd.engine import Value
@@ -287,8 +288,7 @@ class Practice:
     """
 
     def __init__(self, t: Trace, tries: int = TRIES) -> None:
-        if isinstance(tries, bool) or not isinstance(tries, int) or tries < 1:
-            raise ValueError(f"Practice: tries must be a positive integer, got {tries!r}")
+        check_positive_int(tries, "Practice: tries")
         self.trace = t
         self.tries = tries
         self.questions = questions(t)

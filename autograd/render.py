@@ -42,8 +42,10 @@ from typing import TYPE_CHECKING, Any
 import graphviz
 
 from autograd.files import as_path, write_atomic
-from autograd.graph import graph_stats, topological_order
+from autograd.graph import children, graph_stats, topological_order
+from autograd.neurons import NeuronCall, neuron_calls
 from autograd.notation import node_names, op_text
+from autograd.validation import check_positive_int
 
 if TYPE_CHECKING:
     from autograd.engine import Value
@@ -55,6 +57,7 @@ __all__ = [
     "parameter_names",
     "short_parameter_name",
     "role",
+    "collapsed_calls",
     "LEGEND",
     "save_graph",
     "DotNotFoundError",
@@ -84,6 +87,7 @@ _STYLE = {
     "parameter": {"shape": "box", "style": "filled", "fillcolor": "#ffe0b2"},
     "input": {"shape": "box", "style": "filled", "fillcolor": "#bbdefb"},
     "intermediate": {"shape": "box", "style": "filled", "fillcolor": "#ffffff"},
+    "neuron": {"shape": "box", "style": "filled,rounded", "fillcolor": "#e1bee7"},
     "op": {"shape": "ellipse", "style": "filled", "fillcolor": "#eeeeee", "fontsize": "11"},
     "constant": {
         "shape": "plaintext",
@@ -101,6 +105,7 @@ LEGEND = (
     ("parameter", _STYLE["parameter"]["fillcolor"], "parameter (a leaf to train)"),
     ("intermediate", _STYLE["intermediate"]["fillcolor"], "computed value"),
     ("output", _STYLE["output"]["fillcolor"], "output"),
+    ("neuron", _STYLE["neuron"]["fillcolor"], "neuron, collapsed: a = g(Σ wᵢxᵢ + b) in one box"),
     ("op", _STYLE["op"]["fillcolor"], "operation (dashed: a constant operand)"),
     ("current", _HIGHLIGHT_FILL, "current step, and the edges it uses"),
 )
@@ -227,6 +232,7 @@ def draw(
     grads: Mapping[Value, float] | None = None,
     max_nodes: int | None = DEFAULT_MAX_NODES,
     model: Any = None,
+    collapse: bool | Collection[str] = False,
 ) -> Graph:
     """Draw the graph that `root` depends on.
 
@@ -245,15 +251,17 @@ def draw(
             `max_nodes=None` draws any size.
         model: an object with `named_parameters()` (e.g. an `nn.MLP`): its parameters are
             drawn as parameters, named in short form (`L0.n3.w1`).
+        collapse: fold each call of a neuron into one box showing its output a = g(z)
+            (`autograd.neurons`; needs `model`): True for every neuron, or the names of
+            some ('L0.n3'). The box keeps the class of a's node (`vj`), with `neuron` added;
+            its parameters and the nodes of z are not drawn, and edges into z's nodes point
+            at the box.
     """
     from autograd.engine import Value
 
     if not isinstance(root, Value):
         raise TypeError(f"draw: root must be a Value, got {type(root).__name__}")
-    if max_nodes is not None and (
-        isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1
-    ):
-        raise ValueError(f"draw: max_nodes must be a positive integer or None, got {max_nodes!r}")
+    check_positive_int(max_nodes, "draw: max_nodes", or_none=True)
     if rankdir not in ("LR", "TB"):
         raise ValueError(f"draw: rankdir must be 'LR' or 'TB', got {rankdir!r}")
     try:
@@ -261,6 +269,7 @@ def draw(
     except (ValueError, TypeError):
         raise ValueError(f"draw: bad number_format {number_format!r} (try '.4g')") from None
     order = topological_order(root)
+    calls = collapsed_calls(order, model, collapse)
     graph = Graph(
         graph_attr={"rankdir": rankdir, "nodesep": "0.2", "ranksep": "0.35"},
         node_attr={"fontname": "Helvetica", "fontsize": "12"},
@@ -278,43 +287,75 @@ def draw(
     ids = {node: f"n{i}" for i, node in enumerate(order)}
     parameter_set = set(parameters) | (set(parameter_names(model)) if model is not None else set())
     hot_nodes, hot_edges = set(highlight_nodes), set(highlight_edges)
-    box = _box_size(names.values(), number_format)
+    box = _box_size([*names.values(), *(call.title for call in calls)], number_format)
+    drawn_in = {node: call for call in calls for node in call.nodes}  # node -> its collapsed call
+    uses = children(order)
+    hidden = {node for node in drawn_in if node is not drawn_in[node].output}
+    hidden |= {p for call in calls for p in call.parameters if all(c in drawn_in for c in uses[p])}
     for i, node in enumerate(order):
-        shown_data = node.data if data is None else data.get(node)
-        shown_grad = node.grad if grads is None else grads.get(node)
-        label = (
-            f"<<b>{_escape(names[node])}</b><br/>data {_escape(number(shown_data))}"
-            f"<br/>grad {_escape(number(shown_grad))}>"
-        )
-        attrs = dict(_STYLE[role(node, root, parameter_set)], **box, **{"class": f"v{i}"})
-        if node in hot_nodes:
-            attrs.update(_HIGHLIGHT, fillcolor=_HIGHLIGHT_FILL)
-        graph.node(ids[node], label=label, **attrs)
+        call = drawn_in.get(node)
+        if node not in hidden:  # a value box, or a collapsed call's box (at its output)
+            shown_data = node.data if data is None else data.get(node)
+            shown_grad = node.grad if grads is None else grads.get(node)
+            label = (
+                f"<<b>{_escape(names[node] if call is None else call.title)}</b>"
+                f"<br/>data {_escape(number(shown_data))}<br/>grad {_escape(number(shown_grad))}>"
+            )
+            kind, classes = ("neuron", f"v{i} neuron") if call else (role(node, root, parameter_set), f"v{i}")
+            attrs = dict(_STYLE[kind], **box, **{"class": classes})
+            if node in hot_nodes or (call is not None and not hot_nodes.isdisjoint(call.nodes)):
+                attrs.update(_HIGHLIGHT, fillcolor=_HIGHLIGHT_FILL)
+            graph.node(ids[node], label=label, **attrs)
         if node.is_leaf:
             continue
-        op_id = f"{ids[node]}_op"
-        graph.node(op_id, label=f"<{_escape(op_text(node))}>", **_STYLE["op"], **{"class": f"p{i}"})
-        graph.edge(op_id, ids[node], **(_HIGHLIGHT if node in hot_nodes else {}), **{"class": f"o{i}"})
+        if call is None:
+            target = f"{ids[node]}_op"
+            graph.node(target, label=f"<{_escape(op_text(node))}>", **_STYLE["op"], **{"class": f"p{i}"})
+            graph.edge(target, ids[node], **(_HIGHLIGHT if node in hot_nodes else {}), **{"class": f"o{i}"})
+        else:  # a node of a collapsed call: only edges from outside, into the call's box
+            target = ids[call.output]
         for k, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
+            if parent in hidden or (call is not None and drawn_in.get(parent) is call):
+                continue  # inside the box
             attrs = {"label": f"<{_escape(number(local))}>"} if edge_labels else {}
             if (parent, node, k) in hot_edges:
                 attrs.update(_HIGHLIGHT)
-            graph.edge(ids[parent], op_id, **attrs, **{"class": f"e{i}_{k}"})
-        _draw_constants(graph, node, op_id, number)
+            source = ids[drawn_in[parent].output] if parent in drawn_in else ids[parent]
+            graph.edge(source, target, **attrs, **{"class": f"e{i}_{k}"})
+        if call is None and node.operator.form == "call":  # infix ops write constants in the label
+            _draw_constants(graph, target, node.operands, number)
+    for call in calls:  # a collapsed call's plain-number inputs point at its box
+        _draw_constants(graph, ids[call.output], [c for n in call.nodes for c in n.operands], number)
     return graph
 
 
-def _draw_constants(graph: Graph, node: Value, op_id: str, number: Any) -> None:
-    """A call-form op's constant operands (`Value.dot(w, [0.5, -1.5])`: the plain-number inputs)
-    as small plain numbers with dashed edges into the op; an infix op writes its constant in its
-    label instead (`* 0.5`)."""
-    if node.operator.form != "call":
-        return
-    constants = [c for c in node.operands if isinstance(c, float)]
+def collapsed_calls(order: Sequence[Value], model: Any, collapse: bool | Collection[str]) -> list[NeuronCall]:
+    """The neuron calls that `collapse` asks to fold (see `draw`), checked against `model`."""
+    if not isinstance(collapse, bool) and (isinstance(collapse, str) or not isinstance(collapse, Collection)):
+        raise TypeError(f"collapse must be True, False or a list of neuron names, got {collapse!r}")
+    if not collapse:
+        return []
+    if model is None:
+        raise ValueError("collapse needs model=...: the parameters' names say which neuron each belongs to")
+    calls = neuron_calls(order, parameter_names(model))
+    if collapse is True:
+        return calls
+    known = {call.name for call in calls}
+    unknown = [name for name in collapse if name not in known]
+    if unknown:
+        listed = ", ".join(sorted(known)) or "none"
+        raise ValueError(f"collapse: no neuron named {unknown[0]!r} in this graph (neurons: {listed})")
+    return [call for call in calls if call.name in set(collapse)]
+
+
+def _draw_constants(graph: Graph, target_id: str, operands: Iterable[Any], number: Any) -> None:
+    """The plain-number operands (`Value.dot(w, [0.5, -1.5])`: constant inputs) as small numbers
+    with dashed edges into the op or box `target_id`."""
+    constants = [c for c in operands if isinstance(c, float)]
     for m, constant in enumerate(constants):
-        constant_id = f"{op_id}_c{m}"
+        constant_id = f"{target_id}_c{m}"
         graph.node(constant_id, label=f"<{_escape(number(constant))}>", **_STYLE["constant"])
-        graph.edge(constant_id, op_id, style="dashed", color="#757575", arrowsize="0.6")
+        graph.edge(constant_id, target_id, style="dashed", color="#757575", arrowsize="0.6")
 
 
 def _box_size(names: Iterable[str], number_format: str) -> dict[str, str]:

@@ -33,6 +33,11 @@ if TYPE_CHECKING:
 
 __all__ = ["trace", "Trace", "BackwardStep", "Contribution"]
 
+# How a formula can be written: plain Unicode, Markdown, LaTeX math (autograd.notation).
+_TYPESETTERS: dict[str, type[TextMath]] = {"text": TextMath, "markdown": MarkdownMath, "latex": LatexMath}
+_STYLES = tuple(_TYPESETTERS)
+_LINE_STYLES = ("text", "latex")  # for formulas of several lines (Markdown has no layout for them)
+
 
 @dataclass(frozen=True)
 class Contribution:
@@ -107,30 +112,65 @@ class Trace:
         """One partial derivative in the stepper's notation: '∂f/∂w', '∂L/∂(y−t)'."""
         return TextMath(self.names).partial(of, wrt)
 
-    def step_formula(self, step: BackwardStep) -> str:
-        """The chain rule at this step, one line per parent edge, with numbers."""
-        text = TextMath(self.names)
-        d_node = text.partial(self.root, step.node)
-        head = f"step {step.index}/{len(self.steps)}: {d_node} = {format_number(step.grad)} is final"
-        lines = [f"{head}; push it to {text.atom(step.node)}'s parents:"]
-        for c in step.contributions:
-            d_parent = text.partial(self.root, c.parent)
-            lines.append(
-                f"  {d_parent} += {d_node} · {text.partial(step.node, c.parent)}"
-                f" = {text.product(text.operand(step.grad), text.operand(c.local))}"
-                f" = {format_number(c.contribution)}   (so far {format_number(c.running)})"
+    def step_formula(self, step: BackwardStep, style: str = "text") -> str:
+        """The chain rule at this step, one line per parent edge i, with numbers:
+
+            step 3/4: ∂f/∂g = 1.0 is final; push it to g's parents:
+              ∂f/∂w += ∂f/∂g · ∂g/∂w = 1.0 · 3.0 = 3.0   (so far 3.0)
+
+        ∂root/∂i += ∂root/∂node · ∂node/∂i, and i's running sum. `style` is "text" or
+        "latex" (narrower: each edge's chain goes on in a second row; see `LatexMath`).
+        """
+        math_ = self._typesetter(style, "step_formula", _LINE_STYLES)
+        d_node = math_.partial(self.root, step.node)
+        head = [
+            math_.words(f"step {step.index}/{len(self.steps)}: "),
+            f"{d_node} = {math_.number(step.grad)}",
+            math_.words(" is final;"),
+            math_.line_break(),
+            math_.words("push it to "),
+            math_.atom(step.node),
+            math_.words("'s parents:"),
+        ]
+        rows = [
+            math_.wrap(
+                math_.add_to(
+                    math_.partial(self.root, c.parent),
+                    math_.product(d_node, math_.partial(step.node, c.parent)),
+                )
+                + math_.continued(
+                    f"{math_.product(math_.operand(step.grad), math_.operand(c.local))}"
+                    f" = {math_.number(c.contribution)}"
+                ),
+                f"so far {format_number(c.running)}",
             )
-        return "\n".join(lines)
+            for c in step.contributions
+        ]
+        return math_.under("".join(head), rows)
 
-    def seed_formula(self) -> str:
-        """The first line of every backward pass: the root's gradient is the seed."""
-        return f"seed: {self.partial(self.root, self.root)} = {format_number(self.seed)}"
+    def seed_formula(self, style: str = "text") -> str:
+        """The first line of every backward pass: the root's gradient is the seed,
+        'seed: ∂f/∂f = 1.0'. `style` is "text" or "latex"."""
+        math_ = self._typesetter(style, "seed_formula", _LINE_STYLES)
+        return f"{math_.words('seed: ')}{math_.partial(self.root, self.root)} = {math_.number(self.seed)}"
 
-    def gradients_summary(self) -> str:
-        """One line per node: ∂root/∂node = value, in topological order."""
-        return "\n".join(
-            f"{self.partial(self.root, node)} = {format_number(self.grads[node])}" for node in self.order
+    def gradients_summary(self, style: str = "text") -> str:
+        """One line per node: ∂root/∂node = value, in topological order. `style` is "text" or
+        "latex" (rows aligned at the =)."""
+        math_ = self._typesetter(style, "gradients_summary", _LINE_STYLES)
+        return math_.rows(
+            [
+                math_.equation(math_.partial(self.root, node), math_.number(self.grads[node]))
+                for node in self.order
+            ]
         )
+
+    def _typesetter(self, style: str, caller: str, styles: tuple[str, ...] = _STYLES) -> TextMath:
+        """The typesetter of `style` for this trace's names; ValueError naming `caller` otherwise."""
+        if style not in styles:
+            allowed = " or ".join([", ".join(map(repr, styles[:-1])), repr(styles[-1])])
+            raise ValueError(f"{caller}: style must be {allowed}, got {style!r}")
+        return _TYPESETTERS[style](self.names)
 
     # ---- derivations ---------------------------------------------------------------------
     def derivation(self, node: Value, style: str = "text") -> str:
@@ -141,10 +181,7 @@ class Trace:
         """
         if node not in self.grads:
             raise ValueError("derivation: that node is not part of the traced graph")
-        render = {"text": TextMath, "markdown": MarkdownMath, "latex": LatexMath}.get(style)
-        if render is None:
-            raise ValueError(f"derivation: style must be 'text', 'markdown' or 'latex', got {style!r}")
-        math_ = render(self.names)
+        math_ = self._typesetter(style, "derivation")
         lhs = math_.partial(self.root, node)
         if node is self.root:
             return math_.wrap(f"{lhs} = {math_.number(self.seed)}", "the seed")

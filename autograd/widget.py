@@ -5,7 +5,9 @@ program needed) and restyled at every step, like the player: step through the fo
 pass and every backward step (buttons, slider, arrow keys), with the current node and the
 edges it pushes along in red, gradients filled in as they become final, and the step's
 chain rule beside the graph. Clicking a node shows its derivation, Σ over its children
-(`Trace.derivation`). Every leaf has a number field: an edit replays the graph in the
+(`Trace.derivation`). The chain-rule formulas are the stepper's LaTeX, typeset in the page by
+the vendored KaTeX (its fonts inlined in the widget's style sheet; the plain text one click
+away). Every leaf has a number field: an edit replays the graph in the
 kernel with the new value (`autograd.replay`), traces backprop again and sends the new
 numbers; the layout stays as it is.
 
@@ -28,15 +30,17 @@ import contextlib
 import functools
 import math
 import shutil
+from collections.abc import Collection
 from numbers import Real
 from typing import TYPE_CHECKING, Any
 
 from autograd.extras import require
 from autograd.graph import topological_order
-from autograd.graphview import asset, named_trace, view_model, viz_script
+from autograd.graphview import asset, katex_css, katex_script, named_trace, view_model, viz_script
+from autograd.neurons import neuron_calls
 from autograd.player import DEFAULT_PLAYER_MAX_NODES
 from autograd.practice import NotANumber, Practice, Reply, parse_answer
-from autograd.render import PNG_MAX_NODES, draw, parameter_names
+from autograd.render import PNG_MAX_NODES, collapsed_calls, draw, parameter_names
 from autograd.replay import replay
 from autograd.stepper import trace
 
@@ -56,6 +60,7 @@ def explore(
     edge_labels: bool = False,
     max_nodes: int | None = DEFAULT_PLAYER_MAX_NODES,
     practice: bool = False,
+    collapse: bool | Collection[str] = False,
 ) -> Any:
     """A widget to step through backprop on `root` and edit its leaves live.
 
@@ -67,6 +72,9 @@ def explore(
         max_nodes: larger graphs are refused (`None`: no bound), as for `play`.
         practice: hide each gradient until the student types it (the quiz's checker and
             feedback, `autograd.practice`); `widget.answer("3")` answers from Python.
+        collapse: start with neurons folded into one box each (needs `model`; True for all,
+            or names such as 'L0.n3'), as `draw(..., collapse=...)`. The widget's buttons,
+            `widget.collapse(...)` and `widget.expand(...)` fold and unfold them later.
 
     In a notebook the widget shows itself; where widgets cannot run (an untrusted or
     static notebook) its output shows a PNG of the graph instead, when `dot` is installed
@@ -84,20 +92,23 @@ def explore(
             "pass max_nodes=None to show it anyway"
         )
     options = {"number_format": number_format, "rankdir": rankdir, "edge_labels": edge_labels}
-    draw(root, max_nodes=None, **options)  # checks the options before any widget exists
-    return widget_class(root, model, tuple(parameters), options, practice)
+    # checks the options before any widget exists
+    calls = collapsed_calls(topological_order(root), model, collapse)
+    draw(root, max_nodes=None, **options)
+    return widget_class(root, model, tuple(parameters), options, practice, {call.name for call in calls})
 
 
 def _hidden_view(view: dict[str, Any], shown: set[int], done: bool) -> dict[str, Any]:
     """`view` without what would give away a gradient not yet answered: the gradient and the
     derivation of every node not in `shown`, the chain-rule line of every step, and the summary
-    until the practice is done."""
+    until the practice is done (in text and in LaTeX)."""
     nodes = [
-        node if j in shown else {**node, "grad": None, "derivation": ""}
+        node if j in shown else {**node, "grad": None, "derivation": "", "derivationTex": ""}
         for j, node in enumerate(view["nodes"])
     ]
-    steps = [{**step, "formula": ""} for step in view["steps"]]
-    return {**view, "nodes": nodes, "steps": steps, "summary": view["summary"] if done else ""}
+    steps = [{**step, "formula": "", "formulaTex": ""} for step in view["steps"]]
+    summary = {key: view[key] if done else "" for key in ("summary", "summaryTex")}
+    return {**view, "nodes": nodes, "steps": steps, **summary}
 
 
 @functools.cache
@@ -108,15 +119,16 @@ def _explorer_class() -> type:
     class Explorer(anywidget.AnyWidget):
         """The explorer widget; `explore(root)` makes one."""
 
-        _esm = traitlets.Unicode("\n".join([viz_script(), asset("graphview.js"), asset("widget.js")])).tag(
-            sync=True
-        )
-        _css = traitlets.Unicode(asset("graphview.css")).tag(sync=True)
+        _esm = traitlets.Unicode(
+            "\n".join([viz_script(), katex_script(), asset("graphview.js"), asset("widget.js")])
+        ).tag(sync=True)
+        _css = traitlets.Unicode("\n".join([katex_css(), asset("graphview.css")])).tag(sync=True)
         dot = traitlets.Unicode("").tag(sync=True)
         view = traitlets.Dict().tag(sync=True)
         frame = traitlets.Int(0).tag(sync=True)
         error = traitlets.Unicode("").tag(sync=True)
         practice = traitlets.Dict().tag(sync=True)  # the question and feedback; {} when exploring
+        neurons = traitlets.List().tag(sync=True)  # each neuron call: name, nodes, folded or not
 
         def __init__(
             self,
@@ -125,6 +137,7 @@ def _explorer_class() -> type:
             parameters: tuple[Value, ...],
             options: dict[str, Any],
             practice: bool = False,
+            collapsed: set[str] | None = None,
         ):
             super().__init__()
             self.root = root
@@ -134,9 +147,12 @@ def _explorer_class() -> type:
             self.session: Practice | None = None
             self._practicing = practice
             self._feedback = ""
-            self._replies = 0  # answers sent, numbers or not (each one is news for the page)
+            self._replies = 0  # answers sent, numbers or not, and restarts (each is news for the page)
             self._retrace()
-            self.dot = self._graph().source
+            order = self.trace.order
+            self._calls = [] if model is None else neuron_calls(order, parameter_names(model))
+            self._collapsed = set(collapsed or ())
+            self._redraw()
             self.on_msg(self._on_message)
 
         def _graph(self) -> Any:
@@ -146,8 +162,47 @@ def _explorer_class() -> type:
                 parameters=self._parameters,
                 model=self._model,
                 max_nodes=None,
+                collapse=sorted(self._collapsed),
                 **self._options,
             )
+
+        def _redraw(self) -> None:
+            """Send the graph with the neurons folded as `_collapsed` says (the page lays it out)."""
+            index = {node: j for j, node in enumerate(self.trace.order)}
+            with self.hold_sync():
+                self.neurons = [
+                    {
+                        "name": call.name,
+                        "title": call.title,
+                        "output": index[call.output],
+                        "nodes": [index[node] for node in call.nodes],
+                        "parameters": [index[p] for p in call.parameters],
+                        "collapsed": call.name in self._collapsed,
+                    }
+                    for call in self._calls
+                ]
+                self.dot = self._graph().source
+
+        def collapse(self, *names: str) -> None:
+            """Fold the neurons `names` ('L0.n3'; none given: every neuron) into one box each."""
+            self._collapsed |= self._neuron_names(names)
+            self._redraw()
+
+        def expand(self, *names: str) -> None:
+            """Unfold the neurons `names` (none given: every neuron)."""
+            self._collapsed -= self._neuron_names(names)
+            self._redraw()
+
+        def _neuron_names(self, names: tuple[str, ...]) -> set[str]:
+            known = {call.name for call in self._calls}
+            if not known:
+                raise ValueError("explore: this graph has no neurons to fold (give model=...)")
+            unknown = [name for name in names if name not in known]
+            if unknown:
+                raise ValueError(
+                    f"explore: no neuron named {unknown[0]!r} (neurons: {', '.join(sorted(known))})"
+                )
+            return set(names) or known
 
         def _retrace(self) -> None:
             self.trace = named_trace(trace(self.root), self._model)
@@ -165,7 +220,7 @@ def _explorer_class() -> type:
 
         def _publish(self) -> None:
             """Send the view model (and in practice the question), hiding what is not answered."""
-            view = view_model(self.trace, self._options["number_format"], self._parameters)
+            view = view_model(self.trace, self._options["number_format"], self._parameters, latex=True)
             if self.session is None:
                 self.view = view
                 return
@@ -224,6 +279,14 @@ def _explorer_class() -> type:
             self._publish()
             return reply
 
+        def restart(self) -> None:
+            """Start the practice again from its first question (the "start over" button)."""
+            if self.session is None:
+                raise ValueError("explore: restart() needs explore(root, practice=True)")
+            self._feedback = "Practice starts again."
+            self._replies += 1  # news for the page, even at the first question
+            self._retrace()
+
         def edit(self, leaf: Value | str, value: float) -> None:
             """Set a leaf (the Value, or its name as shown) to `value`, replay and re-trace.
 
@@ -264,6 +327,17 @@ def _explorer_class() -> type:
                 text = content.get("text")
                 with contextlib.suppress(NotANumber):  # answer() put the message in the feedback
                     self.answer(text if isinstance(text, str) else "")
+                return
+            if content.get("type") == "restart" and self.session is not None:
+                self.restart()
+                return
+            if content.get("type") in ("collapse", "expand"):
+                names = content.get("names")
+                if isinstance(names, list) and all(isinstance(name, str) for name in names):
+                    try:
+                        getattr(self, content["type"])(*names)
+                    except ValueError as exc:
+                        self.error = str(exc)
                 return
             if content.get("type") != "edit":
                 return

@@ -28,6 +28,7 @@ from autograd.notation import format_number
 from autograd.practice import SIGNIFICANT_DIGITS, questions
 from autograd.render import DotNotFoundError, draw
 from autograd.stepper import Trace
+from autograd.validation import check_positive_int
 
 __all__ = ["JSON_SCHEMA", "MAX_EXERCISES", "worksheet_files", "write_worksheet"]
 
@@ -54,8 +55,7 @@ _INSTRUCTIONS = (
 def worksheet_files(count: int, seed: int, level: int) -> tuple[dict[str, str | bytes], list[str]]:
     """The files of `count` exercises of `level` drawn with `seed`, {file name: contents},
     made in memory; and notes for the user (graphs left out without `dot`)."""
-    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_EXERCISES:
-        raise ValueError(f"worksheet: count must be between 1 and {MAX_EXERCISES}, got {count!r}")
+    check_positive_int(count, "worksheet: count", maximum=MAX_EXERCISES)
     exercises = generate(count, seed, level)
     traces = [exercise.trace() for exercise in exercises]
     images = _graph_images(traces)
@@ -190,7 +190,10 @@ def _tt(text: str) -> str:
     return r"\texttt{" + _tex(text) + "}"
 
 
+# Latin Modern: every glyph is a Type 1 font that texlive-latex-base ships; with Computer Modern,
+# pdflatex makes some symbols' bitmaps with METAFONT on first use and prints its log.
 _PREAMBLE = r"""\documentclass[11pt,a4paper]{article}
+\usepackage{lmodern}
 \usepackage{amsmath}
 \usepackage{graphicx}
 \usepackage{multicol}

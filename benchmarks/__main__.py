@@ -21,6 +21,7 @@ from benchmarks.profiling import WORKLOADS, profile_workload
 from benchmarks.report import markdown
 from benchmarks.suite import run
 from benchmarks.workloads import FULL, QUICK, make_workloads
+from stepgrad.options import positive_int
 
 
 def _progress_bar(total: int) -> Callable[[], object] | None:
@@ -48,7 +49,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "time (interleaved rounds, medians, ratios) and memory (tracemalloc).",
     )
     parser.add_argument("--quick", action="store_true", help="tiny sizes (seconds; for CI and tests)")
-    parser.add_argument("--repeat", type=int, metavar="N", help="timing rounds (default 15, quick 3)")
+    parser.add_argument(
+        "--repeat", type=positive_int, metavar="N", help="timing rounds (default 15, quick 3)"
+    )
     parser.add_argument("--json", metavar="PATH", help="also save every number as JSON (written atomically)")
     parser.add_argument(
         "--plot", metavar="PATH", help="also draw the times as a PNG chart (needs matplotlib)"
@@ -63,8 +66,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sizes = QUICK if args.quick else FULL
     if args.repeat is not None:
-        if args.repeat < 1:
-            parser.error("--repeat must be at least 1")
         sizes = dataclasses.replace(sizes, rounds=args.repeat)
     if args.profile:
         workload = next(

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from autograd.files import as_path, write_atomic
-from nn.checks import check_positive_int
+from autograd.validation import check_positive_int
 from nn.module import ACTIVATIONS, MLP
 
 __all__ = ["FORMAT", "VERSION", "to_dict", "from_dict", "save", "load"]

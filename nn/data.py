@@ -12,7 +12,7 @@ import math
 import random
 from collections.abc import Iterator, Sequence
 
-from nn.checks import check_positive_int
+from autograd.validation import check_positive_int
 
 __all__ = [
     "DATASETS",

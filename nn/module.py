@@ -19,7 +19,7 @@ import random
 from collections.abc import Callable, Sequence
 
 from autograd.engine import Value
-from nn.checks import check_positive_int
+from autograd.validation import check_positive_int
 
 __all__ = ["ACTIVATIONS", "INITIALISATIONS", "Module", "Neuron", "Layer", "MLP"]
 
@@ -54,7 +54,9 @@ class Module:
     those attributes in the order they were assigned, so a subclass writes neither
     `parameters` nor `named_parameters`. Names join the attribute names and list
     indices with dots: a neuron's `self.w = [...]`, `self.b = Value(0.0)` give 'w.0',
-    'w.1', ..., 'b'; inside an MLP they become 'layers.0.neurons.3.w.1'.
+    'w.1', ..., 'b'; inside an MLP they become 'layers.0.neurons.3.w.1'. The walk is made
+    on every call (nothing is cached), so an attribute reassigned or a list edited in place
+    is seen at once.
     """
 
     def named_parameters(self) -> list[tuple[str, Value]]:
@@ -75,21 +77,27 @@ class Module:
         return len(self.parameters())
 
 
-def _walk(item: object, prefix: str | None, found: list) -> list:
-    """Append the parameters under `item` (a Value, a module's public attributes, a list's items).
+_CONTAINERS = (Module, list, tuple)  # what the walk looks inside
+
+
+def _walk(item: Module | list | tuple, prefix: str | None, found: list) -> list:
+    """Append the parameters under `item`: a module's public attributes in the order they were
+    assigned, or a list's or tuple's items; the Values among them, and what the modules, lists
+    and tuples among them hold, depth first.
 
     With `prefix` None it appends the Values themselves (`parameters()`); with a string, the
-    pairs (prefix + dotted name, Value) (`named_parameters()`: prefix '' at the root).
+    pairs (prefix + dotted name, Value) (`named_parameters()`: prefix '' at the root). One loop
+    serves both, so they cannot disagree on the order; the names are built only when asked
+    for, since `parameters()` is the call a training loop makes every step.
     """
-    if isinstance(item, Value):
-        found.append(item if prefix is None else (prefix[:-1], item))
-    elif isinstance(item, Module):
-        for attribute, value in vars(item).items():
-            if not attribute.startswith("_"):
-                _walk(value, None if prefix is None else f"{prefix}{attribute}.", found)
-    elif isinstance(item, list | tuple):
-        for i, value in enumerate(item):
-            _walk(value, None if prefix is None else f"{prefix}{i}.", found)
+    is_module = isinstance(item, Module)
+    for key, value in vars(item).items() if is_module else enumerate(item):
+        if is_module and key[:1] == "_":  # a private attribute: not a parameter
+            continue
+        if isinstance(value, Value):
+            found.append(value if prefix is None else (f"{prefix}{key}", value))
+        elif isinstance(value, _CONTAINERS):
+            _walk(value, None if prefix is None else f"{prefix}{key}.", found)
     return found
 
 

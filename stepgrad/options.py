@@ -8,7 +8,7 @@ from pathlib import Path
 
 from autograd.expr import parse_number
 from autograd.files import check_writable_directory
-from nn.checks import check_positive_int
+from autograd.validation import check_positive_int
 from stepgrad.verb import UsageError
 
 __all__ = [
@@ -36,10 +36,12 @@ def finite_number(text: str) -> float:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def positive_float(text: str) -> float:
+def positive_float(text: str, most: float | None = None) -> float:
+    """A finite number above 0 ('0.5'), and at most `most` when given."""
     value = finite_number(text)
-    if value <= 0.0:
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+    if value <= 0.0 or (most is not None and value > most):
+        bound = "" if most is None else f" up to {most:g}"
+        raise argparse.ArgumentTypeError(f"expected a positive number{bound}, got {text!r}")
     return value
 
 

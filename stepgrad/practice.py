@@ -17,15 +17,15 @@ import sys
 from pathlib import Path
 
 from autograd.exercises import LEVELS, generate
-from autograd.grader import EngineLoadError, check_engine, load_engine
+from autograd.grader import DEFAULT_TIMEOUT, MAX_TIMEOUT, EngineLoadError, check_engine_file
 from autograd.quiz import run_quiz, transcript
 from autograd.stepper import Trace, trace
 from autograd.worksheet import MAX_EXERCISES, write_worksheet
 from stepgrad.expression import expression_graph
-from stepgrad.options import positive_int, writable_directory
+from stepgrad.options import positive_float, positive_int, writable_directory
 from stepgrad.verb import FAILED, OK, UsageError, Verb
 
-__all__ = ["VERBS", "exercise_count", "split_target"]
+__all__ = ["VERBS", "exercise_count", "split_target", "timeout_seconds"]
 
 
 # ---- stepgrad quiz --------------------------------------------------------------------------
@@ -104,20 +104,32 @@ def split_target(target: str) -> tuple[str, str]:
     return target, "Value"
 
 
+def timeout_seconds(text: str) -> float:
+    """How long one step of a check may take: a number of seconds above 0, up to MAX_TIMEOUT."""
+    return positive_float(text, MAX_TIMEOUT)
+
+
 def _check_engine_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "engine", metavar="FILE[:CLASS]", help="the engine's file, and its class (default Value)"
     )
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    parser.add_argument(
+        "--timeout",
+        type=timeout_seconds,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"how long importing the file or one step of a check (building a graph, one backward()) "
+        f"may take before the checks stop (default {DEFAULT_TIMEOUT:g})",
+    )
 
 
 def _run_check_engine(args: argparse.Namespace) -> int:
     path, name = split_target(args.engine)
     try:
-        cls = load_engine(path, name)
+        report = check_engine_file(path, name, timeout=args.timeout)
     except EngineLoadError as exc:
         raise UsageError(str(exc)) from None
-    report = check_engine(cls, f"{path}:{name}")
     if args.format == "json":
         print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:
@@ -157,8 +169,10 @@ VERBS = (
         "side and the lecture's tanh neuron; reports recursion depth and second-backward() "
         "behaviour as notes. WARNING: importing FILE runs its code, as running it would; grade "
         "only files you trust. Ops the class lacks are skipped and listed (only + and * are "
-        "required). Exit status: 0 when every check passes, 1 when one fails, 2 when the file "
-        "cannot be imported.",
+        "required). The checks run in a child process: a step that does not finish within "
+        "--timeout seconds (a backward() that loops forever) fails, named, and the checks stop "
+        "there. Exit status: 0 when every check passes, 1 when one fails or does not finish, 2 "
+        "when the file cannot be imported (or its import does not finish).",
         add_arguments=_check_engine_arguments,
         run=_run_check_engine,
     ),

@@ -133,6 +133,19 @@ def mlp_loss(fused: bool = False) -> tuple[Any, Any]:
     return loss, model
 
 
+def every_op_graph() -> Any:
+    """A graph with a node of every op of the table, a `sum` of 14 operands and a `dot` with 21
+    parents (the longest chain-rule formulas), and a name with LaTeX's underscore."""
+    from autograd import Value
+
+    x, y = Value(0.5, "x"), Value(2.0, "y_1")
+    terms = [x + y, x - y, x * y, x / y, x**y, x**2, 2**x, -x, x.exp(), y.log(), x.tanh(), x.sigmoid()]
+    total = Value.sum([*terms, x.relu(), 1.5])
+    root = Value.dot([total, *terms[:9]], [y, *[x] * 9], x)
+    root.label = "L_total"
+    return root
+
+
 REPO = Path(__file__).resolve().parent.parent
 WXB_CELL = """\
 from autograd import Value, explore
@@ -317,9 +330,49 @@ def edit_leaf(browser, widget, name: str, value: str) -> float:
     )
 
 
+def wxb_trace():
+    """The trace of WXB_CELL's graph, as the kernel records it (w at `w`)."""
+    from autograd import Value, trace
+
+    w, x, b = Value(2.0, "w"), Value(3.0, "x"), Value(1.0, "b")
+    f = w * x + b
+    f.label = "f"
+    return trace(f)
+
+
+def typeset(box) -> list[str]:
+    """The LaTeX KaTeX typeset in a formula box, one per typeset block; fails if KaTeX reported an
+    error, the box fell back to plain text, or a block is not KaTeX's output with its plain text."""
+    assert box.get_attribute("data-math") == "katex"
+    assert not box.find_elements("css selector", ".katex-error")
+    blocks = box.find_elements("css selector", ".sg-tex")
+    for block in blocks:
+        assert block.find_element("css selector", ".katex-display .katex-html").get_attribute("textContent")
+        assert block.get_attribute("aria-label") in plain_text(box)  # what a screen reader reads
+    return [block.get_attribute("data-tex") for block in blocks]
+
+
+def plain_text(box) -> str:
+    """A formula box's plain text (the stepper's text form, whatever the box shows)."""
+    return box.get_attribute("data-text")
+
+
+def click_node(browser, widget, name: str) -> None:
+    """Click the value box named `name` in the explorer's graph."""
+    browser.execute_script(
+        "var name = arguments[1];"
+        " var g = Array.from(arguments[0].querySelectorAll('.sg-graph g.node')).find(function (g) {"
+        " return g.querySelector('text').textContent === name; });"
+        " g.dispatchEvent(new MouseEvent('click', { bubbles: true }));",
+        widget,
+        name,
+    )
+
+
 def step_to_end_and_edit(browser, widget):
-    """On the explorer of WXB_CELL: step with the keys, read ∂f/∂w = 3 at the end, set w to 5 and
-    read ∂f/∂x = 5 on the same layout, click a node, type a bad value and a good one."""
+    """On the explorer of WXB_CELL: step with the keys, read ∂f/∂w = 3 at the end (typeset, and as
+    text), set w to 5 and read ∂f/∂x = 5 on the same layout, click a node, type a bad value and a
+    good one."""
     from selenium.webdriver.common.keys import Keys
 
     browser.execute_script("arguments[0].scrollIntoView(); arguments[0].focus();", widget)
@@ -328,11 +381,24 @@ def step_to_end_and_edit(browser, widget):
     assert boxes_of(browser, widget)["w"] == "data 2 | grad ?"
     widget.send_keys(Keys.ARROW_RIGHT)
     assert title.text == "forward 1/2"
-    assert widget.find_element("css selector", ".sg-formula").text == "v2 = w * x = 2.0 * 3.0 = 6.0"
+    formula = widget.find_element("css selector", ".sg-formula")
+    assert formula.text == plain_text(formula) == "v2 = w * x = 2.0 * 3.0 = 6.0"  # forward: text
+    assert formula.get_attribute("data-math") == "text"
     widget.send_keys(Keys.END)
     assert title.text == "done: every gradient"
-    formula = widget.find_element("css selector", ".sg-formula").text
-    assert "∂f/∂w = 3.0" in formula.splitlines()
+    assert "∂f/∂w = 3.0" in plain_text(formula).splitlines()
+    t = wxb_trace()
+    assert typeset(formula) == [t.gradients_summary("latex")]
+    toggle = widget.find_element("css selector", ".sg-as-text")  # the plain text, one click away
+    toggle.click()
+    assert formula.text == t.gradients_summary() and formula.get_attribute("data-math") == "text"
+    toggle.click()
+    assert typeset(formula) == [t.gradients_summary("latex")]
+    widget.send_keys(Keys.ARROW_LEFT)
+    assert title.text == "backward 2/2"
+    assert plain_text(formula) == t.step_formula(t.steps[1])
+    assert typeset(formula) == [t.step_formula(t.steps[1], "latex")]
+    widget.send_keys(Keys.END)
     shown = boxes_of(browser, widget)
     assert (
         shown["w"] == "data 2 | grad 3"
@@ -350,22 +416,20 @@ def step_to_end_and_edit(browser, widget):
         and shown["w"] == "data 5 | grad 3"
         and shown["f"] == "data 16 | grad 1"
     )
-    assert "∂f/∂x = 5.0" in widget.find_element("css selector", ".sg-formula").text.splitlines()
+    assert "∂f/∂x = 5.0" in plain_text(formula).splitlines()
+    assert r"\frac{\partial \mathrm{f}}{\partial \mathrm{x}} &= 5.0" in typeset(formula)[0]  # typeset anew
     assert title.text == "done: every gradient"  # still at the same step
     same = browser.execute_script(
         "return arguments[0].querySelector('.sg-graph svg').outerHTML.length", widget
     )
     assert abs(same - layout) < 20  # the same SVG restyled (only numbers changed), not a new layout
 
-    # clicking a node shows its derivation
-    browser.execute_script(
-        "var g = Array.from(arguments[0].querySelectorAll('.sg-graph g.node')).find(function (g) {"
-        " return g.querySelector('text').textContent === 'x'; });"
-        " g.dispatchEvent(new MouseEvent('click', { bubbles: true }));",
-        widget,
-    )
-    derivation = widget.find_element("css selector", ".sg-derivation").text
-    assert "∂f/∂x = ∂f/∂v2 · ∂v2/∂x = 1.0 · 5.0 = 5.0" in derivation
+    click_node(browser, widget, "x")  # clicking a node shows its derivation
+    derivation = widget.find_element("css selector", ".sg-derivation")
+    assert plain_text(derivation) == "x = 3.0\n∂f/∂x = ∂f/∂v2 · ∂v2/∂x = 1.0 · 5.0 = 5.0"
+    assert derivation.find_element("css selector", "pre").text == "x = 3.0"  # the forward line: text
+    (tex,) = typeset(derivation)
+    assert tex.endswith(r"\cdot \frac{\partial \mathrm{v2}}{\partial \mathrm{x}} = 1.0 \cdot 5.0 = 5.0")
 
     # a bad value changes nothing and says why
     field = widget.find_element("css selector", 'input[data-name="b"]')

@@ -1,5 +1,7 @@
-"""The vendored browser renderer: pinned, checksummed, licensed, and shipped in the wheel."""
+"""The vendored browser assets (the graph renderer, the math typesetter): pinned, checksummed,
+licensed, and shipped in the wheel."""
 
+import base64
 import hashlib
 import re
 import subprocess
@@ -7,10 +9,13 @@ import sys
 import zipfile
 from pathlib import Path
 
-from autograd.graphview import ASSETS, viz_script
+import pytest
+
+from autograd.graphview import ASSETS, katex_css, katex_script, viz_script
 
 ROOT = Path(__file__).resolve().parent.parent
 VIZ = ASSETS / "viz"
+KATEX = ASSETS / "katex"
 
 
 def test_vendored_renderer_matches_its_note_and_the_makefile():
@@ -28,10 +33,45 @@ def test_vendored_renderer_matches_its_note_and_the_makefile():
     assert "Graphviz" in license_text and "Expat" in license_text
 
 
-def test_renderer_is_safe_to_inline_in_a_page():
-    script = viz_script()
-    assert "</script" not in script.lower() and "<!--" not in script
-    assert "\r" not in script and "\x00" not in script  # an HTML parser would change these
+def test_vendored_katex_matches_its_checksums_note_and_the_makefile():
+    note = (KATEX / "README.md").read_text(encoding="utf-8")
+    version = re.search(r"version \*\*([\d.]+)\*\*", note).group(1)
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert re.search(rf"^KATEX_VERSION := {re.escape(version)}$", makefile, re.M)
+    assert 'npm pack --silent "katex@$(KATEX_VERSION)"' in makefile
+    script = (KATEX / "katex.min.js").read_text(encoding="utf-8")
+    assert f'version:"{version}"' in script  # the bundle's own katex.version
+    lines = (KATEX / "SHA256SUMS").read_text(encoding="utf-8").splitlines()  # sha256sum's format
+    sums = {name: checksum for checksum, name in (line.split("  ", 1) for line in lines)}
+    fonts = sorted(p.relative_to(KATEX).as_posix() for p in (KATEX / "fonts").iterdir())
+    assert sorted(sums) == sorted(["katex.min.js", "katex.min.css", *fonts])
+    assert len(fonts) == 20 and all(font.endswith(".woff2") for font in fonts)
+    for name, checksum in sums.items():
+        assert hashlib.sha256((KATEX / name).read_bytes()).hexdigest() == checksum, name
+    license_text = (KATEX / "LICENSE").read_text(encoding="utf-8")
+    assert f"KaTeX {version} (npm registry), unchanged" in license_text
+    assert "The MIT License (MIT)" in license_text and "Khan Academy" in license_text
+    files = {p.relative_to(KATEX).as_posix() for p in KATEX.rglob("*") if p.is_file()}
+    assert files == {*sums, "LICENSE", "README.md", "SHA256SUMS"}
+
+
+def test_katex_css_carries_every_font_inline():
+    css = katex_css()
+    faces = re.findall(r"@font-face\{[^}]*\}", css)
+    assert len(faces) == 20 == css.count("@font-face")
+    for face in faces:  # one source each: the woff2, as a data: URL; nothing to fetch
+        (source,) = re.findall(r"url\(([^)]*)\)", face)
+        assert source.startswith("data:font/woff2;base64,")
+    assert re.findall(r"url\((?!data:)", css) == []
+    main = (KATEX / "fonts" / "KaTeX_Main-Regular.woff2").read_bytes()
+    assert base64.b64encode(main).decode() in css
+
+
+@pytest.mark.parametrize("script", [viz_script, katex_script], ids=["viz", "katex"])
+def test_vendored_scripts_are_safe_to_inline_in_a_page(script):
+    text = script()
+    assert "</script" not in text.lower() and "<!--" not in text
+    assert "\r" not in text and "\x00" not in text  # an HTML parser would change these
 
 
 def test_wheel_ships_the_assets(tmp_path):
@@ -46,3 +86,5 @@ def test_wheel_ships_the_assets(tmp_path):
     shipped = {f"autograd/{p.relative_to(ASSETS.parent).as_posix()}" for p in files}
     assert shipped <= names
     assert "autograd/assets/viz/viz-global.js" in shipped and "autograd/assets/viz/LICENSE" in shipped
+    katex = {"katex.min.js", "katex.min.css", "LICENSE", "SHA256SUMS", "fonts/KaTeX_Main-Regular.woff2"}
+    assert {f"autograd/assets/katex/{name}" for name in katex} <= shipped

@@ -139,7 +139,7 @@ def test_global_random_state_is_not_used():
 @pytest.mark.parametrize(
     ("count", "seed", "level", "error", "message"),
     [
-        (0, 1, 1, ValueError, "count must be a positive integer"),
+        (0, 1, 1, ValueError, "generate: count: expected a positive integer, got 0"),
         (2, 1, 4, ValueError, "level must be 1, 2 or 3"),
         (2, True, 1, TypeError, "seed must be an integer"),
         (2, 1.5, 1, TypeError, "seed must be an integer"),

@@ -12,6 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from autograd import trace
 from tests.browser import (
     PRACTICE_CELL,
     STEP_SCRIPT,
@@ -19,16 +20,21 @@ from tests.browser import (
     answer_in_page,
     boxes_of,
     chromium,
+    click_node,
     edit_leaf,
+    every_op_graph,
     explorer,
     jupyter_server,
     panel,
+    plain_text,
     record_timing,
     run_cell,
     severe_errors,
     step_to_end_and_edit,
+    typeset,
     wait_for,
     write_notebook,
+    wxb_trace,
 )
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
@@ -40,6 +46,10 @@ MLP_CELL = """\
 from tests.browser import mlp_loss
 loss, mlp = mlp_loss()
 explore(loss, model=mlp)"""
+EVERY_OP_CELL = """\
+from autograd import explore
+from tests.browser import every_op_graph
+explore(every_op_graph())"""
 
 
 @pytest.fixture(scope="module")
@@ -137,6 +147,16 @@ def test_explore_a_300_node_graph_timed(lab, browser, tmp_path):
     assert len(shown) == 300 and "L0.n0.w0" in shown and "L2.n0.b" in shown
     step = widget.find_element("css selector", ".sg-controls button:nth-child(3)")  # ▶
     steps = [browser.execute_async_script(STEP_SCRIPT, step) for _ in range(20)]
+    last = widget.find_element("css selector", ".sg-controls button:nth-child(4)")  # ▶|: the summary
+    summary = browser.execute_async_script(STEP_SCRIPT, last)
+    formula = widget.find_element("css selector", ".sg-formula")
+    assert len(plain_text(formula).splitlines()) == 300  # too long to typeset within a step
+    assert formula.get_attribute("data-math") == "text" and formula.find_element("css selector", "pre")
+    back = widget.find_element("css selector", ".sg-controls button:nth-child(2)")  # ◀: backward steps
+    backward = [browser.execute_async_script(STEP_SCRIPT, back) for _ in range(20)]
+    assert widget.find_element("css selector", ".sg-title").text.startswith("backward ")
+    assert typeset(formula) and "+= ∂loss/∂" in plain_text(formula)
+    browser.save_screenshot(str(tmp_path / "explore300-backward.png"))
     edits = [edit_leaf(browser, widget, "L0.n0.w0", str(0.1 * k)) for k in range(1, 6)]
     assert boxes_of(browser, widget)["L0.n0.w0"].startswith("data 0.5 |")
     browser.save_screenshot(str(tmp_path / "explore300.png"))
@@ -144,9 +164,69 @@ def test_explore_a_300_node_graph_timed(lab, browser, tmp_path):
     record_timing("explore, 300 nodes, run cell -> graph on screen (kernel, comm, layout)", from_run, 2000)
     record_timing("explore, 300 nodes, one step (median of 20, to the next paint)", sorted(steps)[10], 50)
     record_timing(
+        "explore, 300 nodes, one backward step, its formula typeset (median of 20)", sorted(backward)[10], 50
+    )
+    record_timing("explore, 300 nodes, the last frame: 300 gradients, as plain text", summary, 50)
+    record_timing(
         "explore, 300 nodes, edit a leaf -> replayed numbers on screen (median of 5)", sorted(edits)[2], 300
     )
-    assert in_widget < 10_000 and max(steps) < 1000 and max(edits) < 3000  # generous: a loaded machine
+    # generous bounds: a loaded machine
+    assert in_widget < 10_000 and max(steps + backward) < 1000 and max(edits) < 3000
+    assert severe_errors(browser) == []
+
+
+# Where a formula box is, against the side panel and the explorer's output area.
+GEOMETRY = """
+var box = arguments[0], side = box.closest('.sg-side'), widget = box.closest('.sg-explorer');
+var r = box.getBoundingClientRect(), s = side.getBoundingClientRect();
+var w = widget.getBoundingClientRect(), area = widget.parentElement.getBoundingClientRect();
+return { inside: r.left >= s.left - 1 && r.right <= s.right + 1, scrolls: box.scrollWidth > box.clientWidth,
+         widgetFits: w.right <= area.right + 1, pageFits: document.documentElement.scrollWidth
+         <= document.documentElement.clientWidth };
+"""
+
+
+def test_explore_typesets_every_op_and_long_formulas_stay_in_the_panel(lab, browser, tmp_path):
+    """Every backward frame and every node's derivation of a graph with each op, typeset without
+    an error; the 21-edge step of a `dot` scrolls inside its box, never widens the page."""
+    _, _, root = lab
+    write_notebook(root, "every_op.ipynb", [EVERY_OP_CELL])
+    open_notebook(browser, lab, "every_op.ipynb")
+    run_cell(browser, 0)
+    widget = explorer(browser, 0)
+    t = trace(every_op_graph())
+    expected = {f"backward {s.index}/{len(t.steps)}": t.step_formula(s, "latex") for s in t.steps}
+    expected["backward: seed"] = t.seed_formula("latex")
+    expected["done: every gradient"] = t.gradients_summary("latex")
+    browser.execute_script("arguments[0].scrollIntoView(); arguments[0].focus();", widget)
+    title = widget.find_element("css selector", ".sg-title")
+    formula = widget.find_element("css selector", ".sg-formula")
+    step = widget.find_element("css selector", ".sg-controls button:nth-child(3)")  # ▶
+    back = widget.find_element("css selector", ".sg-controls button:nth-child(2)")  # ◀
+    seen = {}
+    for _ in range(len(t.order) - 2 + len(t.steps) + 2):  # every frame after the first
+        browser.execute_async_script(STEP_SCRIPT, step)
+        if title.text in expected:
+            seen[title.text] = typeset(formula)
+        if title.text == "backward 1/15":  # the dot: 21 edges, the longest formula
+            assert len(t.steps[0].contributions) == 21
+            times = []
+            for _ in range(7):  # from the seed to this step, typeset anew each time
+                browser.execute_async_script(STEP_SCRIPT, back)
+                times.append(browser.execute_async_script(STEP_SCRIPT, step))
+            record_timing("explore, a step typesetting a dot's 21 edges (median of 7)", sorted(times)[3], 50)
+            assert max(times) < 1000  # generous: a loaded machine
+            geometry = browser.execute_script(GEOMETRY, formula)
+            assert geometry == {"inside": True, "scrolls": True, "widgetFits": True, "pageFits": True}
+            browser.save_screenshot(str(tmp_path / "every-op-dot-step.png"))
+    assert title.text == "done: every gradient"
+    assert seen == {frame: [tex] for frame, tex in expected.items()}
+    derivation = widget.find_element("css selector", ".sg-derivation")
+    for node in t.order:
+        click_node(browser, widget, t.names[node])
+        assert typeset(derivation) == [t.derivation(node, "latex")], t.names[node]
+    assert browser.execute_script(GEOMETRY, derivation)["inside"]
+    browser.save_screenshot(str(tmp_path / "every-op-done.png"))
     assert severe_errors(browser) == []
 
 
@@ -201,11 +281,17 @@ def test_explore_practice_in_jupyterlab(lab, browser, tmp_path):
     feedback = answer_in_page(browser, widget, "2")  # ∂f/∂w is 3: 2 is w's value
     assert feedback.startswith("Not quite. That is the value of w from the forward pass")
     assert boxes_of(browser, widget)["w"] == "data 2 | grad ?"
+    click_node(browser, widget, "w")  # its forward formula; its gradient is not given away
+    derivation = widget.find_element("css selector", ".sg-derivation")
+    assert plain_text(derivation) == "w = 2.0\n(its gradient shows once you have answered it)"
+    assert derivation.get_attribute("data-math") == "text"
     browser.save_screenshot(str(tmp_path / "practice-wrong.png"))
     assert answer_in_page(browser, widget, "3") == "Right: ∂f/∂w = 3.0."
     assert boxes_of(browser, widget)["w"] == "data 2 | grad 3"
     assert answer_in_page(browser, widget, "2").splitlines() == ["Right: ∂f/∂x = 2.0.", "Score: 4/4"]
     assert title.text == "Practice done: score 4/4" and widget.get_attribute("data-done") == "true"
+    summary = widget.find_element("css selector", ".sg-formula")
+    assert typeset(summary) == [wxb_trace().gradients_summary("latex")]
     assert boxes_of(browser, widget)["x"] == "data 3 | grad 2"
     outside = browser.execute_script(  # the questions never pushed part of the graph out of its box
         "var box = arguments[0].querySelector('.sg-graph').getBoundingClientRect();"
@@ -216,4 +302,104 @@ def test_explore_practice_in_jupyterlab(lab, browser, tmp_path):
     )
     assert outside == 0
     browser.save_screenshot(str(tmp_path / "practice-done.png"))
+
+    before = widget.get_attribute("data-replies")  # "start over": every answer forgotten
+    widget.find_element("css selector", ".sg-restart").click()
+    wait_for(lambda: widget.get_attribute("data-replies") != before, what="the practice to start over")
+    assert title.text == "Question 1/4: ∂f/∂v2 = ?" and widget.get_attribute("data-done") == "false"
+    assert widget.find_element("css selector", ".sg-feedback").text == "Practice starts again."
+    assert boxes_of(browser, widget)["x"] == "data 3 | grad ?"
+    assert answer_in_page(browser, widget, "1") == "Right: ∂f/∂v2 = 1.0."
+    assert severe_errors(browser) == []
+
+
+COLLAPSE_CELL = """\
+from autograd import explore
+from tests.browser import mlp_loss
+loss, mlp = mlp_loss()
+explore(loss, model=mlp)"""
+
+
+def relayout(browser, widget, click) -> None:
+    """Click `click` (a fold/unfold button) and wait until the graph is laid out again."""
+    click.click()
+    wait_for(
+        lambda: (
+            widget.get_attribute("data-folding") is None and widget.get_attribute("data-rendered") == "true"
+        ),
+        what="the new layout",
+    )
+
+
+def test_explore_folds_neurons_in_jupyterlab(lab, browser, tmp_path):
+    """Fold every neuron of the 300-node MLP into a box, step, read a box, unfold one."""
+    from selenium.webdriver.common.keys import Keys
+
+    from autograd import trace
+    from autograd.graph import topological_order
+    from autograd.neurons import neuron_calls
+    from autograd.render import parameter_names
+    from tests.browser import mlp_loss
+
+    loss, model = mlp_loss()
+    order = topological_order(loss)
+    calls = neuron_calls(order, parameter_names(model))
+    t = trace(loss)
+    expected = {
+        call.title: f"data {call.output.data:.4g} | grad {t.grads[call.output]:.4g}" for call in calls
+    }
+
+    _, _, root = lab
+    write_notebook(root, "fold.ipynb", [COLLAPSE_CELL])
+    open_notebook(browser, lab, "fold.ipynb")
+    run_cell(browser, 0)
+    widget = explorer(browser, 0)
+    buttons = {b.text: b for b in widget.find_elements("css selector", ".sg-controls button")}
+    relayout(browser, widget, buttons["collapse neurons"])
+    shown = boxes_of(browser, widget)
+    assert {k for k in shown if ":" in k} == set(expected)
+    assert len(shown) == len(calls) + 3 and "L0.n0.w0" not in shown  # 17 boxes, y - 1, **2, * 0.5
+    assert "neuron, collapsed" in widget.find_element("css selector", ".sg-legend").text
+
+    browser.execute_script("arguments[0].scrollIntoView(); arguments[0].focus();", widget)
+    widget.send_keys(Keys.END)
+    assert {k: v for k, v in boxes_of(browser, widget).items() if ":" in k} == expected
+
+    # a backward step inside a folded neuron lights its box
+    inner = calls[0].nodes[0]  # L0.n0's first multiply
+    step = next(s for s in t.steps if s.node is inner)
+    computed = sum(1 for node in order if not node.is_leaf)
+    slider = widget.find_element("css selector", "input[type=range]")
+    browser.execute_script(
+        "arguments[0].value = arguments[1];"
+        " arguments[0].dispatchEvent(new Event('input', { bubbles: true }));",
+        slider,
+        computed + 1 + t.steps.index(step) + 1,  # the frames: inputs, forward nodes, seed, steps
+    )
+    fill = browser.execute_script(
+        "var name = arguments[1];"
+        " var g = Array.from(arguments[0].querySelectorAll('.sg-graph g.node')).find(function (g) {"
+        " return g.querySelector('text').textContent === name; });"
+        " return g.querySelector('polygon, path').getAttribute('fill');",
+        widget,
+        calls[0].title,
+    )
+    assert fill == "#ffcdd2"
+    browser.save_screenshot(str(tmp_path / "folded.png"))
+
+    # click a box: its parameters' gradients, and a button to unfold it
+    browser.execute_script(
+        "var name = arguments[1];"
+        " var g = Array.from(arguments[0].querySelectorAll('.sg-graph g.node')).find(function (g) {"
+        " return g.querySelector('text').textContent === name; });"
+        " g.dispatchEvent(new MouseEvent('click', { bubbles: true }));",
+        widget,
+        calls[0].title,
+    )
+    derivation = widget.find_element("css selector", ".sg-derivation").text
+    w0 = model.layers[0].neurons[0].w[0]
+    assert f"L0.n0.w0: data {w0.data:.4g}, grad {t.grads[w0]:.4g}" in derivation
+    relayout(browser, widget, widget.find_element("css selector", ".sg-neuron-panel button"))
+    shown = boxes_of(browser, widget)
+    assert "L0.n0.w0" in shown and calls[0].title not in shown and calls[1].title in shown
     assert severe_errors(browser) == []

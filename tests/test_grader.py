@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import json
+import math
+import os
+import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import micrograd.engine
 import pytest
 
 from autograd import engine as our_engine
-from autograd.grader import EngineLoadError, check_engine, load_engine
+from autograd.grader import LECTURE, EngineLoadError, check_engine, check_engine_file, load_engine
 from stepgrad.cli import main
 from stepgrad.practice import split_target
 
@@ -289,3 +293,166 @@ def test_whatever_the_class_raises_is_reported_not_raised(tmp_path):
 def test_load_engine_refuses_a_directory(tmp_path):
     with pytest.raises(EngineLoadError, match="no such file"):
         load_engine(tmp_path)
+
+
+# ---- a step that does not finish: check_engine_file runs the checks in a child process ----------
+LOOPING_BACKWARD = (
+    "        for v in reversed(topo):\n            v._backward()",
+    "        while True:  # the planted bug: backward() never ends\n            pass",
+)
+
+
+def test_a_backward_that_loops_forever_is_stopped_and_named(tmp_path, capsys):
+    path = planted_copy(tmp_path, *LOOPING_BACKWARD)
+    started = time.perf_counter()
+    status, out, _ = grade(capsys, str(path), "--timeout", "1")
+    assert time.perf_counter() - started < 10
+    assert status == 1
+    stopped = (
+        "backward() on x + y at x = 2.0, y = 3.0 did not finish within 1 s — "
+        "does your topological sort mark visited nodes?"
+    )
+    assert f"Stopped: {stopped}" in out
+    assert "Not run: x * y, x - y, " in out and "FAILED: 0 of 1 checks pass" in out
+    status, out, _ = grade(capsys, str(path), "--timeout", "1", "--format", "json")
+    report = json.loads(out)
+    assert status == 1 and report["passed"] is False and report["stopped"] == stopped
+    assert report["checks"] == [
+        {"check": "x + y", "group": "ops", "status": "fail", "op": "add", "case": "", "expected": None,
+         "actual": None, "message": stopped, "wrong": ""}
+    ]  # fmt: skip
+    assert len(report["not_run"]) == 26 and report["not_run"][0] == "x * y"
+    assert set(report["notes"].values()) == {"not run: the checks stopped before it"}
+
+
+def test_the_checks_that_ran_before_the_step_that_hung_are_reported(tmp_path):
+    # micrograd keeps a node's parents in a set: a + a has one. Its backward() now hangs there.
+    path = planted_copy(
+        tmp_path,
+        "        build_topo(self)\n",
+        "        build_topo(self)\n"
+        "        while self._op == '+' and len(self._prev) == 1:\n            pass\n",
+    )
+    report = check_engine_file(path, timeout=1)
+    assert [r.status for r in report.results].count("pass") == 15  # micrograd's ops and constants
+    assert report.results[-1].check == "a + a" and report.results[-1].status == "fail"
+    assert report.stopped == report.results[-1].message
+    assert report.stopped.startswith("backward() on a + a did not finish within 1 s")
+    assert report.not_run == (
+        "b = a + a; c = b + b", "a * a", "a - a", "diamond: b = a * x; c = a + y; d = b * c", LECTURE
+    )  # fmt: skip
+
+
+def test_a_slow_long_chain_is_a_note_not_a_failure(tmp_path):
+    engine = micrograd_plus(
+        tmp_path,
+        """
+            def _backward_iterative(self):
+                topo, visited, stack = [], set(), [(self, False)]
+                while stack:
+                    v, expanded = stack.pop()
+                    if expanded:
+                        topo.append(v)
+                    elif v not in visited:
+                        visited.add(v)
+                        stack.append((v, True))
+                        stack.extend((child, False) for child in v._prev)
+                while len(topo) > 5000:  # hangs on long chains only
+                    pass
+                self.grad = 1
+                for v in reversed(topo):
+                    v._backward()
+
+            Value.backward = _backward_iterative
+        """,
+    )
+    report = check_engine_file(engine, timeout=1)
+    assert report.passed and report.stopped == "" and report.not_run == ()
+    assert report.notes["recursion"] == (
+        "backward() gets through a chain of 1,000 ops; a chain of 10,000 ops did not finish within 1 s — "
+        "is the topological sort quadratic (visited nodes kept in a list, not a set)?"
+    )
+    assert report.notes["second backward()"].startswith("leaf gradients")
+
+
+def test_an_import_that_does_not_finish_or_ends_the_process_cannot_be_graded(tmp_path, capsys):
+    (tmp_path / "demo.py").write_text(MICROGRAD.read_text(encoding="utf-8") + "\nwhile True:\n    pass\n")
+    status, _, err = grade(capsys, str(tmp_path / "demo.py"), "--timeout", "1")
+    assert status == 2
+    assert f"importing {tmp_path / 'demo.py'} did not finish within 1 s — does the file train or run" in err
+    (tmp_path / "exits.py").write_text("import sys\nsys.exit(3)\n")
+    status, _, err = grade(capsys, str(tmp_path / "exits.py"))
+    assert status == 2 and "exits.py ended the checking process (exit status 3)" in err
+
+
+def test_an_engine_that_ends_the_process_fails_the_check_it_was_in(tmp_path):
+    path = planted_copy(tmp_path, "        self.grad = 1\n", "        raise SystemExit(5)\n")
+    report = check_engine_file(path)
+    assert (
+        report.stopped == "backward() on x + y at x = 2.0, y = 3.0 ended the checking process (exit status 5)"
+    )
+    assert not report.passed
+
+
+def test_the_child_imports_only_the_file_with_this_sys_path_and_its_prints_go_to_stderr(tmp_path, capfd):
+    (tmp_path / "helper.py").write_text("open(__file__ + '.imported', 'w').close()\n")
+    seen = tmp_path / "seen.json"
+    engine = tmp_path / "engine.py"
+    engine.write_text(
+        "import json, sys\n"
+        f"json.dump(sys.path, open({str(seen)!r}, 'w'))\n"
+        "print('the engine says hello')\n" + MICROGRAD.read_text(encoding="utf-8")
+    )
+    before = set(sys.modules)
+    status, out, err = grade(capfd, str(engine), "--format", "json")  # (the child writes to fd 2)
+    assert status == 0 and json.loads(out)["passed"]  # standard output is the report alone
+    assert "the engine says hello" in err
+    assert json.loads(seen.read_text()) == sys.path
+    assert not any(m.startswith("stepgrad_checked_engine") for m in set(sys.modules) - before)
+    assert not (tmp_path / "helper.py.imported").exists()
+
+
+@pytest.mark.parametrize(
+    ("timeout", "error"),
+    [("10", TypeError), (True, TypeError), (0, ValueError), (-1.0, ValueError), (math.nan, ValueError),
+     (3601, ValueError)],
+)  # fmt: skip
+def test_check_engine_file_refuses_a_timeout_that_is_not_seconds(timeout, error):
+    with pytest.raises(error, match="check_engine_file: timeout must"):
+        check_engine_file(MICROGRAD, timeout=timeout)
+
+
+@pytest.mark.skipif(not hasattr(os, "killpg"), reason="process groups: POSIX")
+def test_ctrl_c_while_a_step_hangs_exits_130_and_leaves_no_process(tmp_path):
+    looping = tmp_path / "looping"
+    old, new = LOOPING_BACKWARD
+    path = planted_copy(tmp_path, old, f"        open({str(looping)!r}, 'w').close()\n{new}")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "stepgrad", "check-engine", str(path), "--timeout", "600"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal's Ctrl-C reaches
+        cwd=Path(__file__).parents[1],
+    )
+    while not looping.exists():  # the child is in the loop
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGINT)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 130 and err == "stepgrad check-engine: interrupted\n"
+    with pytest.raises(ProcessLookupError):
+        os.killpg(process.pid, 0)  # the child was stopped with its parent: the group is gone
+
+
+# ---- the summary names the real cause ---------------------------------------------------------
+def test_a_graph_that_fails_through_a_wrong_op_blames_the_op_not_accumulation(tmp_path):
+    old, new, _ = PLANTED["mul"]
+    report = check_engine(load_engine(planted_copy(tmp_path, old, new)))
+    results = {r.check: r for r in report.results}
+    diamond = results["diamond: b = a * x; c = a + y; d = b * c"]
+    assert diamond.status == "fail" and diamond.message == "it uses x * y, which failed above: fix it first"
+    assert "+= in backward" not in report.table()
+    old, new, _ = PLANTED["add"]
+    results = {r.check: r for r in check_engine(load_engine(planted_copy(tmp_path, old, new))).results}
+    assert results["a + a"].message == "it uses x + y, which failed above: fix it first"
+    assert results["a * a"].status == "pass"

@@ -15,6 +15,7 @@ import micrograd.engine
 import pytest
 
 from autograd.exercises import LEVELS
+from autograd.grader import check_engine_file
 from nn import MLP
 from nn.checkpoint import save
 from nn.module import ACTIVATIONS
@@ -131,7 +132,12 @@ def test_check_engine_report_matches_its_schema(tmp_path):
     failing = json.loads(stepgrad("check-engine", str(buggy), "--format", "json", status=1))
     assert passing["passed"] and not failing["passed"]
     assert failing["wrong_local_derivatives"][0] == "x * y (mul)"  # (micrograd divides with *)
-    for document in (passing, failing):
+    looping = tmp_path / "looping.py"
+    backward, loop = "for v in reversed(topo):\n            v._backward()", "while True:\n            pass"
+    looping.write_text(source.replace(backward, loop), encoding="utf-8")
+    stopped = check_engine_file(looping, timeout=1).to_dict()  # backward() never ends
+    assert stopped["stopped"] and stopped["not_run"] and not stopped["passed"]
+    for document in (passing, failing, stopped):
         jsonschema.validate(document, report_schema)
     check = copy.deepcopy(failing)
     check["checks"][0]["status"] = "ok"

@@ -1,10 +1,20 @@
-"""The one positive-integer check: its message form, and every place that counts uses it."""
+"""The one positive-integer check (autograd.validation, re-exported as nn.checks): its message
+form, and every place that counts uses it: nn, autograd's drawing and practice tools, the
+command line and the benchmarks."""
 
 import json
 import random
 
 import pytest
 
+import autograd.validation
+import nn.checks
+from autograd import Value, draw, play
+from autograd.exercises import generate
+from autograd.practice import Practice
+from autograd.stepper import trace
+from autograd.worksheet import worksheet_files
+from benchmarks.__main__ import main as benchmarks_main
 from nn import MLP, Layer, Neuron, batches, make_blobs, make_moons
 from nn.checkpoint import from_dict, load, to_dict
 from nn.checks import check_positive_int
@@ -36,6 +46,45 @@ def test_anything_else_is_refused_in_one_message_form(call, message):
     with pytest.raises(ValueError) as error:
         call()
     assert str(error.value) == message
+
+
+def test_nn_checks_re_exports_the_one_in_autograd():
+    assert nn.checks.check_positive_int is autograd.validation.check_positive_int
+    assert nn.checks.__all__ == ["check_positive_int"]
+
+
+_OR_NONE = "expected a positive integer or None"
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda: draw(Value(1.0), max_nodes=0), f"draw: max_nodes: {_OR_NONE}, got 0"),
+        (lambda: play(Value(1.0), max_nodes=2.5), f"play: max_nodes: {_OR_NONE}, got 2.5"),
+        (
+            lambda: Practice(trace(Value(1.0) * 2.0), tries=True),
+            "Practice: tries: expected a positive integer, got True",
+        ),
+        (lambda: generate(0, 1, 1), "generate: count: expected a positive integer, got 0"),
+        (
+            lambda: worksheet_files(101, 1, 1),
+            "worksheet: count: expected a positive integer up to 100, got 101",
+        ),
+    ],
+)
+def test_autograd_counts_use_the_check(make, message):
+    with pytest.raises(ValueError) as error:
+        make()
+    assert str(error.value) == message
+
+
+def test_the_benchmarks_repeat_uses_the_check(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        benchmarks_main(["--quick", "--repeat", "0"])
+    assert exit_.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "python -m benchmarks: error: argument --repeat: expected a positive integer up to 1000000, got 0"
+    )
 
 
 def test_none_passes_only_when_allowed():

@@ -143,6 +143,40 @@ def test_a_modules_parameters_are_its_public_values_children_and_lists_of_them()
     assert all(p.grad == 0.0 for p in gate.parameters())
 
 
+def test_the_walk_sees_every_change_made_after_a_first_call():
+    # parameters() walks the attributes on every call: nothing is cached that could go stale
+    gate = _Gate()
+    first = gate.named_parameters()
+    gate.scale = Value(7.0)  # reassigned
+    gate.head.w = [Value(1.0)]  # a child module's list, replaced
+    gate.branches[1] = (Value(8.0),)  # a list item, replaced in place
+    gate.extra = [Value(9.0)]  # a new attribute: walked last, as assigned last
+    gate._hidden = Value(0.0)  # private: still not a parameter
+    del gate.label
+    names = [name for name, _ in gate.named_parameters()]
+    assert names == [
+        "scale",
+        "branches.0.w.0",
+        "branches.0.b",
+        "branches.1.0",
+        "head.w.0",
+        "head.b",
+        "extra.0",
+    ]
+    assert gate.named_parameters() != first and gate.parameters()[0] is gate.scale
+    assert [p.data for p in gate.parameters()] == [7.0, gate.branches[0].w[0].data, 0.0, 8.0, 1.0, 0.0, 9.0]
+
+
+def test_parameters_and_named_parameters_agree_on_micrograds_mlp_in_its_order():
+    random.seed(1337)
+    ours = MLP(2, [16, 16, 1])
+    random.seed(1337)
+    theirs = MicroMLP(2, [16, 16, 1])
+    assert ours.parameters() == [p for _, p in ours.named_parameters()]
+    assert [p.data for p in ours.parameters()] == [p.data for p in theirs.parameters()]
+    assert len(ours.parameters()) == 337
+
+
 def test_zero_grad_clears_every_parameter():
     model = MLP(2, [3, 1], rng=random.Random(0))
     model([1.0, 1.0]).backward()

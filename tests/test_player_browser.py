@@ -150,3 +150,33 @@ def test_player_of_a_300_node_graph_offline(browser, tmp_path):
     record_timing("player, 300 nodes, one step (median of 20, to the next paint)", sorted(steps)[10], 50)
     assert first_render < 10_000 and max(steps) < 1000  # generous: a loaded 2-core machine
     assert severe_errors(browser) == []
+
+
+def test_player_with_folded_neurons_lights_the_box_of_a_step_inside(browser, tmp_path):
+    from autograd.graph import topological_order
+    from autograd.neurons import neuron_calls
+    from autograd.render import parameter_names
+
+    loss, model = mlp_loss()
+    recorded = trace(loss)
+    calls = neuron_calls(topological_order(loss), parameter_names(model))
+    player = play(recorded, renderer="browser", model=model, collapse=True)
+    open_player(browser, player.save(tmp_path / "folded.html"))
+    *_, boxes = shown(browser)
+    assert sorted(b.split("|")[0] for b in boxes if ":" in b) == sorted(c.title for c in calls)
+    assert len(boxes) == len(calls) + 3 and "neuron, collapsed" in browser.find_element("id", "legend").text
+    inner = calls[5].nodes[0]  # a multiply inside the sixth neuron's box
+    computed = sum(1 for node in recorded.order if not node.is_leaf)
+    position = next(i for i, s in enumerate(recorded.steps, start=1) if s.node is inner)
+    browser.execute_script(
+        "var s = document.getElementById('slider'); s.value = arguments[0];"
+        " s.dispatchEvent(new Event('input'));",
+        computed + 1 + position,  # the frames: inputs, each forward node, the seed, the steps
+    )
+    lit = browser.execute_script(
+        "return Array.from(document.querySelectorAll('#graph g.node')).filter(function (g) {"
+        " var s = g.querySelector('polygon, path'); return s && s.getAttribute('fill') === '#ffcdd2'; })"
+        ".map(function (g) { return g.querySelector('text').textContent; });"
+    )
+    assert lit == [calls[5].title]
+    assert severe_errors(browser) == []

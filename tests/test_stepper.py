@@ -2,6 +2,7 @@
 
 import json
 import math
+import re
 
 import pytest
 from hypothesis import given
@@ -9,7 +10,7 @@ from hypothesis import strategies as st
 
 from autograd import Value, topological_order
 from autograd.frames import frames
-from autograd.notation import format_number
+from autograd.notation import LatexMath, format_number
 from autograd.stepper import trace
 from autograd.walkthrough import regularized_neuron, wxb
 from tests.strategies import extreme_programs, programs, run
@@ -115,6 +116,117 @@ def test_table_and_formulas():
     assert "  step 2/2: ∂f/∂g = 1.0 is final; push it to g's parents:" in table
     assert "    ∂f/∂w += ∂f/∂g · ∂g/∂w = 1.0 · 3.0 = 3.0   (so far 3.0)" in table
     assert "  ∂f/∂x = ∂f/∂g · ∂g/∂x = 1.0 · 2.0 = 2.0" in table
+
+
+def d(of: str, wrt: str) -> str:
+    """∂of/∂wrt as LatexMath writes it."""
+    return rf"\frac{{\partial \mathrm{{{of}}}}}{{\partial \mathrm{{{wrt}}}}}"
+
+
+def test_wxb_steps_seed_and_summary_in_latex():
+    recorded = trace(wxb())
+    first, second = (recorded.step_formula(step, "latex") for step in recorded.steps)
+    assert second == (
+        r"\begin{array}{l}"
+        rf"\text{{step 2/2: }}{d('f', 'g')} = 1.0\text{{ is final;}}"
+        r" \\ \quad \text{push it to }\mathrm{g}\text{'s parents:}"
+        r" \\ \begin{aligned}"
+        rf"{d('f', 'w')} &\mathrel{{+}}= {d('f', 'g')} \cdot {d('g', 'w')}"
+        r" \\ &= 1.0 \cdot 3.0 = 3.0 \quad \text{(so far 3.0)}"
+        rf" \\ {d('f', 'x')} &\mathrel{{+}}= {d('f', 'g')} \cdot {d('g', 'x')}"
+        r" \\ &= 1.0 \cdot 2.0 = 2.0 \quad \text{(so far 2.0)}"
+        r"\end{aligned}\end{array}"
+    )
+    assert first.startswith(rf"\begin{{array}}{{l}}\text{{step 1/2: }}{d('f', 'f')} = 1.0\text{{ is final;")
+    assert first.count(r"\mathrel{+}=") == 2
+    assert recorded.seed_formula("latex") == rf"\text{{seed: }}{d('f', 'f')} = 1.0"
+    assert recorded.gradients_summary("latex") == (
+        rf"\begin{{aligned}}{d('f', 'w')} &= 3.0 \\ {d('f', 'x')} &= 2.0 \\ {d('f', 'g')} &= 1.0"
+        rf" \\ {d('f', 'b')} &= 1.0 \\ {d('f', 'f')} &= 1.0\end{{aligned}}"
+    )
+    # the text forms are the default, as before
+    assert recorded.step_formula(recorded.steps[1], "text") == recorded.step_formula(recorded.steps[1])
+    assert recorded.step_formula(recorded.steps[1]) == (
+        "step 2/2: ∂f/∂g = 1.0 is final; push it to g's parents:\n"
+        "  ∂f/∂w += ∂f/∂g · ∂g/∂w = 1.0 · 3.0 = 3.0   (so far 3.0)\n"
+        "  ∂f/∂x += ∂f/∂g · ∂g/∂x = 1.0 · 2.0 = 2.0   (so far 2.0)"
+    )
+    assert recorded.seed_formula() == "seed: ∂f/∂f = 1.0"
+    assert recorded.gradients_summary("text").splitlines()[0] == "∂f/∂w = 3.0"
+
+
+def test_multi_line_formulas_refuse_other_styles():
+    recorded = trace(wxb())
+    formulas = [
+        lambda style: recorded.step_formula(recorded.steps[0], style),
+        recorded.seed_formula,
+        recorded.gradients_summary,
+    ]
+    for formula in formulas:
+        with pytest.raises(ValueError, match=r"style must be 'text' or 'latex', got 'markdown'"):
+            formula("markdown")
+    with pytest.raises(ValueError, match=r"derivation: style must be 'text', 'markdown' or 'latex'"):
+        recorded.derivation(recorded.root, "html")
+
+
+def latex_formulas(t) -> list[str]:
+    """Every formula the trace `t` writes in LaTeX."""
+    return [
+        t.seed_formula("latex"),
+        *(t.step_formula(step, "latex") for step in t.steps),
+        *(t.derivation(node, "latex") for node in t.order),
+        t.gradients_summary("latex"),
+    ]
+
+
+def assert_well_formed_latex(tex: str) -> None:
+    """Braces balance (escaped ones aside), every \\left has its \\right, an `aligned` environment
+    is closed, and LaTeX's special characters appear only escaped or in their math roles."""
+    plain = re.sub(r"\\[{}_&%$#\\]", "", tex)  # escaped characters and row breaks
+    depth = 0
+    for c in plain:
+        depth += (c == "{") - (c == "}")
+        assert depth >= 0, tex
+    assert depth == 0, tex
+    assert tex.count(r"\left(") == tex.count(r"\right)"), tex
+    for environment in ("aligned", "array"):
+        assert tex.count(rf"\begin{{{environment}}}") == tex.count(rf"\end{{{environment}}}") <= 1, tex
+    if r"\begin{aligned}" not in tex:
+        assert "&" not in plain and r" \\ " not in tex, tex
+    assert not re.search(r"[_%$#~]", plain) and not re.search(r"\^(?!\{-?\d+\})", plain), tex
+
+
+@given(st.one_of(programs(), extreme_programs()))
+def test_latex_formulas_of_random_graphs_are_well_formed(program):
+    _, root = run(program, "value")
+    recorded = trace(root)
+    for tex in latex_formulas(recorded):
+        assert_well_formed_latex(tex)
+    for step in recorded.steps:  # two heading rows, then two rows per parent edge
+        assert recorded.step_formula(step, "latex").count(r" \\ ") == 1 + 2 * len(step.contributions)
+    assert recorded.gradients_summary("latex").count(r" \\ ") == len(recorded.order) - 1
+
+
+def test_latex_escapes_names_and_writes_non_finite_numbers():
+    x = Value(2.0, "a_b^c~d\\e{f}&%$#")
+    y = x * 3.0
+    recorded = trace(y)
+    name = (
+        r"\mathrm{a\_b\text{\textasciicircum{}}c\text{\textasciitilde{}}d"
+        r"\backslash{}e\{f\}\&\%\$\#}"
+    )
+    assert rf"\partial \left({name}\right)}}" in recorded.derivation(x, "latex")  # ^: compound
+    for tex in latex_formulas(recorded):
+        assert_well_formed_latex(tex)
+    latex = LatexMath(recorded.names)
+    assert [latex.number(v) for v in (math.inf, -math.inf, math.nan, 1e-8)] == [
+        r"\infty",
+        r"-\infty",
+        r"\mathrm{NaN}",
+        r"1 \times 10^{-8}",
+    ]
+    assert latex.operand(-math.inf) == r"\left(-\infty\right)"
+    assert latex.words("50% of $x_1 & {y}") == r"\text{50\% of \$x\_1 \& \{y\}}"
 
 
 def test_forward_formulas_show_constants():

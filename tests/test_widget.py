@@ -10,7 +10,7 @@ import pytest
 
 from autograd import Value, explore, trace
 from autograd import widget as widget_module
-from autograd.graphview import view_model
+from autograd.graphview import katex_css, katex_script, view_model
 from autograd.practice import Mistake, NotANumber, questions
 from autograd.render import PNG_MAX_NODES, draw
 from nn.module import MLP
@@ -28,10 +28,29 @@ def test_explorer_holds_the_layout_and_every_frame():
     explorer = explore(f)
     assert repr(explorer) == "Explorer('f', 5 nodes)"
     assert explorer.dot == draw(f, grads=trace(f).grads, max_nodes=None).source
-    assert explorer.view == view_model(trace(f))
+    assert explorer.view == view_model(trace(f), latex=True)
     assert "Viz.js 3.31.0" in explorer._esm and "export default" in explorer._esm
+    assert "StepgradKatex" in explorer._esm and katex_script() in explorer._esm
+    assert katex_css() in explorer._css and "url(fonts/" not in explorer._css  # the fonts inline
     assert explorer.view["summary"].splitlines()[0] == "∂f/∂w = 3.0"
     assert (w.grad, x.grad, b.grad) == (0.0, 0.0, 0.0)  # exploring changes no .grad
+
+
+def test_the_view_model_carries_the_formulas_in_latex_for_the_explorer_only():
+    f, w, *_ = wxb()
+    t = trace(f)
+    plain, view = view_model(t), view_model(t, latex=True)
+    assert "Tex" not in json.dumps(plain)  # the player's view model stays as it was
+    assert view["seedTex"] == t.seed_formula("latex") and view["summaryTex"] == t.gradients_summary("latex")
+    assert [s["formulaTex"] for s in view["steps"]] == [t.step_formula(s, "latex") for s in t.steps]
+    assert view["nodes"][0]["derivationTex"] == t.derivation(w, "latex")
+    stripped = json.loads(json.dumps(view))  # the LaTeX forms beside the text ones, nothing else new
+    for entry in [stripped, *stripped["nodes"], *stripped["steps"]]:
+        for key in [key for key in entry if key.endswith("Tex")]:
+            del entry[key]
+    assert stripped == plain
+    with pytest.raises(TypeError, match="latex must be True or False"):
+        view_model(t, latex="yes")
 
 
 def test_edit_replays_and_retraces():
@@ -151,6 +170,10 @@ def test_practice_hides_every_gradient_not_yet_answered():
         assert hidden not in synced(explorer)
     assert [n["grad"] for n in explorer.view["nodes"]] == [None, None, None, None, None, "1"]
     assert explorer.view["summary"] == "" and all(s["formula"] == "" for s in explorer.view["steps"])
+    # the LaTeX forms are hidden alike (the root's derivation is the seed, which is given)
+    assert explorer.view["summaryTex"] == "" and all(s["formulaTex"] == "" for s in explorer.view["steps"])
+    assert [bool(n["derivationTex"]) for n in explorer.view["nodes"]] == [False] * 5 + [True]
+    assert explorer.view["seedTex"] == t.seed_formula("latex")
     assert "grad ?" in explorer.dot and "grad 14" not in explorer.dot
     state = explorer.practice
     assert (state["prompt"], state["number"], state["total"], state["score"]) == ("∂f/∂v4", 1, 5, 0)
@@ -158,6 +181,12 @@ def test_practice_hides_every_gradient_not_yet_answered():
     explorer.answer("14")  # ∂f/∂v4 = 2·7
     assert explorer.practice["prompt"] == "∂f/∂v2" and "14" in synced(explorer)
     assert "42" not in synced(explorer)  # w's gradient is still hidden
+    v4, answered = explorer.view["nodes"][4], t.order[4]  # answered: its derivation, in both forms
+    assert v4["derivation"] == t.derivation(answered)
+    assert v4["derivationTex"] == t.derivation(answered, "latex")
+    for answer in ("14", "14", "42", "28"):
+        explorer.answer(answer)
+    assert explorer.practice["done"] and explorer.view["summaryTex"] == t.gradients_summary("latex")
     assert (w.grad, x.grad, b.grad) == (0.0, 0.0, 0.0)
 
 
@@ -213,3 +242,52 @@ def test_editing_a_leaf_restarts_the_practice_on_the_replayed_graph():
         explorer.answer(answer)
     explorer.answer("5")  # ∂f/∂x is now w = 5
     assert explorer.practice["done"] and explorer.practice["score"] == 4
+
+
+def test_neurons_fold_and_unfold_from_python_and_from_the_page():
+    model = MLP(2, [2, 1], activation="tanh", rng=random.Random(4))
+    loss = (model([0.5, -1.5]) - 1.0) ** 2
+    explorer = explore(loss, model=model, collapse=["L0.n1"])
+    calls = {call["name"]: call for call in explorer.neurons}
+    assert sorted(calls) == ["L0.n0", "L0.n1", "L1.n0"]
+    assert [c["collapsed"] for c in explorer.neurons] == [False, True, False]
+    assert "L0.n1: tanh" in explorer.dot and "L0.n1.w0" not in explorer.dot and "L0.n0.w0" in explorer.dot
+    names = [n["name"] for n in explorer.view["nodes"]]
+    assert [names[j] for j in calls["L0.n0"]["parameters"]] == ["L0.n0.w0", "L0.n0.w1", "L0.n0.b"]
+    assert explorer.view["nodes"][calls["L1.n0"]["output"]]["value"] == model([0.5, -1.5]).data
+    view = explorer.view
+    explorer.collapse()
+    assert all(c["collapsed"] for c in explorer.neurons) and "L0.n0.w0" not in explorer.dot
+    assert explorer.view == view  # folding changes the drawing, not a number
+    explorer._on_message(explorer, {"type": "expand", "names": ["L0.n0"]}, [])
+    assert [c["collapsed"] for c in explorer.neurons] == [False, True, True]
+    explorer._on_message(explorer, {"type": "expand", "names": ["L7.n0"]}, [])  # from a stale page
+    assert "no neuron named 'L7.n0'" in explorer.error
+    explorer._on_message(explorer, {"type": "collapse", "names": "L0.n0"}, [])  # not a list: ignored
+    assert [c["collapsed"] for c in explorer.neurons] == [False, True, True]
+    explorer.expand()
+    assert explorer.dot == draw(loss, model=model, grads=trace(loss).grads, max_nodes=None).source
+    explorer.collapse("L1.n0")
+    dot = explorer.dot
+    explorer.edit("L0.n0.w0", 0.25)  # an edit keeps what is folded, and the layout
+    assert [c["collapsed"] for c in explorer.neurons] == [False, False, True] and explorer.dot == dot
+    with pytest.raises(ValueError, match="collapse needs model"):
+        explore(loss, collapse=True)
+    with pytest.raises(ValueError, match="no neurons to fold"):
+        explore(loss).collapse()
+
+
+def test_practice_starts_over_from_the_page_or_from_python():
+    f, *_ = wxb()
+    explorer = explore(f, practice=True)
+    explorer.answer("1")
+    explorer.answer("7")  # wrong
+    explorer._on_message(explorer, {"type": "restart"}, [])
+    state = explorer.practice
+    assert (state["number"], state["score"], state["tries"], state["prompt"]) == (1, 0, 2, "∂f/∂v2")
+    assert state["feedback"] == "Practice starts again." and state["replies"] == 3
+    assert [n["grad"] for n in explorer.view["nodes"]].count(None) == 4  # hidden again
+    explorer.restart()
+    assert explorer.practice["replies"] == 4  # news for the page even at the first question
+    with pytest.raises(ValueError, match="practice=True"):
+        explore(f).restart()

@@ -30,10 +30,11 @@
     return edges;
   }
 
-  // What frame f shows: which data and gradients are known, what is highlighted, the formula.
+  // What frame f shows: which data and gradients are known, what is highlighted, the formula
+  // (and its LaTeX, `tex`, for the backward frames when the model has it: the explorer's).
   function frameState(model, f) {
     var n = model.nodes.length, order = computed(model), c = order.length, s = model.steps.length;
-    var state = { data: [], grad: [], hot: null, edges: [], title: "", formula: "" };
+    var state = { data: [], grad: [], hot: null, edges: [], title: "", formula: "", tex: "" };
     var i;
     if (f <= c) {
       var known = {};
@@ -59,17 +60,20 @@
     if (step === 0) {
       state.title = "backward: seed";
       state.formula = model.seed;
+      state.tex = model.seedTex || "";
       state.hot = model.root;
       state.edges = ["o" + model.root];
     } else if (step <= s) {
       var st = model.steps[step - 1];
       state.title = "backward " + step + "/" + s;
       state.formula = st.formula;
+      state.tex = st.formulaTex || "";
       state.hot = st.node;
       state.edges = ["o" + st.node].concat(st.edges);
     } else {
       state.title = "done: every gradient";
       state.formula = model.summary;
+      state.tex = model.summaryTex || "";
     }
     return state;
   }
@@ -89,7 +93,10 @@
           texts[t].setAttribute("text-anchor", "middle");
         }
       }
-      nodes.push({ g: g, shape: shape, data: texts[texts.length - 2], grad: texts[texts.length - 1] });
+      nodes.push({
+        g: g, shape: shape, data: texts[texts.length - 2], grad: texts[texts.length - 1],
+        role: g.classList.contains("neuron") ? "neuron" : null  // a collapsed neuron's box
+      });
     }
     var all = svg.querySelectorAll("g.edge");
     for (var e = 0; e < all.length; e++) {
@@ -98,7 +105,16 @@
         if (/^[eo]\d/.test(classes[q])) { edges[classes[q]] = all[e]; }
       }
     }
-    return { nodes: nodes, edges: edges, hotEdges: [] };
+    return { nodes: nodes, edges: edges, hotEdges: [], boxOf: {} };
+  }
+
+  // The element that shows node j: its own box, or the box of the collapsed neuron it is in
+  // (`view.boxOf`: node -> the neuron's output, set by whoever folded it).
+  function drawnAs(view, j) {
+    if (j === null || j === undefined) { return null; }
+    if (view.nodes[j]) { return j; }
+    var box = view.boxOf[j];
+    return box !== undefined && view.nodes[box] ? box : null;
   }
 
   function paintEdge(g, hot, style) {
@@ -115,21 +131,21 @@
   // Restyle the laid-out graph to show `state`: numbers, "?", fills, highlighted edges. Only
   // what differs from the last frame is touched (a step changes a few nodes of hundreds).
   function show(view, model, state) {
-    var style = model.style;
+    var style = model.style, hotBox = drawnAs(view, state.hot);
     for (var j = 0; j < view.nodes.length; j++) {
       var node = view.nodes[j], info = model.nodes[j];
       if (!node) { continue; }
       var data = "data " + (state.data[j] ? info.data : "?");
       var grad = "grad " + (state.grad[j] ? info.grad : "?");
-      var hot = j === state.hot;
+      var hot = j === hotBox, role = node.role || info.role;
       if (node.shown && node.shown.data === data && node.shown.grad === grad && node.shown.hot === hot) {
         continue;
       }
       node.data.textContent = data;
       node.grad.textContent = grad;
-      node.shape.setAttribute("fill", hot ? style.highlightFill : style.fill[info.role]);
+      node.shape.setAttribute("fill", hot ? style.highlightFill : style.fill[role]);
       node.shape.setAttribute("stroke", hot ? style.highlight.color : "black");
-      node.shape.setAttribute("stroke-width", hot ? style.highlight.penwidth : (info.role === "output" ? "2" : "1"));
+      node.shape.setAttribute("stroke-width", hot ? style.highlight.penwidth : (role === "output" ? "2" : "1"));
       node.shown = { data: data, grad: grad, hot: hot };
     }
     for (var a = 0; a < view.hotEdges.length; a++) { paintEdge(view.hotEdges[a], false, style); }
@@ -218,10 +234,12 @@
     return { zoom: zoom, fit: fit, reveal: reveal, state: state };
   }
 
-  function legend(model) {
+  // The colours' meanings; `shown(key)` says which to list (default: all but the neuron box).
+  function legend(model, shown) {
     var div = document.createElement("div");
     div.className = "sg-legend";
     model.legend.forEach(function (item) {
+      if (!(shown ? shown(item[0]) : item[0] !== "neuron")) { return; }
       var span = document.createElement("span");
       var swatch = document.createElement("i");
       swatch.style.background = item[1];
@@ -234,6 +252,7 @@
 
   root.StepgradView = {
     renderSvg: renderSvg, frameCount: frameCount, frameState: frameState, index: index, show: show,
+    drawnAs: drawnAs,
     viewport: viewport, legend: legend, SVG_NS: SVG_NS
   };
 })(typeof globalThis !== "undefined" ? globalThis : window);

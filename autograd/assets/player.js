@@ -12,14 +12,18 @@
   var box = document.getElementById("graph");
   var current = 0, timer = null, view = null, port = null;
   slider.max = String(count - 1);
-  document.getElementById("legend").appendChild(V.legend(model));
+  var folded = Object.keys(model.folded || {}).length > 0;  // node -> its folded neuron's box
+  document.getElementById("legend").appendChild(V.legend(model, function (name) {
+    return name !== "neuron" || folded;
+  }));
 
   function show(i) {
     current = Math.max(0, Math.min(count - 1, i));
     var state = V.frameState(model, current);
     if (view) {
       V.show(view, model, state);
-      if (state.hot !== null && view.nodes[state.hot]) { port.reveal(view.nodes[state.hot].g); }
+      var hot = V.drawnAs(view, state.hot);
+      if (hot !== null) { port.reveal(view.nodes[hot].g); }
     }
     slider.value = String(current);
     counter.textContent = (current + 1) + " / " + count;
@@ -72,6 +76,7 @@
     box.textContent = "";
     port = V.viewport(box, svg, { maxHeight: Math.max(300, window.innerHeight * 0.8) });
     view = V.index(svg, model);
+    view.boxOf = model.folded || {};
     show(current);
     window.stepgradRenderedAt = performance.now();
     document.body.setAttribute("data-rendered", "true");
