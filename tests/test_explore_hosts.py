@@ -181,6 +181,12 @@ def test_explore_in_marimo(marimo, browser, tmp_path):
     # marimo edit runs no cell by itself: run them all, as a user does
     wait_for(run_all, timeout=60, what="marimo's editor, connected").click()
     widget, practice = marimo_explorers(browser, 2)
+    borders = browser.execute_script(  # marimo's style reset reaches the widget: its own borders stay
+        "return Array.from(arguments[0].querySelectorAll('.sg-leaf input, .sg-controls button'))"
+        ".map(function (e) { return getComputedStyle(e).borderTopWidth; })",
+        widget,
+    )
+    assert len(borders) == 10 and set(borders) == {"1px"}
     step_to_end_and_edit(browser, widget)
     browser.save_screenshot(str(tmp_path / "marimo.png"))
     browser.execute_script("arguments[0].scrollIntoView();", practice)
