@@ -1,5 +1,5 @@
 """explore() in the kernel: the widget's state, edits through replay, errors, its fallback picture.
-(What it shows in a browser is tested in tests/test_explore_browser.py.)"""
+(What it shows in a browser is tested in tests/test_explore_browser.py and test_explore_hosts.py.)"""
 
 import base64
 import json
