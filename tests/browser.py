@@ -86,6 +86,15 @@ def chromium(
         driver.quit()
 
 
+def go_offline(driver: Any) -> None:
+    """Cut the browser off the network: a page that needs anything from outside fails to get it."""
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd(
+        "Network.emulateNetworkConditions",
+        {"offline": True, "latency": 0, "downloadThroughput": 0, "uploadThroughput": 0},
+    )
+
+
 def wait_for(condition: Callable[[], Any], timeout: float = 20.0, what: str = "the page") -> Any:
     """Poll `condition` until it returns something truthy; fail naming `what` after `timeout` s."""
     deadline = time.monotonic() + timeout

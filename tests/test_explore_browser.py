@@ -388,14 +388,7 @@ def test_explore_folds_neurons_in_jupyterlab(lab, browser, tmp_path):
     browser.save_screenshot(str(tmp_path / "folded.png"))
 
     # click a box: its parameters' gradients, and a button to unfold it
-    browser.execute_script(
-        "var name = arguments[1];"
-        " var g = Array.from(arguments[0].querySelectorAll('.sg-graph g.node')).find(function (g) {"
-        " return g.querySelector('text').textContent === name; });"
-        " g.dispatchEvent(new MouseEvent('click', { bubbles: true }));",
-        widget,
-        calls[0].title,
-    )
+    click_node(browser, widget, calls[0].title)
     derivation = widget.find_element("css selector", ".sg-derivation").text
     w0 = model.layers[0].neurons[0].w[0]
     assert f"L0.n0.w0: data {w0.data:.4g}, grad {t.grads[w0]:.4g}" in derivation

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from autograd import Value, trace
 from autograd.graphview import katex_css, katex_script, named_trace
 from autograd.walkthrough import regularized_neuron
-from tests.browser import chromium, mlp_loss, severe_errors
+from tests.browser import chromium, go_offline, mlp_loss, severe_errors
 from tests.strategies import extreme_programs, programs, run
 from tests.test_stepper import latex_formulas
 
@@ -30,11 +30,7 @@ return errors;
 def page(tmp_path_factory):
     """A blank page, offline, with the KaTeX of the widget loaded as the widget loads it."""
     with chromium(tmp_path_factory.mktemp("chromium-profile")) as driver:
-        driver.execute_cdp_cmd("Network.enable", {})
-        driver.execute_cdp_cmd(
-            "Network.emulateNetworkConditions",
-            {"offline": True, "latency": 0, "downloadThroughput": 0, "uploadThroughput": 0},
-        )
+        go_offline(driver)  # no network at all: the page must need nothing from outside
         driver.get("data:text/html,<!doctype html><title>KaTeX</title>")  # KaTeX needs standards mode
         driver.execute_script(katex_script())
         assert driver.execute_script("return typeof globalThis.katex") == "undefined"  # no global set

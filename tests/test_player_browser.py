@@ -6,18 +6,13 @@ import pytest
 from autograd.player import play
 from autograd.stepper import trace
 from autograd.walkthrough import regularized_neuron
-from tests.browser import STEP_SCRIPT, chromium, mlp_loss, record_timing, severe_errors, wait_for
+from tests.browser import STEP_SCRIPT, chromium, go_offline, mlp_loss, record_timing, severe_errors, wait_for
 
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
     with chromium(tmp_path_factory.mktemp("chromium-profile")) as driver:
-        # no network at all: the file must need nothing from outside
-        driver.execute_cdp_cmd("Network.enable", {})
-        driver.execute_cdp_cmd(
-            "Network.emulateNetworkConditions",
-            {"offline": True, "latency": 0, "downloadThroughput": 0, "uploadThroughput": 0},
-        )
+        go_offline(driver)  # no network at all: the page must need nothing from outside
         yield driver
 
 
