@@ -175,3 +175,24 @@ def test_player_with_folded_neurons_lights_the_box_of_a_step_inside(browser, tmp
     )
     assert lit == [calls[5].title]
     assert severe_errors(browser) == []
+
+
+def test_the_graph_follows_its_box_until_the_reader_zooms(browser, tmp_path):
+    """A narrower window (or a notebook laid out after the player) shows the graph fitted again."""
+    from autograd import Value
+
+    w, x, b = Value(2.0, "w"), Value(3.0, "x"), Value(1.0, "b")
+    open_player(browser, play(w * x + b, renderer="browser").save(tmp_path / "resize.html"))
+    scale = "return document.querySelector('#graph svg').style.transform"
+    wide = browser.execute_script(scale)
+    try:
+        browser.set_window_size(800, 900)
+        narrow = wait_for(lambda: browser.execute_script(scale) != wide and browser.execute_script(scale))
+        assert float(narrow.split("scale(")[1].rstrip(")")) < float(wide.split("scale(")[1].rstrip(")"))
+        browser.find_element("id", "zoom-in").click()  # the reader's choice now stays
+        zoomed = browser.execute_script(scale)
+        browser.set_window_size(1300, 900)
+        browser.execute_script("return new Promise(function (r) { requestAnimationFrame(r); })")
+        assert browser.execute_script(scale) == zoomed
+    finally:
+        browser.set_window_size(1300, 900)

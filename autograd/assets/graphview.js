@@ -181,6 +181,7 @@
       return scale;
     }
     function zoom(factor, cx, cy) {
+      moved = true;
       var next = Math.max(0.05, Math.min(4, state.scale * factor));
       if (cx === undefined) { cx = box.clientWidth / 2; cy = box.clientHeight / 2; }
       state.x = cx - (cx - state.x) * next / state.scale;
@@ -221,6 +222,7 @@
       if (!drag.moved && Math.abs(nx - state.x) + Math.abs(ny - state.y) < 4) { return; }
       drag.moved = true;
       box.setPointerCapture(e.pointerId);
+      moved = true;
       state.x = nx; state.y = ny; apply();
     });
     box.addEventListener("pointerup", function () { drag = null; });
@@ -231,6 +233,16 @@
       zoom(e.deltaY < 0 ? 1.15 : 1 / 1.15, e.clientX - r.left, e.clientY - r.top);
     }, { passive: false });
     start();
+    // Until the reader zooms or pans, a box that changes width (the notebook laid out after the
+    // widget, a window resized, a side panel opened) shows the graph as it would have at first.
+    var moved = false, shownWidth = box.clientWidth;
+    if (root.ResizeObserver) {
+      new root.ResizeObserver(function () {
+        if (moved || box.clientWidth === shownWidth || !box.isConnected) { return; }
+        shownWidth = box.clientWidth;
+        start();
+      }).observe(box);
+    }
     return { zoom: zoom, fit: fit, reveal: reveal, state: state };
   }
 
