@@ -100,8 +100,6 @@ def test_explore_in_jupyterlab_with_and_without_dot(lab, browser, tmp_path):
     # the player inline: an iframe as tall as its content, no inner scrollbar clipping the graph
     run_cell(browser, 1)
     frame = wait_for(lambda: panel(browser).find_element("css selector", ".jp-OutputArea-output iframe"))
-    wait_for(lambda: frame.size["height"] != 480, what="the player to size its iframe")
-    height = frame.size["height"]
     browser.switch_to.frame(frame)
     try:
         wait_for(lambda: browser.find_element("tag name", "body").get_attribute("data-rendered") == "true")
@@ -112,7 +110,12 @@ def test_explore_in_jupyterlab_with_and_without_dot(lab, browser, tmp_path):
         )
     finally:
         browser.switch_to.default_content()
-    assert content < height <= content + 20 and inner_scroll == [0, 0]
+    # the iframe takes the height the laid-out player asks for (earlier heights are on the way)
+    height = wait_for(
+        lambda: content < frame.size["height"] <= content + 20 and frame.size["height"],
+        what=f"the player's iframe to be {content}-{content + 20} px tall (it is {frame.size['height']})",
+    )
+    assert height and inner_scroll == [0, 0]
     assert severe_errors(browser) == []
 
     open_notebook(browser, lab, "explore_no_dot.ipynb")
