@@ -75,7 +75,7 @@ def neuron_calls(order: Sequence[Value], parameter_names: Mapping[Value, str]) -
     """
     owner = {p: neuron_name(name) for p, name in parameter_names.items()}
     neuron: dict[Value, str] = {}  # a node of some call's sum -> the neuron's name
-    first: dict[Value, Value] = {}  # union-find over sum nodes: node -> an earlier node of its call
+    first: dict[Value, Value] = {}  # union-find over sum nodes: node -> a node of its call (a root: itself)
     for node in order:
         if node.is_leaf:
             continue
