@@ -247,7 +247,8 @@ def draw(
         number_format: format spec for numbers, e.g. ".4g" or ".2f".
         data, grads: values to show instead of `node.data` / `node.grad`; a node missing
             from the mapping shows "?" (the stepper uses this for frames).
-        max_nodes: above this many value nodes, warn and draw a one-box summary instead;
+        max_nodes: above this many value boxes (a folded neuron is one), warn and draw a
+            one-box summary instead;
             `max_nodes=None` draws any size.
         model: an object with `named_parameters()` (e.g. an `nn.MLP`): its parameters are
             drawn as parameters, named in short form (`L0.n3.w1`).
@@ -270,13 +271,17 @@ def draw(
         raise ValueError(f"draw: bad number_format {number_format!r} (try '.4g')") from None
     order = topological_order(root)
     calls = collapsed_calls(order, model, collapse)
+    drawn_in = {node: call for call in calls for node in call.nodes}  # node -> its collapsed call
+    uses = children(order)
+    hidden = {node for node in drawn_in if node is not drawn_in[node].output}
+    hidden |= {p for call in calls for p in call.parameters if all(c in drawn_in for c in uses[p])}
     graph = Graph(
         graph_attr={"rankdir": rankdir, "nodesep": "0.2", "ranksep": "0.35"},
         node_attr={"fontname": "Helvetica", "fontsize": "12"},
         edge_attr={"fontname": "Helvetica", "fontsize": "10"},
     )
-    graph.value_nodes = len(order)
-    if max_nodes is not None and len(order) > max_nodes:
+    graph.value_nodes = len(order) - len(hidden)  # a folded neuron is one box
+    if max_nodes is not None and graph.value_nodes > max_nodes:
         _draw_summary(graph, root, max_nodes)
         return graph
 
@@ -288,10 +293,6 @@ def draw(
     parameter_set = set(parameters) | (set(parameter_names(model)) if model is not None else set())
     hot_nodes, hot_edges = set(highlight_nodes), set(highlight_edges)
     box = _box_size([*names.values(), *(call.title for call in calls)], number_format)
-    drawn_in = {node: call for call in calls for node in call.nodes}  # node -> its collapsed call
-    uses = children(order)
-    hidden = {node for node in drawn_in if node is not drawn_in[node].output}
-    hidden |= {p for call in calls for p in call.parameters if all(c in drawn_in for c in uses[p])}
     for i, node in enumerate(order):
         call = drawn_in.get(node)
         if node not in hidden:  # a value box, or a collapsed call's box (at its output)

@@ -78,7 +78,8 @@ def explore(
 
     In a notebook the widget shows itself; where widgets cannot run (an untrusted or
     static notebook) its output shows a PNG of the graph instead, when `dot` is installed
-    and the graph has at most `autograd.render.PNG_MAX_NODES` (100) value nodes.
+    and the graph has at most `autograd.render.PNG_MAX_NODES` (100) value boxes (a folded
+    neuron is one box, so `collapse=True` gives an MLP's loss its picture).
     `widget.edit(leaf, value)` edits from Python, as the number fields do.
     """
     if not isinstance(practice, bool):
@@ -350,9 +351,9 @@ def _explorer_class() -> type:
 
         def _repr_mimebundle_(self, **kwargs: Any) -> Any:
             bundle = super()._repr_mimebundle_(**kwargs)  # (data, metadata)
-            small = len(self.trace.order) <= PNG_MAX_NODES
-            if small and shutil.which("dot") is not None and bundle is not None:
-                png = self._graph().png()  # what a notebook without widgets shows
+            graph = self._graph()  # with its neurons folded as the widget shows them
+            if graph.value_nodes <= PNG_MAX_NODES and shutil.which("dot") is not None and bundle is not None:
+                png = graph.png()  # what a notebook without widgets shows
                 bundle[0]["image/png"] = base64.b64encode(png).decode("ascii")
             return bundle
 

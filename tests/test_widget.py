@@ -12,7 +12,7 @@ from autograd import Value, explore, trace
 from autograd import widget as widget_module
 from autograd.graphview import katex_css, katex_script, view_model
 from autograd.practice import Mistake, NotANumber, questions
-from autograd.render import PNG_MAX_NODES, draw
+from autograd.render import PNG_MAX_NODES, GraphTooLargeWarning, draw
 from nn.module import MLP
 
 
@@ -142,6 +142,20 @@ def test_no_png_for_a_large_graph():
     assert "image/png" not in data and "application/vnd.jupyter.widget-view+json" in data
     bundle = draw(v)._repr_mimebundle_()
     assert "image/png" not in bundle and "<svg" in bundle["image/svg+xml"]
+
+
+def test_a_large_mlp_folded_gets_its_picture_and_is_drawn_not_summarized():
+    from tests.browser import mlp_loss
+
+    loss, model = mlp_loss()  # 300 value nodes: 17 neurons and 3 nodes of the loss when folded
+    assert "image/png" not in explore(loss, model=model)._repr_mimebundle_()[0]
+    data, _ = explore(loss, model=model, collapse=True)._repr_mimebundle_()
+    assert base64.b64decode(data["image/png"]).startswith(b"\x89PNG")
+    folded = draw(loss, model=model, collapse=True)
+    assert folded.value_nodes == 20 and repr(folded) == "Graph(20 value nodes)"
+    assert "L2.n0: linear" in folded.source  # drawn, under the default max_nodes=300
+    with pytest.warns(GraphTooLargeWarning):
+        assert draw(loss, model=model, max_nodes=299).value_nodes == 300  # unfolded: a summary
 
 
 def synced(explorer) -> str:
