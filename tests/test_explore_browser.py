@@ -399,3 +399,35 @@ def test_explore_folds_neurons_in_jupyterlab(lab, browser, tmp_path):
     shown = boxes_of(browser, widget)
     assert "L0.n0.w0" in shown and calls[0].title not in shown and calls[1].title in shown
     assert severe_errors(browser) == []
+
+
+FOLDED_PRACTICE_CELL = """\
+import random
+from autograd import explore
+from nn import MLP
+model = MLP(1, [1], rng=random.Random(0))
+loss = (model([2.0]) - 1.0) ** 2
+explore(loss, model=model, collapse=True, practice=True)"""
+
+
+def test_practice_on_folded_neurons_says_where_the_asked_node_is(lab, browser, tmp_path):
+    import random
+
+    from nn import MLP
+
+    model = MLP(1, [1], rng=random.Random(0))
+    loss = (model([2.0]) - 1.0) ** 2
+    t = trace(loss)
+    asked = [node for node in reversed(t.order) if node is not loss]  # backward()'s order
+    _, _, root = lab
+    write_notebook(root, "fold_practice.ipynb", [FOLDED_PRACTICE_CELL])
+    open_notebook(browser, lab, "fold_practice.ipynb")
+    run_cell(browser, 0)
+    widget = explorer(browser, 0)
+    title = widget.find_element("css selector", ".sg-title")
+    assert "folded" not in title.text  # ∂loss/∂v2: drawn
+    answer_in_page(browser, widget, repr(t.grads[asked[0]]))
+    assert "folded" not in title.text  # the neuron's output: its box
+    answer_in_page(browser, widget, repr(t.grads[asked[1]]))
+    assert title.text.endswith("(L0.n0.w0 is inside the folded neuron L0.n0)")
+    assert severe_errors(browser) == []

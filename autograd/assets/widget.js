@@ -188,6 +188,10 @@ function render(context) {
       state.hot = p.node;
       state.edges = p.edges;
       state.title = "Question " + p.number + "/" + p.total + ": " + p.prompt + " = ?";
+      var folded = callOf(p.node);
+      if (folded && folded.collapsed && folded.output !== p.node) {
+        state.title += " (" + data.nodes[p.node].name + " is inside the folded neuron " + folded.name + ")";
+      }
       state.formula = data.nodes.map(function (node) { return node.forward; }).join("\n");
     }
     feedback.textContent = p.feedback;
