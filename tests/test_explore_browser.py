@@ -84,6 +84,14 @@ def open_notebook(browser, lab, name: str) -> None:
     )
 
 
+def explore_cell(browser, lab, name: str, cell: str):
+    """A notebook `name` of one cell, opened in JupyterLab and run: its explorer, once drawn."""
+    write_notebook(lab[2], name, [cell])
+    open_notebook(browser, lab, name)
+    run_cell(browser, 0)
+    return explorer(browser, 0)
+
+
 def test_explore_in_jupyterlab_with_and_without_dot(lab, browser, tmp_path):
     _, _, root = lab
     write_notebook(root, "explore.ipynb", [WXB_CELL, "from autograd import play\nplay(f)"])
@@ -192,11 +200,7 @@ return { inside: r.left >= s.left - 1 && r.right <= s.right + 1, scrolls: box.sc
 def test_explore_typesets_every_op_and_long_formulas_stay_in_the_panel(lab, browser, tmp_path):
     """Every backward frame and every node's derivation of a graph with each op, typeset without
     an error; the 21-edge step of a `dot` scrolls inside its box, never widens the page."""
-    _, _, root = lab
-    write_notebook(root, "every_op.ipynb", [EVERY_OP_CELL])
-    open_notebook(browser, lab, "every_op.ipynb")
-    run_cell(browser, 0)
-    widget = explorer(browser, 0)
+    widget = explore_cell(browser, lab, "every_op.ipynb", EVERY_OP_CELL)
     t = trace(every_op_graph())
     expected = {f"backward {s.index}/{len(t.steps)}": t.step_formula(s, "latex") for s in t.steps}
     expected["backward: seed"] = t.seed_formula("latex")
@@ -252,11 +256,7 @@ def test_committed_notebook_shows_its_graphs_untrusted(lab, browser, name, tmp_p
 
 
 def test_explore_practice_in_jupyterlab(lab, browser, tmp_path):
-    _, _, root = lab
-    write_notebook(root, "practice.ipynb", [PRACTICE_CELL])
-    open_notebook(browser, lab, "practice.ipynb")
-    run_cell(browser, 0)
-    widget = explorer(browser, 0)
+    widget = explore_cell(browser, lab, "practice.ipynb", PRACTICE_CELL)
     title = widget.find_element("css selector", ".sg-title")
     assert title.text == "Question 1/4: ∂f/∂v2 = ?"
     shown = boxes_of(browser, widget)
@@ -352,11 +352,7 @@ def test_explore_folds_neurons_in_jupyterlab(lab, browser, tmp_path):
         call.title: f"data {call.output.data:.4g} | grad {t.grads[call.output]:.4g}" for call in calls
     }
 
-    _, _, root = lab
-    write_notebook(root, "fold.ipynb", [COLLAPSE_CELL])
-    open_notebook(browser, lab, "fold.ipynb")
-    run_cell(browser, 0)
-    widget = explorer(browser, 0)
+    widget = explore_cell(browser, lab, "fold.ipynb", COLLAPSE_CELL)
     buttons = {b.text: b for b in widget.find_elements("css selector", ".sg-controls button")}
     relayout(browser, widget, buttons["collapse neurons"])
     shown = boxes_of(browser, widget)
@@ -419,11 +415,7 @@ def test_practice_on_folded_neurons_says_where_the_asked_node_is(lab, browser, t
     loss = (model([2.0]) - 1.0) ** 2
     t = trace(loss)
     asked = [node for node in reversed(t.order) if node is not loss]  # backward()'s order
-    _, _, root = lab
-    write_notebook(root, "fold_practice.ipynb", [FOLDED_PRACTICE_CELL])
-    open_notebook(browser, lab, "fold_practice.ipynb")
-    run_cell(browser, 0)
-    widget = explorer(browser, 0)
+    widget = explore_cell(browser, lab, "fold_practice.ipynb", FOLDED_PRACTICE_CELL)
     title = widget.find_element("css selector", ".sg-title")
     assert "folded" not in title.text  # ∂loss/∂v2: drawn
     answer_in_page(browser, widget, repr(t.grads[asked[0]]))
