@@ -206,17 +206,39 @@ def parameter_names(model: Any) -> dict[Value, str]:
 
 
 def display_names(order: Sequence[Value], model: Any = None) -> dict[Value, str]:
-    """The names nodes are shown by: `model`'s parameter names where given, else as
-    `notation.node_names` (labels, or v{i}); a name taken by a parameter gets `_{i}` added."""
+    """The names nodes are shown by: with a `model`, its parameters' names (`L0.n3.w1`) and
+    each unlabelled neuron output a (`L0.n3`) and weighted sum z (`L0.n3.z`; a model that is
+    one neuron: `a`, `z`), numbered `L0.n3_0`, `L0.n3_1`, ... when the graph calls the neuron
+    more than once (once per sample); else as `notation.node_names` (labels, or v{i}). A
+    name already taken gets `_{i}` added."""
     names = node_names(order)
     if model is None:
         return names
     given = parameter_names(model)
+    given |= {node: name for node, name in _neuron_names(order, given).items() if not node.label}
     taken = set(given.values())
     return {
         node: given.get(node) or (f"{names[node]}_{i}" if names[node] in taken else names[node])
         for i, node in enumerate(order)
     }
+
+
+def _neuron_names(order: Sequence[Value], parameters: Mapping[Value, str]) -> dict[Value, str]:
+    """{a: 'L0.n3', z: 'L0.n3.z'} for each neuron call (see `display_names`)."""
+    calls = neuron_calls(order, parameters)
+    count = {call.name: 0 for call in calls}
+    for call in calls:
+        count[call.name] += 1
+    seen = dict.fromkeys(count, 0)
+    found = {}
+    for call in calls:
+        suffix = f"_{seen[call.name]}" if count[call.name] > 1 else ""
+        seen[call.name] += 1
+        alone = all("." not in parameters[p] for p in call.parameters)  # the model is one neuron
+        found[call.output] = ("a" if alone else call.name) + suffix
+        if call.activation != "linear":
+            found[call.nodes[-2]] = ("z" if alone else f"{call.name}.z") + suffix
+    return found
 
 
 def draw(

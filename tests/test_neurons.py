@@ -16,7 +16,7 @@ from autograd.graph import topological_order
 from autograd.neurons import ACTIVATIONS, neuron_calls, neuron_name
 from autograd.render import parameter_names
 from nn.module import ACTIVATIONS as NN_ACTIVATIONS
-from nn.module import MLP
+from nn.module import MLP, Neuron
 
 
 def calls_of(root, model):
@@ -151,3 +151,28 @@ def test_collapsed_graph_renders_with_dot():
     loss, model = mlp_loss()
     svg = draw(loss, model=model, collapse=True).svg()
     assert svg.count(' neuron"') == 4 and "L1.n0: linear" in svg
+
+
+def test_with_a_model_each_neuron_output_and_sum_is_named_after_the_neuron():
+    from autograd.render import display_names
+
+    model = MLP(2, [2, 1], activation="tanh", rng=random.Random(5))
+    samples = [[0.5, -1.5], [1.0, 2.0]]
+    outputs = [model(x) for x in samples]
+    outputs[1].label = "y1"  # a label the user gave wins
+    loss = sum(((y - 1.0) ** 2 for y in outputs), Value(0.0))
+    order = topological_order(loss)
+    names = display_names(order, model)
+    calls = calls_of(loss, model)
+    first, second = [c for c in calls if c.name == "L0.n1"]
+    assert names[first.output] == "L0.n1_0" and names[first.nodes[-2]] == "L0.n1.z_0"
+    assert names[second.output] == "L0.n1_1" and names[second.nodes[-2]] == "L0.n1.z_1"
+    assert names[outputs[0]] == "L1.n0_0" and names[outputs[1]] == "y1"  # linear: a = z, one name
+    assert len(set(names.values())) == len(order)
+    single = MLP(2, [1], rng=random.Random(5))
+    (call,) = calls_of(single([1.0, 2.0]), single)
+    assert display_names(topological_order(call.output), single)[call.output] == "L0.n0"
+    neuron = Neuron(2, activation="tanh", rng=random.Random(5))  # a model that is one neuron
+    a = neuron([1.0, 2.0])
+    names = display_names(topological_order(a), neuron)
+    assert names[a] == "a" and names[a.parents[0]] == "z" and names[neuron.w[0]] == "w0"
