@@ -24,7 +24,7 @@ from autograd.extras import require
 from autograd.files import write_atomic
 from autograd.frames import frames
 from autograd.graphview import asset, json_for_script, named_trace, view_model, viz_script
-from autograd.render import DotNotFoundError, collapsed_calls, draw
+from autograd.render import DotNotFoundError, draw
 from autograd.stepper import Trace, trace
 from autograd.validation import check_positive_int
 
@@ -199,8 +199,7 @@ def play(
     model = view_model(recorded, draw_options.get("number_format", ".4g"), _parameters(draw_options))
     model["dot"] = layout.source
     index = {node: j for j, node in enumerate(recorded.order)}
-    calls = collapsed_calls(recorded.order, draw_options.get("model"), draw_options.get("collapse", False))
-    model["folded"] = {index[n]: index[c.output] for c in calls for n in (*c.nodes, *c.parameters)}
+    model["folded"] = {index[node]: index[box] for node, box in layout.folded.items()}
     use_dot = renderer == "dot" or (renderer == "auto" and shutil.which("dot") is not None)
     prerendered = f'<div id="stepgrad-svg" hidden>{_inline_svg(layout.svg())}</div>' if use_dot else ""
     computed = sum(1 for node in recorded.order if not node.is_leaf)

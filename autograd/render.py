@@ -35,8 +35,10 @@ import io
 import os
 import shutil
 import warnings
+from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import graphviz
@@ -135,7 +137,8 @@ class Graph(graphviz.Digraph):
     the size of the computation graph, the same on every run (no memory address).
     """
 
-    value_nodes = 0  # how many value nodes the drawn computation graph has
+    value_nodes = 0  # how many value boxes the drawn computation graph has
+    folded: Mapping[Value, Value] = MappingProxyType({})  # a node not drawn -> its neuron's box
 
     def __repr__(self) -> str:
         return f"Graph({self.value_nodes} value nodes)"
@@ -226,9 +229,7 @@ def display_names(order: Sequence[Value], model: Any = None) -> dict[Value, str]
 def _neuron_names(order: Sequence[Value], parameters: Mapping[Value, str]) -> dict[Value, str]:
     """{a: 'L0.n3', z: 'L0.n3.z'} for each neuron call (see `display_names`)."""
     calls = neuron_calls(order, parameters)
-    count = {call.name: 0 for call in calls}
-    for call in calls:
-        count[call.name] += 1
+    count = Counter(call.name for call in calls)
     seen = dict.fromkeys(count, 0)
     found = {}
     for call in calls:
@@ -303,6 +304,7 @@ def draw(
         edge_attr={"fontname": "Helvetica", "fontsize": "10"},
     )
     graph.value_nodes = len(order) - len(hidden)  # a folded neuron is one box
+    graph.folded = {n: call.output for call in calls for n in (*call.nodes, *call.parameters) if n in hidden}
     if max_nodes is not None and graph.value_nodes > max_nodes:
         _draw_summary(graph, root, max_nodes)
         return graph

@@ -86,16 +86,15 @@ def explore(
         raise TypeError(f"explore: practice must be True or False, got {practice!r}")
     require("widget", feature="explore()")  # anywidget, before any work
     widget_class = _explorer_class()
-    order_size = len(topological_order(root))
-    if max_nodes is not None and order_size > max_nodes:
+    order = topological_order(root)
+    if max_nodes is not None and len(order) > max_nodes:
         raise ValueError(
-            f"explore: the graph has {order_size} nodes, more than max_nodes={max_nodes}; "
+            f"explore: the graph has {len(order)} nodes, more than max_nodes={max_nodes}; "
             "pass max_nodes=None to show it anyway"
         )
     options = {"number_format": number_format, "rankdir": rankdir, "edge_labels": edge_labels}
-    # checks the options before any widget exists
-    calls = collapsed_calls(topological_order(root), model, collapse)
-    draw(root, max_nodes=None, **options)
+    calls = collapsed_calls(order, model, collapse)  # these two check the options before
+    draw(root, max_nodes=None, **options)  # any widget exists
     return widget_class(root, model, tuple(parameters), options, practice, {call.name for call in calls})
 
 
@@ -195,15 +194,11 @@ def _explorer_class() -> type:
             self._redraw()
 
         def _neuron_names(self, names: tuple[str, ...]) -> set[str]:
-            known = {call.name for call in self._calls}
-            if not known:
+            """The neurons `names` (all of them when none is given), checked as `draw` checks them."""
+            if not self._calls:
                 raise ValueError("explore: this graph has no neurons to fold (give model=...)")
-            unknown = [name for name in names if name not in known]
-            if unknown:
-                raise ValueError(
-                    f"explore: no neuron named {unknown[0]!r} (neurons: {', '.join(sorted(known))})"
-                )
-            return set(names) or known
+            calls = collapsed_calls(self.trace.order, self._model, list(names) or True)
+            return {call.name for call in calls}
 
         def _retrace(self) -> None:
             self.trace = named_trace(trace(self.root), self._model)
