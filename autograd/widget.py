@@ -129,6 +129,7 @@ def _explorer_class() -> type:
         error = traitlets.Unicode("").tag(sync=True)
         practice = traitlets.Dict().tag(sync=True)  # the question and feedback; {} when exploring
         neurons = traitlets.List().tag(sync=True)  # each neuron call: name, nodes, folded or not
+        folded = traitlets.Dict().tag(sync=True)  # node not drawn -> its folded neuron's box
 
         def __init__(
             self,
@@ -181,7 +182,9 @@ def _explorer_class() -> type:
                     }
                     for call in self._calls
                 ]
-                self.dot = self._graph().source
+                graph = self._graph()
+                self.folded = {str(index[node]): index[box] for node, box in graph.folded.items()}
+                self.dot = graph.source
 
         def collapse(self, *names: str) -> None:
             """Fold the neurons `names` ('L0.n3'; none given: every neuron) into one box each."""

@@ -272,6 +272,10 @@ def test_neurons_fold_and_unfold_from_python_and_from_the_page():
     view = explorer.view
     explorer.collapse()
     assert all(c["collapsed"] for c in explorer.neurons) and "L0.n0.w0" not in explorer.dot
+    index = {node: j for j, node in enumerate(trace(loss).order)}
+    folded = draw(loss, model=model, collapse=True).folded  # what draw left out -> its box
+    assert explorer.folded == {str(index[node]): index[box] for node, box in folded.items()}
+    assert len(folded) == 2 * (3 + 1) + 3  # L0: 3 parameters and z each; L1.n0 (linear, a = z): 3
     assert explorer.view == view  # folding changes the drawing, not a number
     explorer._on_message(explorer, {"type": "expand", "names": ["L0.n0"]}, [])
     assert [c["collapsed"] for c in explorer.neurons] == [False, True, True]

@@ -360,16 +360,13 @@ function render(context) {
       graph.textContent = "";
       port = V.viewport(graph, svg, { maxHeight: 600 });
       view = V.index(svg, data);
-      neurons.forEach(function (call) {
-        if (!call.collapsed) { return; }
-        call.nodes.concat(call.parameters).forEach(function (k) { view.boxOf[k] = call.output; });
-      });
+      view.boxOf = model.get("folded") || {};  // node not drawn -> its folded neuron's box (draw's)
       view.nodes.forEach(function (node, j) {
         if (!node) { return; }
         node.g.style.cursor = "pointer";
         node.g.addEventListener("click", function () { select(j); });
       });
-      var folded = neurons.some(function (call) { return call.collapsed; });
+      var folded = Object.keys(view.boxOf).length > 0;
       var next = V.legend(data, function (name) { return name !== "neuron" || folded; });
       box.replaceChild(next, key);
       key = next;
