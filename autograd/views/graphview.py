@@ -9,7 +9,8 @@ so every frame keeps every position (the value boxes have a fixed size).
 
 What a step shows comes from `view_model(trace)`: per node its name, role, formatted data
 and gradient, the step after which that gradient is final, its forward formula and its
-derivation; per backward step the node, the edges it pushes along and the chain-rule line.
+derivation; per backward step the node, the edges it pushes along, the parents it pushes to
+and the chain-rule line.
 The explorer typesets the chain-rule formulas, which it also gets in LaTeX, with the vendored
 KaTeX (autograd/views/assets/katex/: `katex_script()`, and `katex_css()` with the fonts inlined).
 """
@@ -120,8 +121,11 @@ def view_model(
 ) -> dict[str, Any]:
     """What the browser needs to show every frame of the trace `t` (JSON-ready).
 
-    Nodes are in topological order (node j is drawn with class `vj`); numbers come
-    formatted, so the browser shows exactly what `draw()` would. With `latex`, the chain-rule
+    Nodes are in topological order (node j is drawn with class `vj`), each with the indices of
+    its parents (slot k: edge `ej_k`); `leaves` lists the leaves in the order a reader looks
+    for them: the inputs in topological order, then the parameters in the order given (a
+    model's `named_parameters()`). Numbers come formatted, so the browser shows exactly what
+    `draw()` would. With `latex`, the chain-rule
     formulas come in LaTeX too, for KaTeX (the explorer): `derivationTex` per node,
     `formulaTex` per step, `seedTex` and `summaryTex`.
     """
@@ -138,7 +142,7 @@ def view_model(
             "data": format(node.data, number_format),
             "grad": format(t.grads[node], number_format),
             "final": t.final_after[node],
-            "parents": len(node.parents),
+            "parents": [index[parent] for parent in node.parents],
             "forward": t.forward_formula(node),
             "derivation": t.derivation(node),
         }
@@ -148,6 +152,7 @@ def view_model(
         {
             "node": index[step.node],
             "edges": [f"e{index[step.node]}_{c.slot}" for c in step.contributions],
+            "to": [index[c.parent] for c in step.contributions],
             "formula": t.step_formula(step),
         }
         for step in t.steps
@@ -159,9 +164,12 @@ def view_model(
         for step, entry in zip(t.steps, steps):
             entry["formulaTex"] = t.step_formula(step, "latex")
         tex = {"seedTex": t.seed_formula("latex"), "summaryTex": t.gradients_summary("latex")}
+    inputs = [j for j, node in enumerate(t.order) if node.is_leaf and node not in parameter_set]
+    drawn_parameters = [index[p] for p in dict.fromkeys(parameters) if p in index and p.is_leaf]
     return {
         "root": index[t.root],
         "nodes": nodes,
+        "leaves": inputs + drawn_parameters,
         "steps": steps,
         "inputs": "\n".join(t.forward_formula(node) for node in t.order if node.is_leaf),
         "seed": t.seed_formula(),

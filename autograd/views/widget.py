@@ -273,7 +273,7 @@ def _explorer_class() -> type:
                 self._feedback = str(exc)
                 self._publish()
                 raise
-            self._feedback = reply.feedback
+            self._feedback = f"You typed {text.strip()}.\n{reply.feedback}"  # what was checked
             if self.session.done:
                 self._feedback += f"\nScore: {self.session.score}/{self.session.total}"
             self._publish()

@@ -26,15 +26,20 @@
 
   function incoming(model, j) {
     var edges = ["o" + j];
-    for (var k = 0; k < model.nodes[j].parents; k++) { edges.push("e" + j + "_" + k); }
+    for (var k = 0; k < model.nodes[j].parents.length; k++) { edges.push("e" + j + "_" + k); }
     return edges;
   }
 
+  // How long each frame shows when playing (the player's "play", the explorer's too).
+  var FRAME_MILLISECONDS = 1200;
+
   // What frame f shows: which data and gradients are known, what is highlighted, the formula
-  // (and its LaTeX, `tex`, for the backward frames when the model has it: the explorer's).
+  // (and its LaTeX, `tex`, for the backward frames when the model has it: the explorer's), and
+  // `focus`, the nodes the frame is about (the current node first, then the nodes it reads or
+  // pushes to; the leaves at the first and the last frame), which the view keeps on screen.
   function frameState(model, f) {
     var n = model.nodes.length, order = computed(model), c = order.length, s = model.steps.length;
-    var state = { data: [], grad: [], hot: null, edges: [], title: "", formula: "", tex: "" };
+    var state = { data: [], grad: [], hot: null, edges: [], focus: [], title: "", formula: "", tex: "" };
     var i;
     if (f <= c) {
       var known = {};
@@ -43,12 +48,14 @@
       if (f === 0) {
         state.title = "forward: inputs";
         state.formula = model.inputs;
+        state.focus = model.leaves.slice();
       } else {
         var j = order[f - 1];
         state.title = "forward " + f + "/" + c;
         state.formula = model.nodes[j].forward;
         state.hot = j;
         state.edges = incoming(model, j);
+        state.focus = [j].concat(model.nodes[j].parents);
       }
       return state;
     }
@@ -63,6 +70,7 @@
       state.tex = model.seedTex || "";
       state.hot = model.root;
       state.edges = ["o" + model.root];
+      state.focus = [model.root];
     } else if (step <= s) {
       var st = model.steps[step - 1];
       state.title = "backward " + step + "/" + s;
@@ -70,12 +78,32 @@
       state.tex = st.formulaTex || "";
       state.hot = st.node;
       state.edges = ["o" + st.node].concat(st.edges);
+      state.focus = [st.node].concat(st.to);
     } else {
       state.title = "done: every gradient";
       state.formula = model.summary;
       state.tex = model.summaryTex || "";
+      state.focus = model.leaves.slice();
     }
     return state;
+  }
+
+  // A value box's lines as draw() writes its label: the name in bold, then a line that starts
+  // "data " and one that starts "grad ". Each gets a class (sg-name, sg-data, sg-grad), by which
+  // the view and the tests find it from then on.
+  function boxLines(g) {
+    var lines = { name: null, data: null, grad: null }, texts = g.querySelectorAll("text");
+    for (var t = 0; t < texts.length; t++) {
+      var text = texts[t], content = text.textContent;
+      var role = text.getAttribute("font-weight") === "bold" ? "name"
+        : (content.indexOf("data ") === 0 ? "data" : (content.indexOf("grad ") === 0 ? "grad" : null));
+      if (role && !lines[role]) {
+        lines[role] = text;
+        text.classList.add("sg-" + role);
+      }
+    }
+    if (!lines.data || !lines.grad) { throw new Error("a value box without its data and grad lines"); }
+    return lines;
   }
 
   // Index the SVG by the classes draw() gives: vj value boxes, ej_k and oj edges.
@@ -93,8 +121,9 @@
           texts[t].setAttribute("text-anchor", "middle");
         }
       }
+      var lines = boxLines(g);
       nodes.push({
-        g: g, shape: shape, data: texts[texts.length - 2], grad: texts[texts.length - 1],
+        g: g, shape: shape, data: lines.data, grad: lines.grad,
         role: g.classList.contains("neuron") ? "neuron" : null  // a collapsed neuron's box
       });
     }
@@ -115,6 +144,16 @@
     if (view.nodes[j]) { return j; }
     var box = view.boxOf[j];
     return box !== undefined && view.nodes[box] ? box : null;
+  }
+
+  // The drawn boxes of the nodes `focus` (a state's), each once, in that order.
+  function focusElements(view, focus) {
+    var seen = {}, elements = [];
+    for (var i = 0; i < focus.length; i++) {
+      var j = drawnAs(view, focus[i]);
+      if (j !== null && !seen[j]) { seen[j] = true; elements.push(view.nodes[j].g); }
+    }
+    return elements;
   }
 
   function paintEdge(g, hot, style) {
@@ -156,11 +195,20 @@
     }
   }
 
+  // Value boxes' labels are 12 pt: 16 px at scale 1, 11 px at this scale (about 12 px tall on
+  // screen), the smallest the view zooms out to by itself.
+  var READABLE_SCALE = 0.7;
+
   // Zoom and pan inside a fixed box: the page never scrolls sideways and nothing is clipped
-  // for good (drag to pan, the buttons or ctrl + wheel to zoom, "fit" shows everything).
+  // for good (drag to pan, the buttons or ctrl + wheel to zoom). A graph that fits at a readable
+  // size is shown whole; a larger one at the smallest readable size, panned to what the step is
+  // about (`follow`). `options.focus()` gives the elements the current step is about.
   function viewport(box, svg, options) {
     var width = svg.width.baseVal.value, height = svg.height.baseVal.value;  // points, as dot gives them
     var state = { scale: 1, x: 0, y: 0 };
+    var readable = options.readable || READABLE_SCALE;
+    var focus = options.focus || function () { return []; };
+    var margin = 12;  // px kept free around what a step is about
     svg.setAttribute("width", width);
     svg.setAttribute("height", height);
     svg.style.transformOrigin = "0 0";
@@ -168,48 +216,72 @@
     svg.style.left = "0";
     svg.style.top = "0";
     box.appendChild(svg);
-    var readable = options.readable || 0.7;  // 12 pt labels shown at 11 px: the smallest readable
     function apply() {
       svg.style.transform = "translate(" + state.x + "px," + state.y + "px) scale(" + state.scale + ")";
     }
     function fitScale() { return Math.min(1.25, (box.clientWidth - 4) / width, options.maxHeight / height); }
-    function size() {
-      // The whole graph if it fits at a readable size, else a readable part of it (pan or zoom
-      // for the rest); the box is as tall as the graph at that scale, at most maxHeight.
-      var scale = Math.max(fitScale(), readable);
-      box.style.height = Math.max(120, Math.min(options.maxHeight, height * scale + 8)) + "px";
-      return scale;
-    }
     function zoom(factor, cx, cy) {
       moved = true;
-      var next = Math.max(0.05, Math.min(4, state.scale * factor));
+      scaleTo(Math.max(0.05, Math.min(4, state.scale * factor)), cx, cy);
+    }
+    // Scale to `next` about the point (cx, cy) of the box (its centre if not given).
+    function scaleTo(next, cx, cy) {
       if (cx === undefined) { cx = box.clientWidth / 2; cy = box.clientHeight / 2; }
       state.x = cx - (cx - state.x) * next / state.scale;
       state.y = cy - (cy - state.y) * next / state.scale;
       state.scale = next;
       apply();
     }
+    // The whole graph if it fits at a readable size, else its readable part that the current
+    // step is about; the box is as tall as the graph at that scale, at most maxHeight.
     function fit() {
-      state.scale = fitScale();
-      state.x = (box.clientWidth - width * state.scale) / 2;
-      state.y = Math.max(0, (box.clientHeight - height * state.scale) / 2);
-      apply();
-    }
-    function start() {
-      state.scale = size();
+      moved = false;
+      state.scale = Math.max(fitScale(), readable);
+      box.style.height = Math.max(120, Math.min(options.maxHeight, height * state.scale + 8)) + "px";
       state.x = Math.max(0, (box.clientWidth - width * state.scale) / 2);
       state.y = Math.max(0, (box.clientHeight - height * state.scale) / 2);
       apply();
+      follow(focus());
     }
-    // Bring an element into view (the current node of a large graph), moving as little as needed.
-    function reveal(element) {
-      if (!element) { return; }
-      var r = element.getBoundingClientRect(), outer = box.getBoundingClientRect();
-      var x = r.left - outer.left, y = r.top - outer.top, w = r.width, h = r.height, margin = 30;
-      var dx = 0, dy = 0;
-      if (x < margin) { dx = margin - x; } else if (x + w > box.clientWidth - margin) { dx = box.clientWidth - margin - x - w; }
-      if (y < margin) { dy = margin - y; } else if (y + h > box.clientHeight - margin) { dy = box.clientHeight - margin - y - h; }
-      if (dx || dy) { state.x += dx; state.y += dy; apply(); }
+    // Where elements are, in the box's pixels: the smallest rectangle around them all.
+    function around(elements) {
+      var outer = box.getBoundingClientRect(), r = null;
+      for (var i = 0; i < elements.length; i++) {
+        var e = elements[i].getBoundingClientRect();
+        var rect = { left: e.left - outer.left, top: e.top - outer.top, right: e.right - outer.left, bottom: e.bottom - outer.top };
+        r = r ? { left: Math.min(r.left, rect.left), top: Math.min(r.top, rect.top),
+                  right: Math.max(r.right, rect.right), bottom: Math.max(r.bottom, rect.bottom) } : rect;
+      }
+      return r;
+    }
+    // How far to move [lo, hi] (the elements) so that it lies in [margin, size - margin]: as
+    // little as needed; if it is longer than that, centred, but [firstLo, firstHi] (the current
+    // node) inside.
+    function shift(lo, hi, size, firstLo, firstHi) {
+      if (hi - lo <= size - 2 * margin) {
+        return lo < margin ? margin - lo : (hi > size - margin ? size - margin - hi : 0);
+      }
+      var d = (size - lo - hi) / 2;
+      if (firstLo + d < margin) { d = margin - firstLo; }
+      else if (firstHi + d > size - margin) { d = size - margin - firstHi; }
+      return d;
+    }
+    // Keep `elements` on screen (the current node first, then the nodes it pushes to): nothing
+    // moves while they all are; else zoom out as far as labels stay readable, then pan as little
+    // as needed.
+    function follow(elements) {
+      if (!elements || !elements.length) { return; }
+      var all = around(elements), w = box.clientWidth, h = box.clientHeight;
+      if (all.left >= 0 && all.top >= 0 && all.right <= w && all.bottom <= h) { return; }
+      var wanted = state.scale * Math.min((w - 2 * margin) / (all.right - all.left), (h - 2 * margin) / (all.bottom - all.top));
+      if (wanted < state.scale && state.scale > readable) {
+        scaleTo(Math.max(readable, wanted), (all.left + all.right) / 2, (all.top + all.bottom) / 2);
+        all = around(elements);
+      }
+      var first = around([elements[0]]);
+      state.x += shift(all.left, all.right, w, first.left, first.right);
+      state.y += shift(all.top, all.bottom, h, first.top, first.bottom);
+      apply();
     }
     var drag = null;
     box.addEventListener("pointerdown", function (e) {
@@ -232,18 +304,18 @@
       var r = box.getBoundingClientRect();
       zoom(e.deltaY < 0 ? 1.15 : 1 / 1.15, e.clientX - r.left, e.clientY - r.top);
     }, { passive: false });
-    start();
     // Until the reader zooms or pans, a box that changes width (the notebook laid out after the
     // widget, a window resized, a side panel opened) shows the graph as it would have at first.
     var moved = false, shownWidth = box.clientWidth;
+    fit();
     if (root.ResizeObserver) {
       new root.ResizeObserver(function () {
         if (moved || box.clientWidth === shownWidth || !box.isConnected) { return; }
         shownWidth = box.clientWidth;
-        start();
+        fit();
       }).observe(box);
     }
-    return { zoom: zoom, fit: fit, reveal: reveal, state: state };
+    return { zoom: zoom, fit: fit, follow: follow, state: state, readable: readable };
   }
 
   // The colours' meanings; `shown(key)` says which to list (default: all but the neuron box).
@@ -264,7 +336,7 @@
 
   root.StepgradView = {
     renderSvg: renderSvg, frameCount: frameCount, frameState: frameState, index: index, show: show,
-    drawnAs: drawnAs,
+    drawnAs: drawnAs, focusElements: focusElements, FRAME_MILLISECONDS: FRAME_MILLISECONDS,
     viewport: viewport, legend: legend, SVG_NS: SVG_NS
   };
 })(typeof globalThis !== "undefined" ? globalThis : window);

@@ -22,8 +22,7 @@
     var state = V.frameState(model, current);
     if (view) {
       V.show(view, model, state);
-      var hot = V.drawnAs(view, state.hot);
-      if (hot !== null) { port.reveal(view.nodes[hot].g); }
+      port.follow(V.focusElements(view, state.focus));
     }
     slider.value = String(current);
     counter.textContent = (current + 1) + " / " + count;
@@ -46,7 +45,7 @@
     playButton.textContent = "pause";
     timer = setInterval(function () {
       if (current >= count - 1) { stop(); } else { show(current + 1); }
-    }, 1200);
+    }, V.FRAME_MILLISECONDS);
   }
   document.getElementById("first").onclick = function () { stop(); show(0); };
   document.getElementById("prev").onclick = function () { stop(); show(current - 1); };
@@ -74,7 +73,10 @@
   var ready = prerendered ? Promise.resolve(prerendered.querySelector("svg")) : V.renderSvg(model.dot);
   ready.then(function (svg) {
     box.textContent = "";
-    port = V.viewport(box, svg, { maxHeight: Math.max(300, window.innerHeight * 0.8) });
+    port = V.viewport(box, svg, {
+      maxHeight: Math.max(300, window.innerHeight * 0.8),
+      focus: function () { return view ? V.focusElements(view, V.frameState(model, current).focus) : []; }
+    });
     view = V.index(svg, model);
     view.boxOf = model.folded || {};
     show(current);

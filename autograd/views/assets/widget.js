@@ -9,6 +9,12 @@
 // asks the kernel for the graph's new DOT, which is laid out again (only then do boxes move).
 // Formulas: the stepper's LaTeX (formulaTex, derivationTex, ...), typeset by the vendored KaTeX;
 // the plain text stays in each formula box's data-text, and the "plain text" button shows it.
+//
+// render() builds one explorer from functions by job, which share the object `ex` (the synced
+// model, the page's parts, what is shown): the page and the graph's layout (page, layOut,
+// paint), stepping (buttons, slider, keys, play), the derivation of a clicked node, editing the
+// leaves, practice, and folding neurons. Each job adds its parts to the page and may give a
+// paint(state) that paint() calls at every change.
 function el(tag, className, text) {
   var node = document.createElement(tag);
   if (className) { node.className = className; }
@@ -22,6 +28,18 @@ function button(label, title, onclick) {
   b.type = "button";
   b.addEventListener("click", onclick);
   return b;
+}
+
+// A field whose text is selected when it gets the focus (a click, Tab), so that what is typed
+// replaces it: a new value, another try at an answer. (The click's own mouseup would put a caret
+// in the text instead: that one is skipped.)
+function selectOnFocus(input) {
+  var clicked = false;
+  input.addEventListener("mousedown", function () { clicked = input.getRootNode().activeElement !== input; });
+  input.addEventListener("focus", function () { input.select(); });
+  input.addEventListener("mouseup", function (e) {
+    if (clicked) { e.preventDefault(); clicked = false; }
+  });
 }
 
 // A leaf's value in its field: up to 6 significant digits (the graph shows the same number).
@@ -71,325 +89,438 @@ function showMath(box, parts, katex, typeset) {
   box.setAttribute("data-math", failed ? "fallback" : (typesetCount ? "katex" : "text"));
 }
 
-function render(context) {
-  var model = context.model, root = context.el;
-  var V = globalThis.StepgradView;
-  var started = performance.now();
-  var current = model.get("frame") || 0, view = null, port = null, selected = null, version = 0;
-  var katex = loadKatex(), typeset = true;
-  var data = model.get("view");
-  var neurons = model.get("neurons") || [];
-  var practicing = Object.keys(model.get("practice") || {}).length > 0;
+// Layout: the page's frame (controls, the graph's box, the side panel, the legend).
+function page(ex) {
+  ex.box = el("div", "sg-explorer");
+  ex.box.tabIndex = 0;
+  ex.box.setAttribute("data-lm-suppress-shortcuts", "true");  // JupyterLab: arrow keys are ours here
+  ex.controls = el("div", "sg-controls");
+  ex.main = el("div", "sg-main");
+  ex.graph = el("div", "sg-graph", "laying out the graph…");
+  ex.side = el("div", "sg-side");
+  ex.title = el("h2", "sg-title");
+  var asText = button("plain text", "show the formulas as plain text", function () {
+    ex.typeset = !ex.typeset;
+    asText.textContent = ex.typeset ? "plain text" : "typeset";
+    asText.title = ex.typeset ? "show the formulas as plain text" : "typeset the formulas (KaTeX)";
+    paint(ex);
+  });
+  asText.className = "sg-as-text";
+  var head = el("div", "sg-side-head");
+  head.append(ex.title, asText);
+  ex.formula = el("div", "sg-formula sg-math");
+  ex.side.append(head);
+  ex.main.append(ex.graph, ex.side);
+  ex.key = ex.V.legend(ex.data);
+  ex.box.append(ex.controls, ex.main, ex.key);
+  ex.root.appendChild(ex.box);
+}
 
-  var box = el("div", "sg-explorer");
-  box.tabIndex = 0;
-  box.setAttribute("data-lm-suppress-shortcuts", "true");  // JupyterLab: arrow keys are ours here
-  var controls = el("div", "sg-controls");
+// The zoom buttons, after the others.
+function zoomButtons(ex) {
+  ex.controls.append(
+    button("−", "zoom out (or ctrl + wheel)", function () { if (ex.port) { ex.port.zoom(0.8); } }),
+    button("+", "zoom in (or ctrl + wheel)", function () { if (ex.port) { ex.port.zoom(1.25); } }),
+    button("fit", "show the whole graph, or as much of it as stays readable around this step",
+      function () { if (ex.port) { ex.port.fit(); } })
+  );
+}
+
+// What the view shows now: a frame of the walkthrough, or practice's question.
+function currentState(ex) {
+  return ex.practice ? ex.practice.state() : ex.V.frameState(ex.data, ex.current);
+}
+
+// Show the current state: the graph restyled (and panned to what the step is about when the
+// step changed), the title and formula, then each job's part.
+function paint(ex) {
+  var state = currentState(ex), V = ex.V;
+  ex.state = state;
+  if (ex.view) {
+    V.show(ex.view, ex.data, state);
+    var shownSelected = V.drawnAs(ex.view, ex.selected);
+    for (var j = 0; j < ex.view.nodes.length; j++) {
+      if (ex.view.nodes[j]) { ex.view.nodes[j].g.classList.toggle("sg-selected", j === shownSelected); }
+    }
+    var step = ex.practice ? ex.practice.stepKey() : String(ex.current);
+    if (ex.followed !== step) {  // a new step: its nodes on screen (a click on a node moves nothing)
+      ex.followed = step;
+      ex.port.follow(V.focusElements(ex.view, state.focus));
+    }
+  }
+  ex.title.textContent = state.title;
+  showMath(ex.formula, [[state.formula, state.tex]], ex.katex, ex.typeset);
+  ex.jobs.forEach(function (job) { if (job.paint) { job.paint(state); } });
+}
+
+// Lay the graph out (at the start, and after a neuron is folded or unfolded) in a new box.
+function layOut(ex) {
+  var V = ex.V, fresh = el("div", "sg-graph", "laying out the graph…");
+  ex.main.replaceChild(fresh, ex.graph);
+  ex.graph = fresh;
+  ex.view = null;
+  ex.port = null;
+  return V.renderSvg(ex.model.get("dot")).then(function (svg) {
+    if (ex.graph !== fresh) { return; }  // a newer layout has started
+    fresh.textContent = "";
+    var view = V.index(svg, ex.data);
+    view.boxOf = ex.model.get("folded") || {};  // node not drawn -> its folded neuron's box (draw's)
+    ex.port = V.viewport(fresh, svg, {
+      maxHeight: 600,
+      focus: function () { return ex.state ? V.focusElements(view, ex.state.focus) : []; }
+    });
+    ex.view = view;
+    ex.followed = null;
+    view.nodes.forEach(function (node, j) {
+      if (!node) { return; }
+      node.g.style.cursor = "pointer";
+      node.g.addEventListener("click", function () { ex.derivation.select(j); });
+    });
+    var folded = Object.keys(view.boxOf).length > 0;
+    var next = V.legend(ex.data, function (name) { return name !== "neuron" || folded; });
+    ex.box.replaceChild(next, ex.key);
+    ex.key = next;
+    paint(ex);
+    ex.box.setAttribute("data-render-ms", String(Math.round(performance.now() - ex.started)));
+    ex.box.setAttribute("data-rendered", "true");
+    ex.box.removeAttribute("data-folding");
+  }).catch(function (e) {
+    fresh.textContent = "The graph could not be drawn: " + e;
+    ex.box.setAttribute("data-rendered", "error");
+  });
+}
+
+// Stepping: first / previous / next / last, play, the slider, the arrow keys (Home, End, space).
+function stepping(ex) {
+  var timer = null;
   var slider = el("input");
   slider.type = "range";
   slider.min = "0";
   slider.setAttribute("aria-label", "step");
   var counter = el("span", "sg-counter");
-  if (practicing) {  // no stepping (it would show the answers): a hint, then the zoom buttons
-    controls.append(el("span", "sg-hint", "Practice: type each gradient ∂root/∂node, in the order " +
-      "backward() finalizes them; click a node for its forward formula."));
-  } else {
-    controls.append(
-      button("|◀", "first step (Home)", function () { go(0); }),
-      button("◀", "previous step (left arrow)", function () { go(current - 1); }),
-      button("▶", "next step (right arrow)", function () { go(current + 1); }),
-      button("▶|", "last step (End)", function () { go(count() - 1); }),
-      slider, counter);
+  function count() { return ex.V.frameCount(ex.data); }
+  function go(i) {
+    ex.current = Math.max(0, Math.min(count() - 1, i));
+    if (ex.model.get("frame") !== ex.current) { ex.model.set("frame", ex.current); ex.model.save_changes(); }
+    paint(ex);
   }
-  if (neurons.length) {
-    controls.append(
-      button("collapse neurons", "fold each neuron a = g(Σ wᵢxᵢ + b) into one box", function () { fold("collapse", []); }),
-      button("expand neurons", "show every node of every neuron", function () { fold("expand", []); }));
+  function stop() {
+    if (timer) { clearInterval(timer); timer = null; }
+    playButton.textContent = "play";
   }
-  controls.append(
-    button("−", "zoom out (or ctrl + wheel)", function () { if (port) { port.zoom(0.8); } }),
-    button("+", "zoom in (or ctrl + wheel)", function () { if (port) { port.zoom(1.25); } }),
-    button("fit", "show the whole graph", function () { if (port) { port.fit(); } })
-  );
-  var main = el("div", "sg-main");
-  var graph = el("div", "sg-graph", "laying out the graph…");
-  var side = el("div", "sg-side");
-  var title = el("h2", "sg-title");
-  var asText = button("plain text", "show the formulas as plain text", function () {
-    typeset = !typeset;
-    asText.textContent = typeset ? "plain text" : "typeset";
-    asText.title = typeset ? "show the formulas as plain text" : "typeset the formulas (KaTeX)";
-    paint();
+  function play() {
+    if (timer) { stop(); return; }
+    if (ex.current === count() - 1) { go(0); }
+    playButton.textContent = "pause";
+    timer = setInterval(function () {
+      if (!ex.box.isConnected || ex.current >= count() - 1) { stop(); } else { go(ex.current + 1); }
+    }, ex.V.FRAME_MILLISECONDS);
+  }
+  var playButton = button("play", "play the steps one after another (space)", play);
+  playButton.className = "sg-play";
+  ex.controls.append(
+    button("|◀", "first step (Home)", function () { stop(); go(0); }),
+    button("◀", "previous step (left arrow)", function () { stop(); go(ex.current - 1); }),
+    button("▶", "next step (right arrow)", function () { stop(); go(ex.current + 1); }),
+    button("▶|", "last step (End)", function () { stop(); go(count() - 1); }),
+    playButton, slider, counter);
+  slider.addEventListener("input", function () { stop(); go(parseInt(slider.value, 10)); });
+  ex.box.addEventListener("keydown", function (e) {
+    var tag = e.target.tagName;
+    if ((tag === "INPUT" && e.target.type !== "range") || (tag === "BUTTON" && e.key === " ")) { return; }
+    if (e.key === "ArrowRight") { stop(); go(ex.current + 1); }
+    else if (e.key === "ArrowLeft") { stop(); go(ex.current - 1); }
+    else if (e.key === "Home") { stop(); go(0); }
+    else if (e.key === "End") { stop(); go(count() - 1); }
+    else if (e.key === " ") { play(); }
+    else { return; }
+    e.preventDefault();
+    e.stopPropagation();
   });
-  asText.className = "sg-as-text";
-  var head = el("div", "sg-side-head");
-  head.append(title, asText);
-  var formula = el("div", "sg-formula sg-math");
-  var derivationTitle = el("h3", "", "Derivation");
-  var derivation = el("div", "sg-derivation sg-math");
-  showMath(derivation, [["Click a node to see how its gradient is made.", ""]], katex, typeset);
-  var neuronPanel = el("div", "sg-neuron-panel");
-  var neuronText = el("span", "sg-neuron-name");
-  var neuronButton = button("", "", function () {
-    var call = callOf(selected);
-    if (call) { fold(call.collapsed ? "expand" : "collapse", [call.name]); }
+  ex.model.on("change:frame", function () {
+    var frame = ex.model.get("frame");
+    if (frame !== ex.current) { ex.current = frame; paint(ex); }
   });
-  neuronPanel.append(neuronText, neuronButton);
-  neuronPanel.style.display = "none";
-  var leavesTitle = el("h3", "", practicing
-    ? "Leaves (edit a value: the graph is replayed, the practice starts again)"
-    : "Leaves (edit a value: the graph is replayed)");
-  var leaves = el("div", "sg-leaves");
-  var error = el("div", "sg-error");
+  return {
+    paint: function () {
+      slider.max = String(count() - 1);
+      slider.value = String(ex.current);
+      counter.textContent = "step " + (ex.current + 1) + " / " + count();
+      ex.box.setAttribute("data-frame", String(ex.current));
+    }
+  };
+}
+
+// The derivation of a clicked node: its forward formula and how its gradient is made, each
+// once the current step has it (the graph shows "?" until then, and so does the panel).
+function derivation(ex) {
+  var box = el("div", "sg-derivation sg-math");
+  showMath(box, [["Click a node to see how its gradient is made.", ""]], ex.katex, ex.typeset);
+  ex.side.append(el("h3", "", "Derivation"), box);
+  function forwardStep(j) {
+    var k = 0;
+    for (var i = 0; i <= j; i++) { if (!ex.data.nodes[i].leaf) { k += 1; } }
+    return k;
+  }
+  function select(j) {
+    ex.selected = j;
+    paint(ex);
+    var input = ex.box.querySelector('.sg-leaves input[data-node="' + j + '"]');
+    if (input) { input.focus(); input.select(); }
+  }
+  return {
+    select: select,
+    // "data …, grad …" of node k as the current step shows them (the inside of a folded neuron)
+    numbers: function (k, state) {
+      var node = ex.data.nodes[k];
+      return "data " + (state.data[k] ? node.data : "?") + ", grad " + (state.grad[k] && node.grad !== null ? node.grad : "?");
+    },
+    paint: function (state) {
+      var j = ex.selected;
+      if (j === null) { return; }
+      var node = ex.data.nodes[j], parts = [];
+      parts.push(state.data[j] ? [node.forward, ""]
+        : [node.name + ": data ?  (computed at forward step " + forwardStep(j) + ")", ""]);
+      if (ex.practice && node.grad === null) {
+        parts.push(["(its gradient shows once you have answered it)", ""]);
+      } else if (!state.grad[j]) {
+        parts.push([node.name + ": grad ?  (" + (node.final ? "final after backward step " + node.final
+          : "set by the seed") + ")", ""]);
+      } else {
+        parts.push([node.derivation, node.derivationTex]);
+      }
+      var call = ex.folding.callOf(j);
+      if (call && call.collapsed && call.output === j) {
+        parts.push(["Inside " + call.name + ":\n" + call.parameters.concat(call.nodes.slice(0, -1)).map(function (k) {
+          return "  " + ex.data.nodes[k].name + ": " + ex.derivation.numbers(k, state);
+        }).join("\n"), ""]);
+      }
+      showMath(box, parts, ex.katex, ex.typeset);
+    }
+  };
+}
+
+// Editing: a number field per leaf (inputs first, then the parameters in the model's order).
+// Enter, or leaving the field, sends the value to the kernel, which replays the graph.
+function editing(ex) {
+  var leaves = el("div", "sg-leaves"), error = el("div", "sg-error");
+  ex.side.append(el("h3", "", ex.practice
+    ? "Leaves (type a value, Enter: the graph is replayed, the practice starts again)"
+    : "Leaves (type a value, Enter: the graph is replayed)"), leaves, error);
+  function commit(input, j) {
+    var value = Number(input.value), node = ex.data.nodes[j];
+    if (input.value.trim() === "" || !isFinite(value)) {
+      error.textContent = node.name + ": not a finite number: " + JSON.stringify(input.value);
+      input.value = shortNumber(node.value);  // the graph keeps its value
+      return;
+    }
+    if (value === node.value || value === input.sgSent) { return; }  // Enter, then the focus left
+    input.sgSent = value;
+    ex.box.setAttribute("data-editing", "true");
+    ex.model.send({ type: "edit", node: j, value: value });
+  }
+  ex.data.leaves.forEach(function (j) {
+    var node = ex.data.nodes[j];
+    var label = el("label", "sg-leaf");
+    var input = el("input");
+    input.type = "number";
+    input.step = "any";
+    input.value = shortNumber(node.value);
+    input.setAttribute("data-node", String(j));
+    input.setAttribute("data-name", node.name);
+    selectOnFocus(input);
+    input.addEventListener("change", function () { commit(input, j); });
+    input.addEventListener("keydown", function (e) {
+      if (e.key !== "Enter") { return; }
+      e.preventDefault();
+      e.stopPropagation();
+      commit(input, j);
+      input.select();  // the next value typed replaces this one
+    });
+    label.append(el("span", "sg-leaf-name", node.name), input);
+    leaves.appendChild(label);
+  });
+  // The fields show the kernel's values, except the one being typed in.
+  function refresh() {
+    var inputs = leaves.querySelectorAll("input");
+    for (var i = 0; i < inputs.length; i++) {
+      inputs[i].sgSent = undefined;
+      var node = ex.data.nodes[Number(inputs[i].getAttribute("data-node"))];
+      if (ex.root.getRootNode().activeElement !== inputs[i]) { inputs[i].value = shortNumber(node.value); }
+    }
+  }
+  ex.model.on("change:view", function () {
+    ex.data = ex.model.get("view");
+    ex.version += 1;
+    error.textContent = ex.model.get("error");
+    refresh();
+    paint(ex);
+    ex.box.setAttribute("data-version", String(ex.version));
+    ex.box.removeAttribute("data-editing");
+  });
+  ex.model.on("change:error", function () {
+    error.textContent = ex.model.get("error");
+    if (ex.model.get("error")) { refresh(); ex.box.removeAttribute("data-editing"); }
+  });
+  return {};
+}
+
+// Practice: the question in the title, an answer field (Enter or "check"), the kernel's
+// feedback, the score, "start over". After a wrong answer the text typed stays, selected: the
+// next one typed replaces it.
+function practice(ex) {
   var quiz = el("div", "sg-practice");
   var answer = el("input", "sg-answer");
   answer.type = "text";
   answer.setAttribute("aria-label", "your answer");
   answer.placeholder = "a number: 3, -0.5, 3/4";
-  var check = button("check", "check the answer (Enter)", function () { send(); });
+  selectOnFocus(answer);
+  var check = button("check", "check the answer (Enter)", send);
   var feedback = el("pre", "sg-feedback");
   var score = el("div", "sg-score");
   var ask = el("label", "sg-ask");
   ask.append(answer, check);
   var restart = button("start over", "forget every answer and begin again at the first question", function () {
-    box.setAttribute("data-answering", "true");
-    model.send({ type: "restart" });
+    ex.box.setAttribute("data-answering", "true");
+    ex.model.send({ type: "restart" });
   });
   restart.className = "sg-restart";
   quiz.append(ask, feedback, score, restart);
-  if (practicing) {
-    side.append(head, quiz, formula, derivationTitle, derivation, neuronPanel, leavesTitle, leaves, error);
-  } else {
-    side.append(head, formula, derivationTitle, derivation, neuronPanel, leavesTitle, leaves, error);
+  ex.side.append(quiz);
+  ex.controls.append(el("span", "sg-hint", "Practice: type each gradient ∂root/∂node, in the order " +
+    "backward() finalizes them; click a node for its forward formula."));
+  function send() {
+    ex.box.setAttribute("data-answering", "true");
+    ex.model.send({ type: "answer", text: answer.value });
   }
-  main.append(graph, side);
-  var key = V.legend(data);
-  box.append(controls, main, key);
-  root.appendChild(box);
-
-  function count() { return V.frameCount(data); }
-
-  function go(i) {
-    current = Math.max(0, Math.min(count() - 1, i));
-    if (model.get("frame") !== current) { model.set("frame", current); model.save_changes(); }
-    paint();
-  }
-
-  // What practice shows: every value, the answered gradients, the asked node and its uses in red.
-  function practiceState() {
-    var p = model.get("practice");
-    var state = { data: [], grad: [], hot: null, edges: [], title: "", formula: "", tex: "" };
-    for (var i = 0; i < data.nodes.length; i++) { state.data.push(true); state.grad.push(data.nodes[i].grad !== null); }
-    if (p.done) {
-      state.title = "Practice done: score " + p.score + "/" + p.total;
-      state.formula = data.summary;
-      state.tex = data.summaryTex;
-    } else {
-      state.hot = p.node;
-      state.edges = p.edges;
-      state.title = "Question " + p.number + "/" + p.total + ": " + p.prompt + " = ?";
-      var folded = callOf(p.node);
-      if (folded && folded.collapsed && folded.output !== p.node) {
-        state.title += " (" + data.nodes[p.node].name + " is inside the folded neuron " + folded.name + ")";
-      }
-      state.formula = data.nodes.map(function (node) { return node.forward; }).join("\n");
+  answer.addEventListener("keydown", function (e) {
+    if (e.key === "Enter") { e.preventDefault(); e.stopPropagation(); send(); }
+  });
+  ex.model.on("change:practice", function () {
+    var p = ex.model.get("practice");
+    var sameQuestion = p.replies > 0 && p.number === Number(ex.box.getAttribute("data-number") || p.number);
+    if (!sameQuestion) { answer.value = ""; }
+    ex.box.setAttribute("data-number", String(p.number));
+    paint(ex);
+    ex.box.removeAttribute("data-answering");
+    if (!p.done && ex.box.contains(ex.root.getRootNode().activeElement)) {  // the root node: marimo shows widgets in a shadow root
+      answer.focus();
+      if (sameQuestion) { answer.select(); }
     }
-    feedback.textContent = p.feedback;
-    feedback.style.display = p.feedback ? "" : "none";
-    score.textContent = "score " + p.score + "/" + p.total + (p.done ? "" : " · tries left for this one: " + p.tries);
-    ask.style.display = p.done ? "none" : "";
-    box.setAttribute("data-replies", String(p.replies));
-    box.setAttribute("data-done", String(p.done));
-    return state;
+  });
+  // The nodes that use node j (its gradient sums one term per use).
+  function users(j) {
+    var found = [];
+    ex.data.nodes.forEach(function (node, k) { if (node.parents.indexOf(j) >= 0) { found.push(k); } });
+    return found;
   }
+  return {
+    stepKey: function () { return "question " + ex.model.get("practice").number; },
+    // What practice shows: every value, the answered gradients, the asked node and its uses in red.
+    state: function () {
+      var p = ex.model.get("practice"), data = ex.data;
+      var state = { data: [], grad: [], hot: null, edges: [], focus: [], title: "", formula: "", tex: "" };
+      for (var i = 0; i < data.nodes.length; i++) { state.data.push(true); state.grad.push(data.nodes[i].grad !== null); }
+      if (p.done) {
+        state.title = "Practice done: score " + p.score + "/" + p.total;
+        state.formula = data.summary;
+        state.tex = data.summaryTex;
+        state.focus = data.leaves.slice();
+      } else {
+        state.hot = p.node;
+        state.edges = p.edges;
+        state.focus = [p.node].concat(users(p.node));
+        state.title = "Question " + p.number + "/" + p.total + ": " + p.prompt + " = ?";
+        var folded = ex.folding.callOf(p.node);
+        if (folded && folded.collapsed && folded.output !== p.node) {
+          state.title += " (" + data.nodes[p.node].name + " is inside the folded neuron " + folded.name + ")";
+        }
+        state.formula = data.nodes.map(function (node) { return node.forward; }).join("\n");
+      }
+      return state;
+    },
+    paint: function () {
+      var p = ex.model.get("practice");
+      feedback.textContent = p.feedback;
+      feedback.style.display = p.feedback ? "" : "none";
+      score.textContent = "score " + p.score + "/" + p.total + (p.done ? "" : " · tries left for this one: " + p.tries);
+      ask.style.display = p.done ? "none" : "";
+      ex.box.setAttribute("data-replies", String(p.replies));
+      ex.box.setAttribute("data-done", String(p.done));
+      ex.box.setAttribute("data-frame", "practice");
+    }
+  };
+}
 
-  function inView(g) {
-    var r = g.getBoundingClientRect(), outer = graph.getBoundingClientRect();
-    return r.left >= outer.left && r.right <= outer.right && r.top >= outer.top && r.bottom <= outer.bottom;
+// Folding: "collapse neurons" / "expand neurons", and under the derivation, the clicked node's
+// neuron with a button to fold or unfold it. The kernel sends the new DOT (laid out again).
+function folding(ex) {
+  var panel = el("div", "sg-neuron-panel"), name = el("span", "sg-neuron-name");
+  function fold(type, names) {
+    ex.box.setAttribute("data-folding", "true");
+    ex.model.send({ type: type, names: names });
   }
-
   // The neuron call that node j belongs to (its output, a node of its sum, or a parameter).
   function callOf(j) {
-    if (j === null) { return null; }
-    for (var c = 0; c < neurons.length; c++) {
-      var call = neurons[c];
+    if (j === null || j === undefined) { return null; }
+    for (var c = 0; c < ex.neurons.length; c++) {
+      var call = ex.neurons[c];
       if (call.nodes.indexOf(j) >= 0 || call.parameters.indexOf(j) >= 0) { return call; }
     }
     return null;
   }
-
-  function fold(type, names) {
-    box.setAttribute("data-folding", "true");
-    model.send({ type: type, names: names });
+  var toggle = button("", "", function () {
+    var call = callOf(ex.selected);
+    if (call) { fold(call.collapsed ? "expand" : "collapse", [call.name]); }
+  });
+  panel.append(name, toggle);
+  panel.style.display = "none";
+  ex.side.append(panel);
+  if (ex.neurons.length) {
+    ex.controls.append(
+      button("collapse neurons", "fold each neuron a = g(Σ wᵢxᵢ + b) into one box", function () { fold("collapse", []); }),
+      button("expand neurons", "show every node of every neuron", function () { fold("expand", []); }));
   }
-
-  function gradText(j) { return data.nodes[j].grad === null ? "?" : data.nodes[j].grad; }
-
-  function send() {
-    box.setAttribute("data-answering", "true");
-    model.send({ type: "answer", text: answer.value });
-  }
-
-  function paint() {
-    var state = practicing ? practiceState() : V.frameState(data, current);
-    if (view) {
-      V.show(view, data, state);
-      var hotBox = V.drawnAs(view, state.hot), hot = hotBox !== null ? view.nodes[hotBox].g : null;
-      // practice stays put while the asked node is in view (a question is read, not stepped through)
-      if (hot && !(practicing && inView(hot))) { port.reveal(hot); }
-      var shownSelected = V.drawnAs(view, selected);
-      for (var j = 0; j < view.nodes.length; j++) {
-        if (view.nodes[j]) { view.nodes[j].g.classList.toggle("sg-selected", j === shownSelected); }
-      }
-    }
-    title.textContent = state.title;
-    showMath(formula, [[state.formula, state.tex]], katex, typeset);
-    if (selected !== null) {
-      var node = data.nodes[selected], call = callOf(selected);
-      var parts = [[node.forward, ""], node.grad === null
-        ? ["(its gradient shows once you have answered it)", ""] : [node.derivation, node.derivationTex]];
-      if (call && call.collapsed && call.output === selected) {
-        parts.push(["Inside " + call.name + ":\n" + call.parameters.concat(call.nodes.slice(0, -1)).map(function (k) {
-          return "  " + data.nodes[k].name + ": data " + data.nodes[k].data + ", grad " + gradText(k);
-        }).join("\n"), ""]);
-      }
-      showMath(derivation, parts, katex, typeset);
-      neuronPanel.style.display = call ? "" : "none";
+  ex.model.on("change:neurons", function () { ex.neurons = ex.model.get("neurons") || []; });
+  ex.model.on("change:dot", function () {
+    ex.started = performance.now();
+    ex.box.setAttribute("data-rendered", "false");
+    layOut(ex);
+  });
+  return {
+    callOf: callOf,
+    paint: function () {
+      var call = callOf(ex.selected);
+      panel.style.display = call ? "" : "none";
       if (call) {
-        neuronText.textContent = "neuron " + call.title + " (its output a is " + data.nodes[call.output].name + ") ";
-        neuronButton.textContent = (call.collapsed ? "expand " : "collapse ") + call.name;
-        neuronButton.title = call.collapsed ? "show its parameters and the nodes of its sum" : "fold it into one box";
+        name.textContent = "neuron " + call.title + " (its output a is " + ex.data.nodes[call.output].name + ") ";
+        toggle.textContent = (call.collapsed ? "expand " : "collapse ") + call.name;
+        toggle.title = call.collapsed ? "show its parameters and the nodes of its sum" : "fold it into one box";
       }
     }
-    if (practicing) { box.setAttribute("data-frame", "practice"); return; }
-    slider.max = String(count() - 1);
-    slider.value = String(current);
-    counter.textContent = "step " + (current + 1) + " / " + count();
-    box.setAttribute("data-frame", String(current));
-  }
+  };
+}
 
-  function select(j) {
-    selected = j;
-    paint();
-    var input = leaves.querySelector('input[data-node="' + j + '"]');
-    if (input) { input.focus(); input.select(); }
-  }
-
-  function buildLeaves() {
-    leaves.textContent = "";
-    data.nodes.forEach(function (node, j) {
-      if (!node.leaf) { return; }
-      var label = el("label", "sg-leaf");
-      var name = el("span", "sg-leaf-name", node.name);
-      var input = el("input");
-      input.type = "number";
-      input.step = "any";
-      input.value = shortNumber(node.value);
-      input.setAttribute("data-node", String(j));
-      input.setAttribute("data-name", node.name);
-      input.addEventListener("change", function () {
-        var value = Number(input.value);
-        if (input.value.trim() === "" || !isFinite(value)) {
-          error.textContent = node.name + ": not a finite number: " + JSON.stringify(input.value);
-          input.value = shortNumber(data.nodes[j].value);  // the graph keeps its value
-          return;
-        }
-        box.setAttribute("data-editing", "true");
-        model.send({ type: "edit", node: j, value: value });
-      });
-      label.append(name, input);
-      leaves.appendChild(label);
-    });
-  }
-
-  function refreshLeaves() {
-    var inputs = leaves.querySelectorAll("input");
-    for (var i = 0; i < inputs.length; i++) {
-      var node = data.nodes[Number(inputs[i].getAttribute("data-node"))];
-      if (root.getRootNode().activeElement !== inputs[i]) { inputs[i].value = shortNumber(node.value); }
-    }
-  }
-
-  slider.addEventListener("input", function () { go(parseInt(slider.value, 10)); });
-  box.addEventListener("keydown", function (e) {
-    if (practicing || (e.target.tagName === "INPUT" && e.target.type !== "range")) { return; }
-    if (e.key === "ArrowRight") { go(current + 1); }
-    else if (e.key === "ArrowLeft") { go(current - 1); }
-    else if (e.key === "Home") { go(0); }
-    else if (e.key === "End") { go(count() - 1); }
-    else { return; }
-    e.preventDefault();
-    e.stopPropagation();
-  });
-
-  model.on("change:view", function () {
-    data = model.get("view");
-    version += 1;
-    error.textContent = model.get("error");
-    refreshLeaves();
-    paint();
-    box.setAttribute("data-version", String(version));
-    box.removeAttribute("data-editing");
-  });
-  model.on("change:frame", function () {
-    var frame = model.get("frame");
-    if (frame !== current) { current = frame; paint(); }
-  });
-  answer.addEventListener("keydown", function (e) {
-    if (e.key === "Enter") { e.preventDefault(); e.stopPropagation(); send(); }
-  });
-  model.on("change:practice", function () {
-    var p = model.get("practice");
-    if (p.replies === 0 || p.number !== Number(box.getAttribute("data-number") || p.number)) { answer.value = ""; }
-    box.setAttribute("data-number", String(p.number));
-    paint();
-    box.removeAttribute("data-answering");
-    if (!p.done && box.contains(root.getRootNode().activeElement)) { answer.focus(); }  // the root node: marimo shows widgets in a shadow root
-  });
-  model.on("change:error", function () { error.textContent = model.get("error"); });
-
-  // Lay the graph out (at the start, and after a neuron is folded or unfolded) in a new box.
-  function layout() {
-    var fresh = el("div", "sg-graph", "laying out the graph…");
-    main.replaceChild(fresh, graph);
-    graph = fresh;
-    view = null;
-    port = null;
-    return V.renderSvg(model.get("dot")).then(function (svg) {
-      if (graph !== fresh) { return; }  // a newer layout has started
-      graph.textContent = "";
-      port = V.viewport(graph, svg, { maxHeight: 600 });
-      view = V.index(svg, data);
-      view.boxOf = model.get("folded") || {};  // node not drawn -> its folded neuron's box (draw's)
-      view.nodes.forEach(function (node, j) {
-        if (!node) { return; }
-        node.g.style.cursor = "pointer";
-        node.g.addEventListener("click", function () { select(j); });
-      });
-      var folded = Object.keys(view.boxOf).length > 0;
-      var next = V.legend(data, function (name) { return name !== "neuron" || folded; });
-      box.replaceChild(next, key);
-      key = next;
-      paint();
-      box.setAttribute("data-render-ms", String(Math.round(performance.now() - started)));
-      box.setAttribute("data-rendered", "true");
-      box.removeAttribute("data-folding");
-    }).catch(function (e) {
-      graph.textContent = "The graph could not be drawn: " + e;
-      box.setAttribute("data-rendered", "error");
-    });
-  }
-
-  model.on("change:neurons", function () { neurons = model.get("neurons") || []; });
-  model.on("change:dot", function () {
-    started = performance.now();
-    box.setAttribute("data-rendered", "false");
-    layout();
-  });
-
-  buildLeaves();
-  paint();
-  layout();
+function render(context) {
+  var model = context.model;
+  var ex = {
+    model: model, root: context.el, V: globalThis.StepgradView, started: performance.now(),
+    data: model.get("view"), neurons: model.get("neurons") || [], current: model.get("frame") || 0,
+    view: null, port: null, state: null, followed: null, selected: null, version: 0,
+    katex: loadKatex(), typeset: true, practice: null, jobs: []
+  };
+  page(ex);
+  var practicing = Object.keys(model.get("practice") || {}).length > 0;
+  // the order of the jobs is the order of their parts on the page
+  if (practicing) { ex.practice = practice(ex); } else { ex.jobs.push(stepping(ex)); }
+  ex.side.append(ex.formula);
+  ex.derivation = derivation(ex);
+  ex.folding = folding(ex);
+  zoomButtons(ex);
+  ex.jobs.push(ex.derivation, ex.folding, editing(ex));
+  if (ex.practice) { ex.jobs.push(ex.practice); }
+  paint(ex);
+  layOut(ex);
 }
 
 export default { render: render };
