@@ -122,13 +122,24 @@ def severe_errors(driver: Any) -> list[dict[str, Any]]:
     ]
 
 
-# How long one step takes on screen: click, then two animation frames (the paint after it).
-STEP_SCRIPT = """
-var done = arguments[arguments.length - 1], target = arguments[0];
-var t0 = performance.now();
-target.click();
-requestAnimationFrame(function () { requestAnimationFrame(function () { done(performance.now() - t0); }); });
+# How long one step takes on screen: from the click on a button (a real one, `timed_click`) to
+# the second animation frame after it (the paint). Listens only; acts on nothing.
+STEP_TIMER = """
+var target = arguments[0];
+window.sgStepMs = null;
+target.addEventListener('click', function () {
+  var t0 = performance.now();
+  requestAnimationFrame(function () { requestAnimationFrame(function () {
+    window.sgStepMs = performance.now() - t0; }); });
+}, { capture: true, once: true });
 """
+
+
+def timed_click(browser, element) -> float:
+    """Click `element` as a person does; the milliseconds from the click to the paint after it."""
+    browser.execute_script(STEP_TIMER, element)
+    click(browser, element)
+    return wait_for(lambda: browser.execute_script("return window.sgStepMs"), what="the paint after a click")
 
 
 def mlp_loss(fused: bool = False) -> tuple[Any, Any]:
@@ -313,30 +324,145 @@ def boxes_of(browser, widget) -> dict[str, str]:
     )
 
 
-def edit_leaf(browser, widget, name: str, value: str) -> float:
-    """Type a value into a leaf's field, Enter; wait until the graph shows the replay; its ms."""
-    before = widget.get_attribute("data-version") or "0"
-    field = widget.find_element("css selector", f'input[data-name="{name}"]')
-    return browser.execute_async_script(
-        """
-        var field = arguments[0], box = arguments[1], before = arguments[2], value = arguments[3];
-        var done = arguments[arguments.length - 1], t0 = performance.now();
-        var seen = new MutationObserver(function () {
-          if ((box.getAttribute('data-version') || '0') !== before) {
-            seen.disconnect();
-            requestAnimationFrame(function () { requestAnimationFrame(function () {
-              done(performance.now() - t0); }); });
-          }
-        });
-        seen.observe(box, { attributes: true });
-        field.value = value;
-        field.dispatchEvent(new Event('change', { bubbles: true }));
-        """,
-        field,
-        widget,
-        before,
-        value,
+def type_into(browser, field, text: str, key: str | None = None) -> None:
+    """Click `field` (unless it has the focus) and type `text`, then `key` (Enter, Tab, ...): real
+    key events, as a person types. The explorer selects a field's text when it gets the focus, so
+    what is typed replaces it."""
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    focused = browser.execute_script(
+        "return arguments[0].getRootNode().activeElement === arguments[0]", field
     )
+    actions = ActionChains(browser)
+    if not focused:
+        actions.click(field)
+    for keys in (text, key):
+        if keys:
+            actions.send_keys(keys)
+    actions.perform()
+
+
+# Passive timing of an edit: from the Enter (or Tab) key's keydown in the field to the paint after
+# the widget's next data-version (the kernel's replayed numbers). Listens only; acts on nothing.
+EDIT_TIMER = """
+var field = arguments[0], box = arguments[1], before = box.getAttribute('data-version') || '0';
+window.sgEditStart = null; window.sgEditMs = null;
+field.addEventListener('keydown', function start(e) {
+  if (e.key === 'Enter' || e.key === 'Tab') { window.sgEditStart = performance.now();
+    field.removeEventListener('keydown', start, true); }
+}, true);
+var seen = new MutationObserver(function () {
+  if ((box.getAttribute('data-version') || '0') !== before) {
+    seen.disconnect();
+    requestAnimationFrame(function () { requestAnimationFrame(function () {
+      window.sgEditMs = performance.now() - window.sgEditStart; }); });
+  }
+});
+seen.observe(box, { attributes: true });
+"""
+
+
+def edit_leaf(browser, widget, name: str, value: str, key: str | None = None) -> float:
+    """Click a leaf's field, type `value`, press Enter (or `key`, e.g. Tab); wait until the graph
+    shows the replayed numbers; the milliseconds from the key to that paint."""
+    from selenium.webdriver.common.keys import Keys
+
+    field = widget.find_element("css selector", f'input[data-name="{name}"]')
+    browser.execute_script(EDIT_TIMER, field, widget)
+    type_into(browser, field, value, key or Keys.ENTER)
+    return wait_for(
+        lambda: browser.execute_script("return window.sgEditMs"), what=f"the graph after {name} = {value}"
+    )
+
+
+def click(browser, element) -> None:
+    """A real click at the middle of `element` (the mouse moved there, pressed, released)."""
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    ActionChains(browser).move_to_element(element).click().perform()
+
+
+def press(browser, *keys: str) -> None:
+    """Keys pressed one after another, sent to whatever has the focus."""
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    ActionChains(browser).send_keys(*keys).perform()
+
+
+def focus_by_click(browser, widget) -> None:
+    """Click the explorer's title (no control there): the widget gets the keys, as a person's click
+    gives it them."""
+    browser.execute_script("arguments[0].scrollIntoView();", widget)
+    click(browser, widget.find_element("css selector", ".sg-title"))
+
+
+def slide_to(browser, slider, target: int, frame: Callable[[], int]) -> None:
+    """Move a range slider to `target` as a person does: click the track about there, then the
+    arrow keys until `frame()` says it is there."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    low, high = int(slider.get_attribute("min")), int(slider.get_attribute("max"))
+    width = slider.size["width"]
+    offset = round((target - low) / (high - low) * (width - 16) + 8 - width / 2)  # the thumb's centre
+    ActionChains(browser).move_to_element_with_offset(slider, offset, 0).click().perform()
+    for _ in range(high - low + 1):
+        now = frame()
+        if now == target:
+            return
+        press(browser, Keys.ARROW_RIGHT if now < target else Keys.ARROW_LEFT)
+    pytest.fail(f"the slider did not reach {target} (it is at {frame()})")
+
+
+# Every value box of a graph view as on screen: its name, whether it lies inside the graph's box
+# (the part of the page that shows the graph), and the height of its labels in px.
+ON_SCREEN = """
+var graph = arguments[0], outer = graph.getBoundingClientRect(), out = [];
+graph.querySelectorAll('g.node').forEach(function (g) {
+  var texts = g.querySelectorAll('text');
+  if (texts.length !== 3) { return; }
+  var r = g.getBoundingClientRect();
+  out.push({ name: texts[0].textContent, inside: r.left >= outer.left - 0.5 && r.right <= outer.right + 0.5
+    && r.top >= outer.top - 0.5 && r.bottom <= outer.bottom + 0.5,
+    label: Math.min.apply(null, Array.from(texts).map(function (t) {
+      return t.getBoundingClientRect().height; })) });
+});
+return out;
+"""
+READABLE_PX = 10  # the smallest label height, in CSS px, a reader is asked to read
+
+
+def on_screen(browser, graph) -> dict[str, dict[str, Any]]:
+    """{name: {inside: bool, label: px}} for every value box of the graph view `graph` (its box)."""
+    return {box["name"]: box for box in browser.execute_script(ON_SCREEN, graph)}
+
+
+def check_view(browser, graph, about: set[str] | None = None, what: str = "") -> None:
+    """On screen now: the nodes `about` (all of them when None: a graph that fits is shown whole)
+    inside the graph's box, their labels at least READABLE_PX tall."""
+    boxes = on_screen(browser, graph)
+    names = set(boxes) if about is None else about
+    outside = sorted(name for name in names if not boxes[name]["inside"])
+    assert not outside, f"{what}: {outside} outside the view"
+    small = {name: round(boxes[name]["label"], 1) for name in names if boxes[name]["label"] < READABLE_PX}
+    assert not small, f"{what}: labels under {READABLE_PX} px: {small}"
+
+
+def frame_nodes(t, title: str) -> set[str]:
+    """The names of the nodes the frame titled `title` is about, in the trace `t`: a forward step's
+    node and what it reads, the seed's root, a backward step's node and the parents it pushes to;
+    the leaves at the first and the last frame."""
+    if title in ("forward: inputs", "done: every gradient"):
+        return {t.names[node] for node in t.order if node.is_leaf}
+    if title == "backward: seed":
+        return {t.names[t.root]}
+    kind, _, position = title.partition(" ")
+    k = int(position.split("/")[0])
+    if kind == "forward":
+        node = [n for n in t.order if not n.is_leaf][k - 1]
+        return {t.names[node], *(t.names[p] for p in node.parents)}
+    step = t.steps[k - 1]
+    return {t.names[step.node], *(t.names[c.parent] for c in step.contributions)}
 
 
 def wxb_trace():
@@ -366,48 +492,80 @@ def plain_text(box) -> str:
     return box.get_attribute("data-text")
 
 
+def node_box(widget, name: str):
+    """The value box named `name` in the explorer's graph (its <g> element)."""
+    for g in widget.find_elements("css selector", ".sg-graph g.node"):
+        if g.find_element("css selector", "text").get_attribute("textContent") == name:
+            return g
+    raise AssertionError(f"no value box named {name!r}")
+
+
 def click_node(browser, widget, name: str) -> None:
-    """Click the value box named `name` in the explorer's graph."""
-    browser.execute_script(
-        "var name = arguments[1];"
-        " var g = Array.from(arguments[0].querySelectorAll('.sg-graph g.node')).find(function (g) {"
-        " return g.querySelector('text').textContent === name; });"
-        " g.dispatchEvent(new MouseEvent('click', { bubbles: true }));",
-        widget,
-        name,
-    )
+    """Click the value box named `name` in the explorer's graph, as a person does: first dragging
+    the graph until the box is in the middle of the view, if it is not in view."""
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    graph, box = widget.find_element("css selector", ".sg-graph"), node_box(widget, name)
+    for _ in range(10):
+        if on_screen(browser, graph)[name]["inside"]:
+            break
+        dx, dy = browser.execute_script(
+            "var g = arguments[0].getBoundingClientRect(), b = arguments[1].getBoundingClientRect();"
+            " return [g.left + g.width / 2 - b.left - b.width / 2,"
+            " g.top + g.height / 2 - b.top - b.height / 2];",
+            graph,
+            box,
+        )
+        dx = max(-graph.size["width"] / 2 + 10, min(graph.size["width"] / 2 - 10, dx))
+        dy = max(-graph.size["height"] / 2 + 10, min(graph.size["height"] / 2 - 10, dy))
+        drag = ActionChains(browser).move_to_element_with_offset(graph, round(-dx / 2), round(-dy / 2))
+        drag.click_and_hold().move_by_offset(round(dx), round(dy)).release().perform()
+    click(browser, box)
 
 
 def step_to_end_and_edit(browser, widget):
-    """On the explorer of WXB_CELL: step with the keys, read ∂f/∂w = 3 at the end (typeset, and as
-    text), set w to 5 and read ∂f/∂x = 5 on the same layout, click a node, type a bad value and a
-    good one."""
+    """On the explorer of WXB_CELL, as a student does it: click into the widget, step with the arrow
+    keys (the whole graph in view at every step, labels readable), read ∂f/∂w = 3 at the end
+    (typeset, and as text), type 5 into w's field and press Enter, read ∂f/∂x = 5 on the same layout,
+    click a node, erase a field's value (a bad one), then type a good one and leave with Tab."""
     from selenium.webdriver.common.keys import Keys
 
-    browser.execute_script("arguments[0].scrollIntoView(); arguments[0].focus();", widget)
+    focus_by_click(browser, widget)
+    graph = widget.find_element("css selector", ".sg-graph")
     title = widget.find_element("css selector", ".sg-title")
     assert title.text == "forward: inputs"
     assert boxes_of(browser, widget)["w"] == "data 2 | grad ?"
-    widget.send_keys(Keys.ARROW_RIGHT)
+    check_view(browser, graph, what="forward: inputs")
+    press(browser, Keys.ARROW_RIGHT)
     assert title.text == "forward 1/2"
     formula = widget.find_element("css selector", ".sg-formula")
     assert formula.text == plain_text(formula) == "v2 = w * x = 2.0 * 3.0 = 6.0"  # forward: text
     assert formula.get_attribute("data-math") == "text"
-    widget.send_keys(Keys.END)
+    frames = 1 + 2 + 1 + 2 + 1  # inputs, two forward nodes, the seed, two backward steps, done
+    for _ in range(frames - 3):  # every step, the whole graph in view (it fits)
+        press(browser, Keys.ARROW_RIGHT)
+        check_view(browser, graph, what=title.text)
+    assert title.text == "backward 2/2"
+    press(browser, Keys.ARROW_RIGHT)
     assert title.text == "done: every gradient"
+    check_view(browser, graph, what=title.text)
     assert "∂f/∂w = 3.0" in plain_text(formula).splitlines()
     t = wxb_trace()
     assert typeset(formula) == [t.gradients_summary("latex")]
     toggle = widget.find_element("css selector", ".sg-as-text")  # the plain text, one click away
-    toggle.click()
+    click(browser, toggle)
     assert formula.text == t.gradients_summary() and formula.get_attribute("data-math") == "text"
-    toggle.click()
+    click(browser, toggle)
     assert typeset(formula) == [t.gradients_summary("latex")]
-    widget.send_keys(Keys.ARROW_LEFT)
+    focus_by_click(browser, widget)
+    press(browser, Keys.HOME)
+    assert title.text == "forward: inputs"
+    press(browser, Keys.END)
+    press(browser, Keys.ARROW_LEFT)
     assert title.text == "backward 2/2"
     assert plain_text(formula) == t.step_formula(t.steps[1])
     assert typeset(formula) == [t.step_formula(t.steps[1], "latex")]
-    widget.send_keys(Keys.END)
+    press(browser, Keys.END)
     shown = boxes_of(browser, widget)
     assert (
         shown["w"] == "data 2 | grad 3"
@@ -418,13 +576,15 @@ def step_to_end_and_edit(browser, widget):
     layout = browser.execute_script(
         "return arguments[0].querySelector('.sg-graph svg').outerHTML.length", widget
     )
-    edit_leaf(browser, widget, "w", "5")
+    edit_leaf(browser, widget, "w", "5")  # click the field, type 5, Enter
     shown = boxes_of(browser, widget)
     assert (
         shown["x"] == "data 3 | grad 5"
         and shown["w"] == "data 5 | grad 3"
         and shown["f"] == "data 16 | grad 1"
     )
+    w_field = widget.find_element("css selector", 'input[data-name="w"]')
+    assert w_field.get_attribute("value") == "5"
     assert "∂f/∂x = 5.0" in plain_text(formula).splitlines()
     assert r"\frac{\partial \mathrm{f}}{\partial \mathrm{x}} &= 5.0" in typeset(formula)[0]  # typeset anew
     assert title.text == "done: every gradient"  # still at the same step
@@ -432,6 +592,9 @@ def step_to_end_and_edit(browser, widget):
         "return arguments[0].querySelector('.sg-graph svg').outerHTML.length", widget
     )
     assert abs(same - layout) < 20  # the same SVG restyled (only numbers changed), not a new layout
+    edit_leaf(browser, widget, "w", "2")  # the text typed replaces the field's (selected) value
+    assert boxes_of(browser, widget)["w"] == "data 2 | grad 3"
+    edit_leaf(browser, widget, "w", "5")
 
     click_node(browser, widget, "x")  # clicking a node shows its derivation
     derivation = widget.find_element("css selector", ".sg-derivation")
@@ -440,23 +603,23 @@ def step_to_end_and_edit(browser, widget):
     (tex,) = typeset(derivation)
     assert tex.endswith(r"\cdot \frac{\partial \mathrm{v2}}{\partial \mathrm{x}} = 1.0 \cdot 5.0 = 5.0")
 
-    # a bad value changes nothing and says why
+    # a bad value (the field erased) changes nothing and says why
     field = widget.find_element("css selector", 'input[data-name="b"]')
-    browser.execute_script(
-        "arguments[0].value = ''; arguments[0].dispatchEvent(new Event('change', { bubbles: true }));", field
-    )
+    type_into(browser, field, Keys.BACKSPACE, Keys.ENTER)
     assert "not a finite number" in widget.find_element("css selector", ".sg-error").text
     assert boxes_of(browser, widget)["b"] == "data 1 | grad 1" and field.get_attribute("value") == "1"
-    edit_leaf(browser, widget, "b", "-2")  # a good edit clears the message
+    edit_leaf(browser, widget, "b", "-2", Keys.TAB)  # a good edit (leaving the field) clears it
     assert boxes_of(browser, widget)["f"] == "data 13 | grad 1"
     assert widget.find_element("css selector", ".sg-error").text == ""
 
 
 def answer_in_page(browser, widget, text: str) -> str:
-    """Type `text` into the answer field, Enter; wait for the kernel's reply; the feedback shown."""
+    """Type `text` into the answer field and press Enter, as a student does (no field cleared: after
+    a wrong answer the page leaves its text selected, so what is typed replaces it); wait for the
+    kernel's reply; the feedback shown."""
+    from selenium.webdriver.common.keys import Keys
+
     before = widget.get_attribute("data-replies")
-    field = widget.find_element("css selector", ".sg-answer")
-    field.clear()
-    field.send_keys(text + "\n")
+    type_into(browser, widget.find_element("css selector", ".sg-answer"), text, Keys.ENTER)
     wait_for(lambda: widget.get_attribute("data-replies") != before, what=f"the reply to {text!r}")
     return widget.find_element("css selector", ".sg-feedback").text

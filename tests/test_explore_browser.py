@@ -15,22 +15,29 @@ import pytest
 from autograd import trace
 from tests.browser import (
     PRACTICE_CELL,
-    STEP_SCRIPT,
     WXB_CELL,
     answer_in_page,
     boxes_of,
+    check_view,
     chromium,
+    click,
     click_node,
     edit_leaf,
     every_op_graph,
     explorer,
+    focus_by_click,
+    frame_nodes,
     jupyter_server,
+    on_screen,
     panel,
     plain_text,
+    press,
     record_timing,
     run_cell,
     severe_errors,
+    slide_to,
     step_to_end_and_edit,
+    timed_click,
     typeset,
     wait_for,
     write_notebook,
@@ -146,7 +153,15 @@ def test_explore_in_jupyterlab_with_and_without_dot(lab, browser, tmp_path):
     assert severe_errors(browser) == []
 
 
+def controls(widget) -> dict[str, object]:
+    """The explorer's buttons by their text (|◀ ◀ ▶ ▶| play − + fit, ...)."""
+    return {b.text: b for b in widget.find_elements("css selector", ".sg-controls button")}
+
+
 def test_explore_a_300_node_graph_timed(lab, browser, tmp_path):
+    from autograd.views.graphview import named_trace
+    from tests.browser import mlp_loss
+
     _, _, root = lab
     write_notebook(root, "explore300.ipynb", ["from autograd import explore\n" + MLP_CELL])
     open_notebook(browser, lab, "explore300.ipynb")
@@ -156,30 +171,43 @@ def test_explore_a_300_node_graph_timed(lab, browser, tmp_path):
     in_widget = float(widget.get_attribute("data-render-ms"))
     shown = boxes_of(browser, widget)
     assert len(shown) == 300 and "L0.n0.w0" in shown and "L2.n0.b" in shown
-    step = widget.find_element("css selector", ".sg-controls button:nth-child(3)")  # ▶
-    steps = [browser.execute_async_script(STEP_SCRIPT, step) for _ in range(20)]
-    last = widget.find_element("css selector", ".sg-controls button:nth-child(4)")  # ▶|: the summary
-    summary = browser.execute_async_script(STEP_SCRIPT, last)
+    loss, model = mlp_loss()
+    t = named_trace(trace(loss), model)
+    graph = widget.find_element("css selector", ".sg-graph")
+    title = widget.find_element("css selector", ".sg-title")
+    check_view(browser, graph, {"L0.n0.w0"}, "the first frame: the leaves")  # too large to fit: readable
+    buttons = controls(widget)
+    steps = []
+    for _ in range(20):  # each forward step: its node and what it reads on screen, readable
+        steps.append(timed_click(browser, buttons["▶"]))
+        check_view(browser, graph, frame_nodes(t, title.text), title.text)
+    summary = timed_click(browser, buttons["▶|"])
     formula = widget.find_element("css selector", ".sg-formula")
     assert len(plain_text(formula).splitlines()) == 300  # too long to typeset within a step
     assert formula.get_attribute("data-math") == "text" and formula.find_element("css selector", "pre")
-    back = widget.find_element("css selector", ".sg-controls button:nth-child(2)")  # ◀: backward steps
-    backward = [browser.execute_async_script(STEP_SCRIPT, back) for _ in range(20)]
-    assert widget.find_element("css selector", ".sg-title").text.startswith("backward ")
+    backward = []
+    for _ in range(20):  # each backward step: its node and every node it pushes to on screen
+        backward.append(timed_click(browser, buttons["◀"]))
+        check_view(browser, graph, frame_nodes(t, title.text), title.text)
+    assert title.text.startswith("backward ")
     assert typeset(formula) and "+= ∂loss/∂" in plain_text(formula)
     browser.save_screenshot(str(tmp_path / "explore300-backward.png"))
+    click(browser, buttons["fit"])  # as much of the graph as stays readable, around this step
+    check_view(browser, graph, frame_nodes(t, title.text), "after fit")
+    fitted = [box for box in on_screen(browser, graph).values() if box["inside"]]
+    assert len(fitted) > 20 and min(box["label"] for box in fitted) >= 10
     edits = [edit_leaf(browser, widget, "L0.n0.w0", str(0.1 * k)) for k in range(1, 6)]
     assert boxes_of(browser, widget)["L0.n0.w0"].startswith("data 0.5 |")
     browser.save_screenshot(str(tmp_path / "explore300.png"))
     record_timing("explore, 300 nodes, first render in the widget (Graphviz-wasm layout)", in_widget, 2000)
     record_timing("explore, 300 nodes, run cell -> graph on screen (kernel, comm, layout)", from_run, 2000)
-    record_timing("explore, 300 nodes, one step (median of 20, to the next paint)", sorted(steps)[10], 50)
+    record_timing("explore, 300 nodes, one step (median of 20, click to paint)", sorted(steps)[10], 50)
     record_timing(
         "explore, 300 nodes, one backward step, its formula typeset (median of 20)", sorted(backward)[10], 50
     )
     record_timing("explore, 300 nodes, the last frame: 300 gradients, as plain text", summary, 50)
     record_timing(
-        "explore, 300 nodes, edit a leaf -> replayed numbers on screen (median of 5)", sorted(edits)[2], 300
+        "explore, 300 nodes, edit a leaf: Enter -> new numbers shown (median of 5)", sorted(edits)[2], 300
     )
     # generous bounds: a loaded machine
     assert in_widget < 10_000 and max(steps + backward) < 1000 and max(edits) < 3000
@@ -205,22 +233,21 @@ def test_explore_typesets_every_op_and_long_formulas_stay_in_the_panel(lab, brow
     expected = {f"backward {s.index}/{len(t.steps)}": t.step_formula(s, "latex") for s in t.steps}
     expected["backward: seed"] = t.seed_formula("latex")
     expected["done: every gradient"] = t.gradients_summary("latex")
-    browser.execute_script("arguments[0].scrollIntoView(); arguments[0].focus();", widget)
+    focus_by_click(browser, widget)
     title = widget.find_element("css selector", ".sg-title")
     formula = widget.find_element("css selector", ".sg-formula")
-    step = widget.find_element("css selector", ".sg-controls button:nth-child(3)")  # ▶
-    back = widget.find_element("css selector", ".sg-controls button:nth-child(2)")  # ◀
+    step, back = controls(widget)["▶"], controls(widget)["◀"]
     seen = {}
     for _ in range(len(t.order) - 2 + len(t.steps) + 2):  # every frame after the first
-        browser.execute_async_script(STEP_SCRIPT, step)
+        timed_click(browser, step)
         if title.text in expected:
             seen[title.text] = typeset(formula)
         if title.text == "backward 1/15":  # the dot: 21 edges, the longest formula
             assert len(t.steps[0].contributions) == 21
             times = []
             for _ in range(7):  # from the seed to this step, typeset anew each time
-                browser.execute_async_script(STEP_SCRIPT, back)
-                times.append(browser.execute_async_script(STEP_SCRIPT, step))
+                timed_click(browser, back)
+                times.append(timed_click(browser, step))
             record_timing("explore, a step typesetting a dot's 21 edges (median of 7)", sorted(times)[3], 50)
             assert max(times) < 1000  # generous: a loaded machine
             geometry = browser.execute_script(GEOMETRY, formula)
@@ -277,21 +304,29 @@ def test_explore_practice_in_jupyterlab(lab, browser, tmp_path):
     )
     assert hot not in ("black", None)
 
-    assert answer_in_page(browser, widget, "1") == "Right: ∂f/∂v2 = 1.0."
+    assert answer_in_page(browser, widget, "1") == "You typed 1.\nRight: ∂f/∂v2 = 1.0."
     assert answer_in_page(browser, widget, "abc").startswith("'abc' is not a number")
     assert title.text == "Question 2/4: ∂f/∂b = ?"  # asked again, not counted
-    assert answer_in_page(browser, widget, "1") == "Right: ∂f/∂b = 1.0."
+    assert answer_in_page(browser, widget, "1") == "You typed 1.\nRight: ∂f/∂b = 1.0."  # not "abc1"
     feedback = answer_in_page(browser, widget, "2")  # ∂f/∂w is 3: 2 is w's value
-    assert feedback.startswith("Not quite. That is the value of w from the forward pass")
+    assert feedback.startswith("You typed 2.\nNot quite. That is the value of w from the forward pass")
+    field = widget.find_element("css selector", ".sg-answer")
+    selected = browser.execute_script(  # the wrong answer stays, selected: a new one replaces it
+        "var f = arguments[0]; return [f.getRootNode().activeElement === f,"
+        " f.value.substring(f.selectionStart, f.selectionEnd)];",
+        field,
+    )
+    assert selected == [True, "2"]
     assert boxes_of(browser, widget)["w"] == "data 2 | grad ?"
     click_node(browser, widget, "w")  # its forward formula; its gradient is not given away
     derivation = widget.find_element("css selector", ".sg-derivation")
     assert plain_text(derivation) == "w = 2.0\n(its gradient shows once you have answered it)"
     assert derivation.get_attribute("data-math") == "text"
     browser.save_screenshot(str(tmp_path / "practice-wrong.png"))
-    assert answer_in_page(browser, widget, "3") == "Right: ∂f/∂w = 3.0."
+    assert answer_in_page(browser, widget, "3") == "You typed 3.\nRight: ∂f/∂w = 3.0."  # clicked back in
     assert boxes_of(browser, widget)["w"] == "data 2 | grad 3"
-    assert answer_in_page(browser, widget, "2").splitlines() == ["Right: ∂f/∂x = 2.0.", "Score: 4/4"]
+    feedback = answer_in_page(browser, widget, "2").splitlines()
+    assert feedback == ["You typed 2.", "Right: ∂f/∂x = 2.0.", "Score: 4/4"]
     assert title.text == "Practice done: score 4/4" and widget.get_attribute("data-done") == "true"
     summary = widget.find_element("css selector", ".sg-formula")
     assert typeset(summary) == [wxb_trace().gradients_summary("latex")]
@@ -307,12 +342,12 @@ def test_explore_practice_in_jupyterlab(lab, browser, tmp_path):
     browser.save_screenshot(str(tmp_path / "practice-done.png"))
 
     before = widget.get_attribute("data-replies")  # "start over": every answer forgotten
-    widget.find_element("css selector", ".sg-restart").click()
+    click(browser, widget.find_element("css selector", ".sg-restart"))
     wait_for(lambda: widget.get_attribute("data-replies") != before, what="the practice to start over")
     assert title.text == "Question 1/4: ∂f/∂v2 = ?" and widget.get_attribute("data-done") == "false"
     assert widget.find_element("css selector", ".sg-feedback").text == "Practice starts again."
     assert boxes_of(browser, widget)["x"] == "data 3 | grad ?"
-    assert answer_in_page(browser, widget, "1") == "Right: ∂f/∂v2 = 1.0."
+    assert answer_in_page(browser, widget, "1") == "You typed 1.\nRight: ∂f/∂v2 = 1.0."
     assert severe_errors(browser) == []
 
 
@@ -323,9 +358,9 @@ loss, mlp = mlp_loss()
 explore(loss, model=mlp)"""
 
 
-def relayout(browser, widget, click) -> None:
-    """Click `click` (a fold/unfold button) and wait until the graph is laid out again."""
-    click.click()
+def relayout(browser, widget, button) -> None:
+    """Click `button` (a fold/unfold button) and wait until the graph is laid out again."""
+    click(browser, button)
     wait_for(
         lambda: (
             widget.get_attribute("data-folding") is None and widget.get_attribute("data-rendered") == "true"
@@ -353,15 +388,14 @@ def test_explore_folds_neurons_in_jupyterlab(lab, browser, tmp_path):
     }
 
     widget = explore_cell(browser, lab, "fold.ipynb", COLLAPSE_CELL)
-    buttons = {b.text: b for b in widget.find_elements("css selector", ".sg-controls button")}
-    relayout(browser, widget, buttons["collapse neurons"])
+    relayout(browser, widget, controls(widget)["collapse neurons"])
     shown = boxes_of(browser, widget)
     assert {k for k in shown if ":" in k} == set(expected)
     assert len(shown) == len(calls) + 3 and "L0.n0.w0" not in shown  # 17 boxes, y - 1, **2, * 0.5
     assert "neuron, collapsed" in widget.find_element("css selector", ".sg-legend").text
 
-    browser.execute_script("arguments[0].scrollIntoView(); arguments[0].focus();", widget)
-    widget.send_keys(Keys.END)
+    focus_by_click(browser, widget)
+    press(browser, Keys.END)
     assert {k: v for k, v in boxes_of(browser, widget).items() if ":" in k} == expected
 
     # a backward step inside a folded neuron lights its box
@@ -369,12 +403,8 @@ def test_explore_folds_neurons_in_jupyterlab(lab, browser, tmp_path):
     step = next(s for s in t.steps if s.node is inner)
     computed = sum(1 for node in order if not node.is_leaf)
     slider = widget.find_element("css selector", "input[type=range]")
-    browser.execute_script(
-        "arguments[0].value = arguments[1];"
-        " arguments[0].dispatchEvent(new Event('input', { bubbles: true }));",
-        slider,
-        computed + 1 + t.steps.index(step) + 1,  # the frames: inputs, forward nodes, seed, steps
-    )
+    target = computed + 1 + t.steps.index(step) + 1  # the frames: inputs, forward nodes, seed, steps
+    slide_to(browser, slider, target, lambda: int(widget.get_attribute("data-frame")))
     fill = browser.execute_script(
         "var name = arguments[1];"
         " var g = Array.from(arguments[0].querySelectorAll('.sg-graph g.node')).find(function (g) {"

@@ -21,6 +21,7 @@ from tests.browser import (
     answer_in_page,
     boxes_of,
     chromium,
+    click,
     explorer,
     free_port,
     jupyter_server,
@@ -31,6 +32,7 @@ from tests.browser import (
     server_env,
     severe_errors,
     step_to_end_and_edit,
+    type_into,
     wait_for,
     write_notebook,
 )
@@ -49,21 +51,21 @@ def check_practice(browser, widget) -> None:
     assert boxes_of(browser, widget)["v2"] == "data 6 | grad ?"
     assert answer_in_page(browser, widget, "abc").startswith("'abc' is not a number")
     assert title.text == "Question 1/4: ∂f/∂v2 = ?"  # asked again, not counted
-    # answered with the button: the kernel's reply, then the focus back in the answer field
+    # answered with the button: "1" replaces "abc" (left selected), the kernel's reply, then the
+    # focus back in the answer field
     field = widget.find_element("css selector", ".sg-answer")
-    field.clear()
-    field.send_keys("1")
+    type_into(browser, field, "1")
     before = widget.get_attribute("data-replies")
-    widget.find_element("css selector", ".sg-ask button").click()
+    click(browser, widget.find_element("css selector", ".sg-ask button"))
     wait_for(lambda: widget.get_attribute("data-replies") != before, what="the reply to '1'")
-    assert widget.find_element("css selector", ".sg-feedback").text == "Right: ∂f/∂v2 = 1.0."
+    assert widget.find_element("css selector", ".sg-feedback").text == "You typed 1.\nRight: ∂f/∂v2 = 1.0."
     assert title.text == "Question 2/4: ∂f/∂b = ?"
     assert boxes_of(browser, widget)["v2"] == "data 6 | grad 1"
     focused = browser.execute_script(
         "return arguments[0].getRootNode().activeElement === arguments[1]", widget, field
     )
     assert focused, "the answer field lost the focus"
-    assert answer_in_page(browser, widget, "1") == "Right: ∂f/∂b = 1.0."
+    assert answer_in_page(browser, widget, "1") == "You typed 1.\nRight: ∂f/∂b = 1.0."
     assert boxes_of(browser, widget)["b"] == "data 1 | grad 1"
 
 

@@ -6,7 +6,20 @@ import pytest
 from autograd.recording.trace import trace
 from autograd.teaching.walkthrough import regularized_neuron
 from autograd.views.player import play
-from tests.browser import STEP_SCRIPT, chromium, go_offline, mlp_loss, record_timing, severe_errors, wait_for
+from tests.browser import (
+    check_view,
+    chromium,
+    click,
+    frame_nodes,
+    go_offline,
+    mlp_loss,
+    press,
+    record_timing,
+    severe_errors,
+    slide_to,
+    timed_click,
+    wait_for,
+)
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +67,7 @@ def test_player_steps_in_a_real_browser(browser, tmp_path, renderer):
 
     loss = regularized_neuron()
     recorded = trace(loss)
-    body = open_player(browser, play(recorded, renderer=renderer).save(tmp_path / "player.html"))
+    open_player(browser, play(recorded, renderer=renderer).save(tmp_path / "player.html"))
     assert browser.execute_script("return performance.getEntriesByType('resource').length") == 0
     count = len(recorded.order) + len(recorded.steps) - 3 + 3  # 3 leaves: w, x, b
     assert browser.find_element("id", "counter").text == f"1 / {count}" == "1 / 23"
@@ -64,23 +77,23 @@ def test_player_steps_in_a_real_browser(browser, tmp_path, renderer):
     assert "w|data 2|grad ?" in boxes and "wx|data ?|grad ?" in boxes
     assert len(boxes) == len(recorded.order)
 
-    browser.find_element("id", "next").click()
+    graph = browser.find_element("id", "graph")  # too wide to fit readable: the step's nodes shown
+    check_view(browser, graph, frame_nodes(recorded, title), title)
+    click(browser, browser.find_element("id", "next"))
     frame, title, formula, boxes = shown(browser)
     assert (frame, title, formula) == (1, "forward 1/10", "wx = w * x = 2.0 * 3.0 = 6.0")
     assert "wx|data 6|grad ?" in boxes and hot_boxes(browser) == ["wx"]
 
-    body.send_keys(Keys.ARROW_RIGHT)
-    body.send_keys(Keys.ARROW_RIGHT)
+    press(browser, Keys.ARROW_RIGHT, Keys.ARROW_RIGHT)
     assert shown(browser)[0] == 3 and browser.find_element("id", "counter").text == f"4 / {count}"
-    body.send_keys(Keys.ARROW_LEFT)
+    press(browser, Keys.ARROW_LEFT)
     assert shown(browser)[0] == 2
-    browser.find_element("id", "prev").click()
+    click(browser, browser.find_element("id", "prev"))
     assert shown(browser)[:3] == (1, "forward 1/10", "wx = w * x = 2.0 * 3.0 = 6.0")
 
     # the first backward step, reached with the slider
-    browser.execute_script(
-        "var s = document.getElementById('slider'); s.value = 12; s.dispatchEvent(new Event('input'));"
-    )
+    slider = browser.find_element("id", "slider")
+    slide_to(browser, slider, 12, lambda: shown(browser)[0])
     frame, title, formula, boxes = shown(browser)
     assert (frame, title) == (12, "backward 1/10")
     assert formula.startswith("step 1/10: ∂L_reg/∂L_reg = 1.0 is final")
@@ -91,27 +104,30 @@ def test_player_steps_in_a_real_browser(browser, tmp_path, renderer):
     )
     assert red_edges == 3  # the op's edge into L_reg and its two parent edges
 
-    body.send_keys(Keys.END)
+    for _ in range(frame, count - 1):  # every step: its node and the nodes it pushes to, readable
+        press(browser, Keys.ARROW_RIGHT)
+        check_view(browser, graph, frame_nodes(recorded, shown(browser)[1]), shown(browser)[1])
     frame, title, formula, boxes = shown(browser)
     assert (frame, title) == (count - 1, "done: every gradient")
     for node, line in zip(recorded.order, recorded.gradients_summary().splitlines(), strict=True):
         assert line in formula  # ∂L_reg/∂(y−t) = 0.499089
         assert f"{recorded.names[node]}|data {node.data:.4g}|grad {recorded.grads[node]:.4g}" in boxes
     assert not any(box.endswith("grad ?") for box in boxes) and hot_boxes(browser) == []
-    browser.find_element("id", "next").click()  # stays on the last frame
+    click(browser, browser.find_element("id", "next"))  # stays on the last frame
     assert shown(browser)[0] == count - 1
 
-    body.send_keys(Keys.HOME)
+    press(browser, Keys.HOME)
     assert shown(browser)[0] == 0
-    browser.find_element("id", "play").click()
+    click(browser, browser.find_element("id", "play"))
     assert browser.find_element("id", "play").text == "pause"
-    browser.find_element("id", "play").click()
+    wait_for(lambda: shown(browser)[0] == 1, timeout=5, what="play to show the next frame")
+    click(browser, browser.find_element("id", "play"))
     assert browser.find_element("id", "play").text == "play"
-    # the graph box: no scrollbars, nothing wider than the page
+    # the graph box: no scrollbars (it pans and zooms instead), nothing wider than the page
     assert browser.execute_script(
-        "var g = document.getElementById('graph'); return [g.scrollWidth <= g.clientWidth + 1,"
+        "var g = document.getElementById('graph'); return [getComputedStyle(g).overflow,"
         " document.documentElement.scrollWidth <= window.innerWidth]"
-    ) == [True, True]
+    ) == ["hidden", True]
     browser.save_screenshot(str(tmp_path / f"player-{renderer}.png"))
     assert severe_errors(browser) == []  # no JavaScript errors
 
@@ -124,22 +140,21 @@ def test_player_of_a_300_node_graph_offline(browser, tmp_path):
     recorded = trace(loss)
     assert len(recorded.order) == 300
     player = play(recorded, renderer="browser", model=model)
-    body = open_player(browser, player.save(tmp_path / "player300.html"))
+    open_player(browser, player.save(tmp_path / "player300.html"))
     first_render = browser.execute_script("return window.stepgradRenderedAt")
     assert browser.execute_script("return performance.getEntriesByType('resource').length") == 0
     next_button = browser.find_element("id", "next")
-    steps = [browser.execute_async_script(STEP_SCRIPT, next_button) for _ in range(20)]
-    body.send_keys(Keys.END)
+    steps = [timed_click(browser, next_button) for _ in range(20)]
+    press(browser, Keys.END)
     frame, title, _, boxes = shown(browser)
     assert frame == player.frame_count - 1 and title == "done: every gradient"
     assert len(boxes) == 300 and not any(box.endswith("grad ?") for box in boxes)
     assert f"L0.n0.w0|data {model.layers[0].neurons[0].w[0].data:.4g}|grad" in " ".join(boxes)
-    browser.execute_script(
-        "var s = document.getElementById('slider'); s.value = arguments[0];"
-        " s.dispatchEvent(new Event('input'));",
-        player.frame_count - 30,  # a backward step deep in the graph: scrolled into view
-    )
+    slider = browser.find_element("id", "slider")  # a backward step deep in the graph: in view
+    slide_to(browser, slider, player.frame_count - 30, lambda: shown(browser)[0])
     assert len(hot_boxes(browser)) == 1
+    title = shown(browser)[1]  # the step's node and the parents it pushes to, named after the model
+    check_view(browser, browser.find_element("id", "graph"), frame_nodes(player.trace, title), title)
     browser.save_screenshot(str(tmp_path / "player300.png"))
     record_timing("player, 300 nodes, first render (load + Graphviz-wasm layout)", first_render, 2000)
     record_timing("player, 300 nodes, one step (median of 20, to the next paint)", sorted(steps)[10], 50)
@@ -163,11 +178,8 @@ def test_player_with_folded_neurons_lights_the_box_of_a_step_inside(browser, tmp
     inner = calls[5].nodes[0]  # a multiply inside the sixth neuron's box
     computed = sum(1 for node in recorded.order if not node.is_leaf)
     position = next(i for i, s in enumerate(recorded.steps, start=1) if s.node is inner)
-    browser.execute_script(
-        "var s = document.getElementById('slider'); s.value = arguments[0];"
-        " s.dispatchEvent(new Event('input'));",
-        computed + 1 + position,  # the frames: inputs, each forward node, the seed, the steps
-    )
+    slider = browser.find_element("id", "slider")
+    slide_to(browser, slider, computed + 1 + position, lambda: shown(browser)[0])
     lit = browser.execute_script(
         "return Array.from(document.querySelectorAll('#graph g.node')).filter(function (g) {"
         " var s = g.querySelector('polygon, path'); return s && s.getAttribute('fill') === '#ffcdd2'; })"
@@ -179,17 +191,23 @@ def test_player_with_folded_neurons_lights_the_box_of_a_step_inside(browser, tmp
 
 def test_the_graph_follows_its_box_until_the_reader_zooms(browser, tmp_path):
     """A narrower window (or a notebook laid out after the player) shows the graph fitted again."""
+    from selenium.webdriver.common.keys import Keys
+
     from autograd import Value
 
     w, x, b = Value(2.0, "w"), Value(3.0, "x"), Value(1.0, "b")
     open_player(browser, play(w * x + b, renderer="browser").save(tmp_path / "resize.html"))
+    graph = browser.find_element("id", "graph")
+    for _ in range(6):  # a graph that fits: shown whole at every step, readable
+        check_view(browser, graph, what=shown(browser)[1])
+        press(browser, Keys.ARROW_RIGHT)
     scale = "return document.querySelector('#graph svg').style.transform"
     wide = browser.execute_script(scale)
     try:
         browser.set_window_size(800, 900)
         narrow = wait_for(lambda: browser.execute_script(scale) != wide and browser.execute_script(scale))
         assert float(narrow.split("scale(")[1].rstrip(")")) < float(wide.split("scale(")[1].rstrip(")"))
-        browser.find_element("id", "zoom-in").click()  # the reader's choice now stays
+        click(browser, browser.find_element("id", "zoom-in"))  # the reader's choice now stays
         zoomed = browser.execute_script(scale)
         browser.set_window_size(1300, 900)
         browser.execute_script("return new Promise(function (r) { requestAnimationFrame(r); })")

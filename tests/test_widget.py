@@ -215,7 +215,7 @@ def test_practice_right_wrong_revealed_not_a_number_and_the_score():
     explorer.answer("1")
     reply = explorer.answer("2")  # ∂f/∂w is 3; 2 is w's value
     assert reply.verdict.mistake is Mistake.VALUE and not reply.moved_on
-    assert explorer.practice["feedback"].startswith("Not quite. That is the value of w")
+    assert explorer.practice["feedback"].startswith("You typed 2.\nNot quite. That is the value of w")
     assert explorer.practice["tries"] == 1 and explorer.view["nodes"][0]["grad"] is None
     reply = explorer.answer("-3")  # the second miss: the derivation, and on to ∂f/∂x
     assert reply.moved_on and reply.verdict.mistake is Mistake.SIGN
