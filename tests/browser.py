@@ -612,6 +612,17 @@ def step_to_end_and_edit(browser, widget):
     assert boxes_of(browser, widget)["f"] == "data 13 | grad 1"
     assert widget.find_element("css selector", ".sg-error").text == ""
 
+    # play: from the last step it starts again at the first, one step a while, until paused
+    play = widget.find_element("css selector", ".sg-play")
+    click(browser, play)
+    assert play.text == "pause" and title.text == "forward: inputs"
+    wait_for(lambda: title.text == "forward 1/2", timeout=5, what="play to take a step")
+    click(browser, play)
+    assert play.text == "play"
+    frame = widget.get_attribute("data-frame")
+    time.sleep(1.5)  # longer than a step lasts: paused, it stays
+    assert widget.get_attribute("data-frame") == frame
+
 
 def answer_in_page(browser, widget, text: str) -> str:
     """Type `text` into the answer field and press Enter, as a student does (no field cleared: after

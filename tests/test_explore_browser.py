@@ -11,6 +11,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from selenium.webdriver.common.keys import Keys
 
 from autograd import trace
 from tests.browser import (
@@ -131,6 +132,7 @@ def test_explore_in_jupyterlab_with_and_without_dot(lab, browser, tmp_path):
         what=f"the player's iframe to be {content}-{content + 20} px tall (it is {frame.size['height']})",
     )
     assert height and inner_scroll == [0, 0]
+    assert not panel(browser).find_elements("css selector", ".stepgrad-player-hint")  # it runs: no hint
     assert severe_errors(browser) == []
 
     open_notebook(browser, lab, "explore_no_dot.ipynb")
@@ -453,3 +455,70 @@ def test_practice_on_folded_neurons_says_where_the_asked_node_is(lab, browser, t
     answer_in_page(browser, widget, repr(t.grads[asked[1]]))
     assert title.text.endswith("(L0.n0.w0 is inside the folded neuron L0.n0)")
     assert severe_errors(browser) == []
+
+
+def test_explore_shows_no_gradient_before_its_step(lab, browser, tmp_path):
+    """Mid-way, a clicked node's panel shows what the graph shows: "?" until the step that makes it."""
+    widget = explore_cell(browser, lab, "early.ipynb", WXB_CELL)
+    title = widget.find_element("css selector", ".sg-title")
+    derivation = widget.find_element("css selector", ".sg-derivation")
+    focus_by_click(browser, widget)
+    press(browser, *[Keys.ARROW_RIGHT] * 4)
+    assert title.text == "backward 1/2"
+    click_node(browser, widget, "w")
+    assert boxes_of(browser, widget)["w"] == "data 2 | grad ?"
+    assert plain_text(derivation) == "w = 2.0\nw: grad ?  (final after backward step 2)"
+    click_node(browser, widget, "v2")
+    assert boxes_of(browser, widget)["v2"] == "data 6 | grad 1"
+    assert plain_text(derivation) == "v2 = w * x = 2.0 * 3.0 = 6.0\n∂f/∂v2 = ∂f/∂f · ∂f/∂v2 = 1.0 · 1.0 = 1.0"
+    focus_by_click(browser, widget)
+    press(browser, Keys.HOME)
+    assert boxes_of(browser, widget)["v2"] == "data ? | grad ?"
+    assert (
+        plain_text(derivation)
+        == "v2: data ?  (computed at forward step 1)\nv2: grad ?  (final after backward step 1)"
+    )
+    browser.save_screenshot(str(tmp_path / "early.png"))
+    press(browser, Keys.END)
+    click_node(browser, widget, "w")
+    assert plain_text(derivation).endswith("= 1.0 · 3.0 = 3.0")
+    assert severe_errors(browser) == []
+
+
+def test_an_untrusted_notebook_says_what_is_missing(lab, browser, tmp_path):
+    """An explorer and a player saved in a notebook, opened untrusted: the explorer's picture says
+    it is a still, the player's place says why it is empty; each says how to get the real one."""
+    from autograd import Value, explore, play
+
+    w, x, b = Value(2.0, "w"), Value(3.0, "x"), Value(1.0, "b")
+    f = w * x + b
+    f.label = "f"
+    widget_data, _ = explore(f)._repr_mimebundle_()
+    player = play(f)
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_code_cell(
+            WXB_CELL, outputs=[nbformat.v4.new_output("display_data", data=widget_data)]
+        ),
+        nbformat.v4.new_code_cell(
+            "from autograd import play\nplay(f)",
+            outputs=[
+                nbformat.v4.new_output(
+                    "display_data", data={"text/html": player._repr_html_(), "text/plain": repr(player)}
+                )
+            ],
+        ),
+    ]
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(notebook, lab[2] / "untrusted.ipynb")  # not signed: untrusted
+    open_notebook(browser, lab, "untrusted.ipynb")
+    still = wait_for(lambda: panel(browser).find_element("css selector", ".stepgrad-still"), what="the still")
+    image = still.find_element("css selector", "img")
+    assert browser.execute_script("return arguments[0].naturalWidth", image) > 100 and image.is_displayed()
+    caption = still.find_element("css selector", "figcaption")
+    assert caption.is_displayed() and caption.text.startswith("A still picture of the graph")
+    assert "Trust Notebook" in caption.text
+    hint = panel(browser).find_element("css selector", ".stepgrad-player-hint")
+    assert hint.is_displayed() and "Trust Notebook" in hint.text and "player.save(" in hint.text
+    assert not panel(browser).find_elements("css selector", "iframe")  # the sanitizer took it away
+    browser.save_screenshot(str(tmp_path / "untrusted.png"))

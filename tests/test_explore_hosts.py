@@ -188,7 +188,7 @@ def test_explore_in_marimo(marimo, browser, tmp_path):
         ".map(function (e) { return getComputedStyle(e).borderTopWidth; })",
         widget,
     )
-    assert len(borders) == 10 and set(borders) == {"1px"}
+    assert len(borders) == 11 and set(borders) == {"1px"}
     step_to_end_and_edit(browser, widget)
     browser.save_screenshot(str(tmp_path / "marimo.png"))
     browser.execute_script("arguments[0].scrollIntoView();", practice)

@@ -114,6 +114,8 @@ def test_player_saves_and_displays_inline(tmp_path):
     path = player.save(tmp_path / "p.html")
     assert path.read_text(encoding="utf-8") == player.html
     inline = player._repr_html_()
+    hint, _, inline = inline.partition("</p>")  # what an untrusted notebook shows instead
+    assert hint.startswith('<p class="stepgrad-player-hint"') and "Trust Notebook" in hint
     assert inline.startswith('<iframe srcdoc="') and 'sandbox="allow-scripts"' in inline
     srcdoc = re.match(r'<iframe srcdoc="([^"]*)"', inline).group(1)
     assert html.unescape(srcdoc) == player.html

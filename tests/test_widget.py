@@ -104,9 +104,15 @@ def test_untrusted_notebooks_get_a_png_beside_the_widget(monkeypatch, tmp_path):
     data, _ = explore(f)._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in data
     assert base64.b64decode(data["image/png"]).startswith(b"\x89PNG")
+    still = data["text/html"]  # the same picture, captioned: a still, not the explorer
+    assert f'src="data:image/png;base64,{data["image/png"]}"' in still
+    assert "A still picture of the graph at the explorer&#x27;s last step, every gradient filled in" in still
+    assert "Trust Notebook" in still
+    assert "the gradients to find show ?" in explore(f, practice=True)._repr_mimebundle_()[0]["text/html"]
     monkeypatch.setenv("PATH", str(tmp_path))  # no dot: the widget alone, no error
     data, _ = explore(f)._repr_mimebundle_()
-    assert "image/png" not in data and "application/vnd.jupyter.widget-view+json" in data
+    assert "image/png" not in data and "text/html" not in data
+    assert "application/vnd.jupyter.widget-view+json" in data
 
 
 def test_options_are_checked_and_large_graphs_refused():

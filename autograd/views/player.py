@@ -91,6 +91,13 @@ known; a gradient is known once it is final.</p>
 """
 
 
+_UNTRUSTED_HINT = (
+    "The backprop player runs JavaScript, which this notebook does not run until it is trusted: "
+    "in JupyterLab, “Trust Notebook” from the command palette, then run the cell. Or save it "
+    "with player.save('player.html') and open the file in a browser."
+)
+
+
 class Player:
     """A backprop player: one offline HTML document. Displays itself inline in Jupyter."""
 
@@ -148,12 +155,16 @@ class Player:
         return out.getvalue()
 
     def _repr_html_(self) -> str:
-        # The iframe isolates the player from the notebook; the player posts its height.
+        # The iframe isolates the player from the notebook; the player posts its height. Where
+        # scripts do not run (an untrusted notebook drops the iframe and the script), the hint
+        # before it says why the player is missing; the script takes the hint away.
         return (
+            f'<p class="stepgrad-player-hint" style="color: #555;">{html.escape(_UNTRUSTED_HINT)}</p>'
             f'<iframe srcdoc="{html.escape(self.html, quote=True)}" sandbox="allow-scripts" '
             'style="width: 100%; height: 480px; border: 0; display: block;" scrolling="no" '
             'title="backprop player"></iframe>'
             "<script>(function () { var frame = document.currentScript.previousElementSibling;"
+            " frame.previousElementSibling.remove();"
             " window.addEventListener('message', function (e) {"
             " if (e.source === frame.contentWindow && e.data && e.data.stepgradPlayerHeight) {"
             " frame.style.height = (e.data.stepgradPlayerHeight + 2) + 'px'; } }); })();</script>"

@@ -28,6 +28,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import functools
+import html
 import math
 import shutil
 from collections.abc import Collection
@@ -110,6 +111,29 @@ def _hidden_view(view: dict[str, Any], shown: set[int], done: bool) -> dict[str,
     steps = [{**step, "formula": "", "formulaTex": ""} for step in view["steps"]]
     summary = {key: view[key] if done else "" for key in ("summary", "summaryTex")}
     return {**view, "nodes": nodes, "steps": steps, **summary}
+
+
+# What a notebook shows where the widget cannot run (an untrusted or static notebook): the PNG
+# with a caption. (A notebook that runs the widget shows the widget instead.)
+_STILL_PICTURE = (
+    '<figure class="stepgrad-still" style="margin: 0;">'
+    '<img src="data:image/png;base64,{png}" alt="the computation graph" style="max-width: 100%;">'
+    '<figcaption style="color: #555; font-size: 13px;">{caption}</figcaption></figure>'
+)
+
+
+def _still_caption(practicing: bool) -> str:
+    """The caption under the explorer's still picture: what it shows, and how to get the explorer."""
+    shown = (
+        "the practice's graph: the gradients to find show ?"
+        if practicing
+        else "the graph at the explorer's last step, every gradient filled in"
+    )
+    return (
+        f"A still picture of {shown}. The explorer itself (step through backprop, edit the leaves) "
+        "runs where the notebook is trusted and widgets run: in JupyterLab, “Trust Notebook” from "
+        "the command palette, then run the cell."
+    )
 
 
 @functools.cache
@@ -349,11 +373,16 @@ def _explorer_class() -> type:
                 self.edit(self.trace.order[index], value)
 
         def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+            """The widget, and for a notebook that cannot run it (untrusted, or static) a PNG of
+            the graph, also as HTML with a caption saying it is a still picture."""
             bundle = super()._repr_mimebundle_(**kwargs)  # (data, metadata)
             graph = self._graph()  # with its neurons folded as the widget shows them
             if graph.value_nodes <= PNG_MAX_NODES and shutil.which("dot") is not None and bundle is not None:
-                png = graph.png()  # what a notebook without widgets shows
-                bundle[0]["image/png"] = base64.b64encode(png).decode("ascii")
+                png = base64.b64encode(graph.png()).decode("ascii")
+                bundle[0]["image/png"] = png
+                bundle[0]["text/html"] = _STILL_PICTURE.format(
+                    png=png, caption=html.escape(_still_caption(self._practicing))
+                )
             return bundle
 
         def __repr__(self) -> str:
