@@ -12,6 +12,7 @@
 #   make docs-assets        refresh the site's vendored browser assets (docs/assets/vendor/) from npm
 #   make package-check      build the sdist and wheel, check them, run every verb from fresh venvs
 #   make assets             re-fetch the vendored browser assets (@viz-js/viz, KaTeX) from the npm registry
+#   make screenshots        PNGs of the explorer, practice, players, a worksheet and the docs in out/screenshots
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -22,7 +23,7 @@ export HYPOTHESIS_PROFILE
 export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: demo test lint bench profile notebooks notebooks-execute docs docs-test docs-serve docs-assets \
-	package-check assets system-dot system-chromium system-latex clean
+	package-check assets screenshots system-dot system-chromium system-latex system-poppler clean
 
 $(PY):
 	@echo ">> creating $(VENV) with $(PYTHON)"
@@ -46,6 +47,10 @@ system-chromium:
 # pdflatex, for the test that compiles `stepgrad worksheet`'s .tex files (LaTeX's base packages only).
 system-latex:
 	@.ci/ensure-system-tool pdflatex texlive-latex-base "--cask basictex" texlive-core
+
+# pdftoppm, for `make screenshots`' picture of a worksheet page.
+system-poppler:
+	@.ci/ensure-system-tool pdftoppm poppler-utils poppler poppler
 
 # The f = w·x + b walkthrough is printed; the neuron's longer one goes to out/neuron/steps.txt.
 demo: $(VENV)/.installed-train system-dot
@@ -105,6 +110,11 @@ docs-serve: $(VENV)/.installed-docs
 docs-assets:
 	.ci/vendor-npm mathjax 3.2.2 es5/tex-svg-full.js docs/assets/vendor/mathjax
 	.ci/vendor-npm iframe-worker 1.0.4 shim/index.js docs/assets/vendor/iframe-worker
+
+# What a student sees, as PNGs for a person to look at (tests/screenshots.py drives each view in
+# headless Chromium as a person does): the explorer, practice, the players, a worksheet page, the docs.
+screenshots: $(VENV)/.installed-dev system-dot system-chromium system-latex system-poppler
+	$(PY) -m tests.screenshots out/screenshots
 
 # sdist + wheel, twine check, then every verb from fresh venvs outside the checkout, per CPython.
 package-check: $(VENV)/.installed-dev system-dot

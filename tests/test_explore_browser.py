@@ -25,11 +25,13 @@ from tests.browser import (
     click_node,
     edit_leaf,
     every_op_graph,
+    explore_cell,
     explorer,
     focus_by_click,
     frame_nodes,
     jupyter_server,
     on_screen,
+    open_notebook,
     panel,
     plain_text,
     press,
@@ -74,32 +76,6 @@ def browser(tmp_path_factory):
         yield driver
 
 
-def open_notebook(browser, lab, name: str) -> None:
-    url, token, _ = lab
-    browser.get(f"{url}/lab/tree/{name}?reset&token={token}")  # reset: only this notebook open
-    wait_for(
-        lambda: panel(browser) and panel(browser).find_elements("css selector", ".jp-Cell"),
-        timeout=60,
-        what="the notebook",
-    )
-    wait_for(
-        lambda: (
-            "| Idle" in browser.find_element("css selector", ".jp-StatusBar-Widget").text
-            or "| Idle" in browser.find_element("id", "jp-main-statusbar").text
-        ),
-        timeout=60,
-        what="the kernel to be idle",
-    )
-
-
-def explore_cell(browser, lab, name: str, cell: str):
-    """A notebook `name` of one cell, opened in JupyterLab and run: its explorer, once drawn."""
-    write_notebook(lab[2], name, [cell])
-    open_notebook(browser, lab, name)
-    run_cell(browser, 0)
-    return explorer(browser, 0)
-
-
 def test_explore_in_jupyterlab_with_and_without_dot(lab, browser, tmp_path):
     _, _, root = lab
     write_notebook(root, "explore.ipynb", [WXB_CELL, "from autograd import play\nplay(f)"])
@@ -110,6 +86,7 @@ def test_explore_in_jupyterlab_with_and_without_dot(lab, browser, tmp_path):
     open_notebook(browser, lab, "explore.ipynb")
     run_cell(browser, 0)
     widget = explorer(browser, 0)
+    check_view(browser, widget.find_element("css selector", ".sg-graph"), None, "f = w·x + b fits whole")
     step_to_end_and_edit(browser, widget)
     browser.save_screenshot(str(tmp_path / "explore.png"))
 

@@ -20,6 +20,7 @@ from tests.browser import (
     WXB_CELL,
     answer_in_page,
     boxes_of,
+    check_view,
     chromium,
     click,
     explorer,
@@ -104,6 +105,7 @@ def test_explore_in_notebook7(notebook7, browser, tmp_path):
 
     run_cell(browser, 0)
     widget = explorer(browser, 0)
+    check_view(browser, widget.find_element("css selector", ".sg-graph"), None, "f = w·x + b fits whole")
     step_to_end_and_edit(browser, widget)
     browser.save_screenshot(str(tmp_path / "notebook7.png"))
 

@@ -219,7 +219,12 @@
     function apply() {
       svg.style.transform = "translate(" + state.x + "px," + state.y + "px) scale(" + state.scale + ")";
     }
-    function fitScale() { return Math.min(1.25, (box.clientWidth - 4) / width, options.maxHeight / height); }
+    // The scale that shows the whole graph: in the box's width, and in maxHeight (the first time,
+    // when the box gets its height) or the box's height.
+    var tall = 0;
+    function fitScale() {
+      return Math.min(1.25, (box.clientWidth - 4) / width, (tall ? tall - 8 : options.maxHeight) / height);
+    }
     function zoom(factor, cx, cy) {
       moved = true;
       scaleTo(Math.max(0.05, Math.min(4, state.scale * factor)), cx, cy);
@@ -233,11 +238,16 @@
       apply();
     }
     // The whole graph if it fits at a readable size, else its readable part that the current
-    // step is about; the box is as tall as the graph at that scale, at most maxHeight.
+    // step is about. The first time, the box is made as tall as the graph at that scale, at most
+    // maxHeight, and keeps that height (a height that followed the width could bring and take
+    // away the page's scrollbar, which changes the width: over and over).
     function fit() {
       moved = false;
       state.scale = Math.max(fitScale(), readable);
-      box.style.height = Math.max(120, Math.min(options.maxHeight, height * state.scale + 8)) + "px";
+      if (!tall) {
+        tall = Math.max(120, Math.min(options.maxHeight, height * state.scale + 8));
+        box.style.height = tall + "px";
+      }
       state.x = Math.max(0, (box.clientWidth - width * state.scale) / 2);
       state.y = Math.max(0, (box.clientHeight - height * state.scale) / 2);
       apply();
@@ -258,8 +268,9 @@
     // little as needed; if it is longer than that, centred, but [firstLo, firstHi] (the current
     // node) inside.
     function shift(lo, hi, size, firstLo, firstHi) {
-      if (hi - lo <= size - 2 * margin) {
-        return lo < margin ? margin - lo : (hi > size - margin ? size - margin - hi : 0);
+      if (hi - lo <= size) {
+        var m = Math.min(margin, (size - hi + lo) / 2);
+        return lo < m ? m - lo : (hi > size - m ? size - m - hi : 0);
       }
       var d = (size - lo - hi) / 2;
       if (firstLo + d < margin) { d = margin - firstLo; }
@@ -271,6 +282,7 @@
     // as needed.
     function follow(elements) {
       if (!elements || !elements.length) { return; }
+      if (!moved && !fitting && box.clientWidth !== shownWidth) { resized(); return; }  // before the observer
       var all = around(elements), w = box.clientWidth, h = box.clientHeight;
       if (all.left >= 0 && all.top >= 0 && all.right <= w && all.bottom <= h) { return; }
       var wanted = state.scale * Math.min((w - 2 * margin) / (all.right - all.left), (h - 2 * margin) / (all.bottom - all.top));
@@ -306,13 +318,19 @@
     }, { passive: false });
     // Until the reader zooms or pans, a box that changes width (the notebook laid out after the
     // widget, a window resized, a side panel opened) shows the graph as it would have at first.
+    // (A step can change the box's width too: a longer formula brings a scrollbar to the page.)
     var moved = false, shownWidth = box.clientWidth;
+    var fitting = false;
+    function resized() {
+      fitting = true;  // once: fitting sets the box's height, which may change its width again
+      shownWidth = box.clientWidth;
+      try { fit(); } finally { fitting = false; }
+    }
     fit();
     if (root.ResizeObserver) {
       new root.ResizeObserver(function () {
         if (moved || box.clientWidth === shownWidth || !box.isConnected) { return; }
-        shownWidth = box.clientWidth;
-        fit();
+        resized();
       }).observe(box);
     }
     return { zoom: zoom, fit: fit, follow: follow, state: state, readable: readable };

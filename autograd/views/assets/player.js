@@ -20,14 +20,14 @@
   function show(i) {
     current = Math.max(0, Math.min(count - 1, i));
     var state = V.frameState(model, current);
-    if (view) {
-      V.show(view, model, state);
-      port.follow(V.focusElements(view, state.focus));
-    }
     slider.value = String(current);
     counter.textContent = (current + 1) + " / " + count;
     title.textContent = state.title;
     formula.textContent = state.formula;
+    if (view) {  // after the text, which may change the graph box's width
+      V.show(view, model, state);
+      port.follow(V.focusElements(view, state.focus));
+    }
     document.body.setAttribute("data-frame", String(current));
     tellHeight();
   }

@@ -131,11 +131,15 @@ function currentState(ex) {
   return ex.practice ? ex.practice.state() : ex.V.frameState(ex.data, ex.current);
 }
 
-// Show the current state: the graph restyled (and panned to what the step is about when the
-// step changed), the title and formula, then each job's part.
+// Show the current state: the title and formula, each job's part, then the graph restyled (and
+// panned to what the step is about when the step changed: last, as the side panel's new text may
+// change the graph box's width).
 function paint(ex) {
   var state = currentState(ex), V = ex.V;
   ex.state = state;
+  ex.title.textContent = state.title;
+  showMath(ex.formula, [[state.formula, state.tex]], ex.katex, ex.typeset);
+  ex.jobs.forEach(function (job) { if (job.paint) { job.paint(state); } });
   if (ex.view) {
     V.show(ex.view, ex.data, state);
     var shownSelected = V.drawnAs(ex.view, ex.selected);
@@ -148,9 +152,6 @@ function paint(ex) {
       ex.port.follow(V.focusElements(ex.view, state.focus));
     }
   }
-  ex.title.textContent = state.title;
-  showMath(ex.formula, [[state.formula, state.tex]], ex.katex, ex.typeset);
-  ex.jobs.forEach(function (job) { if (job.paint) { job.paint(state); } });
 }
 
 // Lay the graph out (at the start, and after a neuron is folded or unfolded) in a new box.
