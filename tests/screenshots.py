@@ -14,6 +14,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from tests.browser import (
@@ -171,22 +172,28 @@ def worksheet_shot(out: Path, work: Path) -> None:
 
 
 def docs_shots(out: Path, work: Path) -> None:
-    """The documentation site's notebook 01 page (built with mkdocs): its top, and the player."""
+    """The documentation site's notebook 01 page (built with mkdocs): its top, and each picture."""
     site = work / "site"
     subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+        [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(site)],
         cwd=REPO,
         check=True,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    page = site / "notebooks" / "01_backprop_wx_plus_b" / "index.html"
+    (page,) = [  # notebooks/01_….html, or …/index.html with directory URLs
+        path for path in site.glob("notebooks/01_backprop_wx_plus_b*") if path.suffix in ("", ".html")
+    ]
+    page = page / "index.html" if page.is_dir() else page
     with chromium(work / "docs-profile") as browser:
         browser.get(page.as_uri())
         wait_for(lambda: browser.execute_script("return document.readyState") == "complete")
         shoot(browser, out, "15-docs-notebook-01-top")
-        pictures = browser.find_elements("css selector", "iframe, .jp-OutputArea-output img")
-        for k, picture in enumerate(pictures[:3]):
+        pictures = browser.find_elements(
+            "css selector", ".jp-RenderedImage > img, .jp-RenderedSVG > svg, iframe"
+        )
+        time.sleep(3)  # the player's iframe lays its graph out (its page is not ours to watch)
+        for k, picture in enumerate(pictures):
             browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", picture)
             shoot(browser, out, f"15-docs-notebook-01-picture-{k + 1}")
 
