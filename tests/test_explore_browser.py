@@ -372,6 +372,16 @@ def test_explore_folds_neurons_in_jupyterlab(lab, browser, tmp_path):
     assert {k for k in shown if ":" in k} == set(expected)
     assert len(shown) == len(calls) + 3 and "L0.n0.w0" not in shown  # 17 boxes, y - 1, **2, * 0.5
     assert "neuron, collapsed" in widget.find_element("css selector", ".sg-legend").text
+    tops = browser.execute_script(  # each box's top on screen, by name
+        "var out = {}; arguments[0].querySelectorAll('.sg-graph g.node.neuron').forEach(function (g) {"
+        " out[g.querySelector('text').textContent] = g.getBoundingClientRect().top; }); return out;",
+        widget,
+    )
+    for layer in ("L0", "L1"):  # stacked in the model's order
+        names = sorted((name for name in tops if name.startswith(layer)), key=tops.get)
+        assert names == [f"{layer}.n{k}: relu" for k in range(8)]
+    fields = [f.get_attribute("data-name") for f in widget.find_elements("css selector", ".sg-leaves input")]
+    assert fields == list(parameter_names(model).values())  # the leaves in the model's order
 
     focus_by_click(browser, widget)
     press(browser, Keys.END)

@@ -147,6 +147,30 @@ def test_collapse_some_neurons_by_name_and_bad_requests():
         draw(loss, model=model, collapse="L0.n1")
 
 
+def test_folded_neurons_are_stacked_in_the_models_order_and_the_loss_named():
+    """Each layer's boxes top to bottom as the model lists its neurons (read from the SVG dot lays
+    out); an unlabelled loss is called loss, not v23."""
+    from autograd.graph.names import display_names
+
+    model = MLP(2, [6, 5, 1], activation="tanh", rng=random.Random(1))
+    loss = (model([0.5, -1.5]) - 1.0) ** 2
+    svg = draw(loss, model=model, collapse=True).svg()
+    boxes = re.findall(r'class="node v\d+ neuron">.*?<text[^>]*y="([-\d.]+)"[^>]*>(L\d\.n\d): ', svg, re.S)
+    assert len(boxes) == 6 + 5 + 1
+    for layer, size in (("L0", 6), ("L1", 5)):
+        stacked = sorted((float(y), name) for y, name in boxes if name.startswith(layer))
+        assert [name for _, name in stacked] == [f"{layer}.n{k}" for k in range(size)]
+    assert display_names(topological_order(loss), model)[loss] == "loss"
+    assert display_names(topological_order(loss))[loss].startswith("v")  # no model: as before
+    twice = sum(((model(x) - 1.0) ** 2 for x in ([0.5, -1.5], [1.0, 2.0])), Value(0.0))
+    assert display_names(topological_order(twice), model)[twice] == "loss"
+    labelled = model([0.5, -1.5]) * 2.0
+    labelled.label = "L"
+    assert display_names(topological_order(labelled), model)[labelled] == "L"
+    output = model([0.5, -1.5])  # the network's output, a neuron's: its name
+    assert display_names(topological_order(output), model)[output] == "L2.n0"
+
+
 def test_collapsed_graph_renders_with_dot():
     loss, model = mlp_loss()
     svg = draw(loss, model=model, collapse=True).svg()

@@ -47,13 +47,16 @@ def display_names(order: Sequence[Value], model: Any = None) -> dict[Value, str]
     """The names nodes are shown by: with a `model`, its parameters' names (`L0.n3.w1`) and
     each unlabelled neuron output a (`L0.n3`) and weighted sum z (`L0.n3.z`; a model that is
     one neuron: `a`, `z`), numbered `L0.n3_0`, `L0.n3_1`, ... when the graph calls the neuron
-    more than once (once per sample); else as `notation.node_names` (labels, or v{i}). A
-    name already taken gets `_{i}` added."""
+    more than once (once per sample), and an unlabelled root that is none of these `loss`;
+    else as `notation.node_names` (labels, or v{i}). A name already taken gets `_{i}` added."""
     names = node_names(order)
     if model is None:
         return names
     given = parameter_names(model)
     given |= {node: name for node, name in _neuron_names(order, given).items() if not node.label}
+    root = order[-1]
+    if not root.label and root not in given and "loss" not in names.values():
+        given[root] = "loss"  # what a model's graph ends in: formulas read ∂loss/∂L0.n3.w1, not ∂v23/∂…
     taken = set(given.values())
     return {
         node: given.get(node) or (f"{names[node]}_{i}" if names[node] in taken else names[node])

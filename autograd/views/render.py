@@ -32,6 +32,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import itertools
 import os
 import shutil
 import warnings
@@ -289,7 +290,32 @@ def draw(
             _draw_constants(graph, target, node.operands, number)
     for call in calls:  # a collapsed call's plain-number inputs point at its box
         _draw_constants(graph, ids[call.output], [c for n in call.nodes for c in n.operands], number)
+    if calls:
+        _stack_in_model_order(graph, calls, ids, list(parameter_names(model)))
     return graph
+
+
+def _stack_in_model_order(
+    graph: Graph, calls: Sequence[NeuronCall], ids: Mapping[Value, str], params: Sequence[Value]
+) -> None:
+    """Stack the boxes of a layer's folded neurons in the model's order (L0.n0, L0.n1, ...; per
+    sample when the graph calls the network more than once): each layer's boxes in one rank, tied
+    in that order by invisible edges (else graphviz stacks them as it finds them)."""
+    position = {p: i for i, p in enumerate(params)}
+    seen: dict[str, int] = {}
+    layers: dict[tuple[str, int], list[NeuronCall]] = {}
+    for call in calls:
+        sample = seen.get(call.name, 0)
+        seen[call.name] = sample + 1
+        layers.setdefault((call.name.rpartition(".")[0], sample), []).append(call)
+    for (layer, sample), members in layers.items():
+        if len(members) < 2:
+            continue
+        members.sort(key=lambda call: min(position[p] for p in call.parameters))
+        with graph.subgraph(name=f"{layer or 'neurons'}_{sample}") as rank:
+            rank.attr(rank="same")
+            for above, below in itertools.pairwise(members):
+                rank.edge(ids[above.output], ids[below.output], style="invis")
 
 
 def collapsed_calls(order: Sequence[Value], model: Any, collapse: bool | Collection[str]) -> list[NeuronCall]:
