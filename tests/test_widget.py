@@ -2,6 +2,7 @@
 (What it shows in a browser is tested in tests/test_explore_browser.py and test_explore_hosts.py.)"""
 
 import base64
+import importlib
 import json
 import random
 import sys
@@ -10,7 +11,6 @@ import pytest
 
 from autograd import Value, explore, trace
 from autograd.recording.practice import Mistake, NotANumber, questions
-from autograd.views import widget as widget_module
 from autograd.views.graphview import katex_css, katex_script, view_model
 from autograd.views.render import PNG_MAX_NODES, GraphTooLargeWarning, draw
 from nn.module import MLP
@@ -121,17 +121,13 @@ def test_options_are_checked_and_large_graphs_refused():
 
 
 def test_missing_anywidget_names_the_install_command(monkeypatch):
-    f, *_ = wxb()
-    widget_module._explorer_class.cache_clear()
     monkeypatch.setitem(sys.modules, "anywidget", None)  # import anywidget raises ImportError
-    try:
-        with pytest.raises(ImportError) as excinfo:
-            explore(f)
-        assert str(excinfo.value) == (
-            "explore() needs anywidget, which is not installed: pip install 'stepgrad[widget]'"
-        )
-    finally:
-        widget_module._explorer_class.cache_clear()
+    monkeypatch.delitem(sys.modules, "autograd.views.widget")  # imported afresh below
+    with pytest.raises(ImportError) as excinfo:
+        importlib.import_module("autograd.views.widget")
+    assert str(excinfo.value) == (
+        "explore() needs anywidget, which is not installed: pip install 'stepgrad[widget]'"
+    )
 
 
 def test_no_png_for_a_large_graph():
