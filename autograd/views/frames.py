@@ -43,7 +43,7 @@ def frames(t: Trace, **draw_options: Any) -> list[Frame]:
         Frame(
             "forward: inputs",
             "\n".join(t.forward_formula(n) for n in order if n.is_leaf),
-            draw(t.root, data=known, grads={}, **draw_options),
+            draw(t.snapshot, data=known, grads={}, **draw_options),
         )
     )
     computed = [node for node in order if not node.is_leaf]
@@ -51,7 +51,7 @@ def frames(t: Trace, **draw_options: Any) -> list[Frame]:
         known[node] = node.data
         incoming = [(p, node, k) for k, p in enumerate(node.parents)]
         graph = draw(
-            t.root,
+            t.snapshot,
             data=dict(known),
             grads={},
             highlight_nodes=[node],
@@ -63,15 +63,17 @@ def frames(t: Trace, **draw_options: Any) -> list[Frame]:
         Frame(
             "backward: seed",
             t.seed_formula(),
-            draw(t.root, grads={t.root: t.grads[t.root]}, highlight_nodes=[t.root], **draw_options),
+            draw(t.snapshot, grads={t.root: t.grads[t.root]}, highlight_nodes=[t.root], **draw_options),
         )
     )
     for step in t.steps:
         final = {n: t.grads[n] for n in order if t.final_after[n] <= step.index}
         edges = [(c.parent, step.node, c.slot) for c in step.contributions]
-        graph = draw(t.root, grads=final, highlight_nodes=[step.node], highlight_edges=edges, **draw_options)
+        graph = draw(
+            t.snapshot, grads=final, highlight_nodes=[step.node], highlight_edges=edges, **draw_options
+        )
         result.append(Frame(f"backward {step.index}/{len(t.steps)}", t.step_formula(step), graph))
     result.append(
-        Frame("done: every gradient", t.gradients_summary(), draw(t.root, grads=t.grads, **draw_options))
+        Frame("done: every gradient", t.gradients_summary(), draw(t.snapshot, grads=t.grads, **draw_options))
     )
     return result

@@ -17,7 +17,6 @@ KaTeX (autograd/views/assets/katex/: `katex_script()`, and `katex_css()` with th
 from __future__ import annotations
 
 import base64
-import dataclasses
 import functools
 import html
 import json
@@ -25,7 +24,6 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from autograd.graph.names import display_names
 from autograd.views.render import _HIGHLIGHT, _HIGHLIGHT_FILL, _STYLE, LEGEND, role
 
 if TYPE_CHECKING:
@@ -33,7 +31,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "view_model",
-    "named_trace",
     "asset",
     "viz_script",
     "katex_script",
@@ -107,14 +104,6 @@ def json_for_script(data: Any) -> str:
     return text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
-def named_trace(t: Trace, model: Any = None) -> Trace:
-    """`t` with its parameters named after `model.named_parameters()` (`L0.n3.w1`), as
-    `draw(root, model=model)` names them; `t` itself when there is no model."""
-    if model is None:
-        return t
-    return dataclasses.replace(t, names=display_names(t.order, model))
-
-
 def view_model(
     t: Trace, number_format: str = ".4g", parameters: Any = (), latex: bool = False
 ) -> dict[str, Any]:
@@ -127,8 +116,8 @@ def view_model(
     """
     if not isinstance(latex, bool):
         raise TypeError(f"view_model: latex must be True or False, got {latex!r}")
-    index = {node: j for j, node in enumerate(t.order)}
-    parameter_set = set(parameters)
+    index = t.snapshot.index
+    parameter_set = {*parameters, *t.snapshot.parameters}
     nodes = [
         {
             "name": t.names[node],

@@ -35,7 +35,7 @@ import io
 import os
 import shutil
 import warnings
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -43,9 +43,9 @@ from typing import TYPE_CHECKING, Any
 import graphviz
 
 from autograd.files import as_path, write_atomic
-from autograd.graph.names import display_names, parameter_names
-from autograd.graph.neurons import NeuronCall, neuron_calls
-from autograd.graph.walk import children, graph_stats, topological_order
+from autograd.graph.neurons import NeuronCall
+from autograd.graph.snapshot import Snapshot, as_snapshot
+from autograd.graph.walk import graph_stats
 from autograd.notation.formulas import op_text
 from autograd.validation import check_positive_int
 
@@ -57,6 +57,7 @@ __all__ = [
     "Graph",
     "role",
     "collapsed_calls",
+    "check_draw_options",
     "LEGEND",
     "save_graph",
     "DotNotFoundError",
@@ -181,7 +182,7 @@ class Graph(graphviz.Digraph):
 
 
 def draw(
-    root: Value,
+    root: Value | Snapshot,
     *,
     rankdir: str = "LR",
     edge_labels: bool = False,
@@ -195,7 +196,7 @@ def draw(
     model: Any = None,
     collapse: bool | Collection[str] = False,
 ) -> Graph:
-    """Draw the graph that `root` depends on.
+    """Draw the graph that `root` depends on (a Value, or a `Snapshot` of its graph).
 
     Args:
         rankdir: "LR" (left to right) or "TB" (top to bottom).
@@ -219,23 +220,14 @@ def draw(
             its parameters and the nodes of z are not drawn, and edges into z's nodes point
             at the box.
     """
-    from autograd.engine.value import Value
-
-    if not isinstance(root, Value):
-        raise TypeError(f"draw: root must be a Value, got {type(root).__name__}")
-    check_positive_int(max_nodes, "draw: max_nodes", or_none=True)
-    if rankdir not in ("LR", "TB"):
-        raise ValueError(f"draw: rankdir must be 'LR' or 'TB', got {rankdir!r}")
-    try:
-        format(1.0, number_format)
-    except (ValueError, TypeError):
-        raise ValueError(f"draw: bad number_format {number_format!r} (try '.4g')") from None
-    order = topological_order(root)
-    calls = collapsed_calls(order, model, collapse)
+    check_draw_options(rankdir, number_format, max_nodes, "draw")
+    shot = as_snapshot(root, model, "draw")
+    root, order = shot.root, shot.order
+    calls = collapsed_calls(shot, collapse)
     drawn_in = {node: call for call in calls for node in call.nodes}  # node -> its collapsed call
-    uses = children(order)
     hidden = {node for node in drawn_in if node is not drawn_in[node].output}
-    hidden |= {p for call in calls for p in call.parameters if all(c in drawn_in for c in uses[p])}
+    folded_parameters = {p for call in calls for p in call.parameters}  # hidden if used only inside boxes
+    hidden |= {p for p in folded_parameters if all(c in drawn_in for c, _ in shot.uses[p])}
     graph = Graph(
         graph_attr={"rankdir": rankdir, "nodesep": "0.2", "ranksep": "0.35"},
         node_attr={"fontname": "Helvetica", "fontsize": "12"},
@@ -250,9 +242,9 @@ def draw(
     def number(x: float | None) -> str:
         return "?" if x is None else format(x, number_format)
 
-    names = display_names(order, model)
+    names = shot.names
     ids = {node: f"n{i}" for i, node in enumerate(order)}
-    parameter_set = set(parameters) | (set(parameter_names(model)) if model is not None else set())
+    parameter_set = set(parameters) | set(shot.parameters)
     hot_nodes, hot_edges = set(highlight_nodes), set(highlight_edges)
     box = _box_size([*names.values(), *(call.title for call in calls)], number_format)
     for i, node in enumerate(order):
@@ -292,15 +284,26 @@ def draw(
     return graph
 
 
-def collapsed_calls(order: Sequence[Value], model: Any, collapse: bool | Collection[str]) -> list[NeuronCall]:
-    """The neuron calls that `collapse` asks to fold (see `draw`), checked against `model`."""
+def check_draw_options(rankdir: str, number_format: str, max_nodes: int | None, where: str) -> None:
+    """Raise the error `draw` would raise for these options (`where` names the caller)."""
+    check_positive_int(max_nodes, f"{where}: max_nodes", or_none=True)
+    if rankdir not in ("LR", "TB"):
+        raise ValueError(f"{where}: rankdir must be 'LR' or 'TB', got {rankdir!r}")
+    try:
+        format(1.0, number_format)
+    except (ValueError, TypeError):
+        raise ValueError(f"{where}: bad number_format {number_format!r} (try '.4g')") from None
+
+
+def collapsed_calls(shot: Snapshot, collapse: bool | Collection[str]) -> list[NeuronCall]:
+    """The neuron calls that `collapse` asks to fold (see `draw`), checked against the snapshot's model."""
     if not isinstance(collapse, bool) and (isinstance(collapse, str) or not isinstance(collapse, Collection)):
         raise TypeError(f"collapse must be True, False or a list of neuron names, got {collapse!r}")
     if not collapse:
         return []
-    if model is None:
+    if shot.model is None:
         raise ValueError("collapse needs model=...: the parameters' names say which neuron each belongs to")
-    calls = neuron_calls(order, parameter_names(model))
+    calls = list(shot.calls)
     if collapse is True:
         return calls
     known = {call.name for call in calls}

@@ -44,14 +44,12 @@ except ImportError:
     raise
 
 from autograd.engine.replay import replay
-from autograd.graph.names import parameter_names
-from autograd.graph.neurons import neuron_calls
-from autograd.graph.walk import topological_order
+from autograd.graph.snapshot import Snapshot, as_snapshot
 from autograd.recording.practice import NotANumber, Practice, Reply, parse_answer
 from autograd.recording.trace import trace
-from autograd.views.graphview import asset, katex_css, katex_script, named_trace, view_model, viz_script
+from autograd.views.graphview import asset, katex_css, katex_script, view_model, viz_script
 from autograd.views.player import DEFAULT_PLAYER_MAX_NODES
-from autograd.views.render import PNG_MAX_NODES, collapsed_calls, draw
+from autograd.views.render import PNG_MAX_NODES, check_draw_options, collapsed_calls, draw
 
 if TYPE_CHECKING:
     from autograd.engine.value import Value
@@ -60,7 +58,7 @@ __all__ = ["explore", "Explorer"]
 
 
 def explore(
-    root: Value,
+    root: Value | Snapshot,
     *,
     model: Any = None,
     parameters: Any = (),
@@ -71,7 +69,8 @@ def explore(
     practice: bool = False,
     collapse: bool | Collection[str] = False,
 ) -> Any:
-    """A widget to step through backprop on `root` and edit its leaves live.
+    """A widget to step through backprop on `root` (a Value, or a `Snapshot` of its graph) and
+    edit its leaves live.
 
     Args:
         model: an object with `named_parameters()` (e.g. an `nn.MLP`): its parameters are
@@ -93,16 +92,16 @@ def explore(
     """
     if not isinstance(practice, bool):
         raise TypeError(f"explore: practice must be True or False, got {practice!r}")
-    order = topological_order(root)
-    if max_nodes is not None and len(order) > max_nodes:
+    check_draw_options(rankdir, number_format, max_nodes, "explore")  # before any work
+    shot = as_snapshot(root, model, "explore")  # the graph's one sort, kept for the widget's life
+    if max_nodes is not None and len(shot.order) > max_nodes:
         raise ValueError(
-            f"explore: the graph has {len(order)} nodes, more than max_nodes={max_nodes}; "
+            f"explore: the graph has {len(shot.order)} nodes, more than max_nodes={max_nodes}; "
             "pass max_nodes=None to show it anyway"
         )
     options = {"number_format": number_format, "rankdir": rankdir, "edge_labels": edge_labels}
-    calls = collapsed_calls(order, model, collapse)  # these two check the options before
-    draw(root, max_nodes=None, **options)  # any widget exists
-    return Explorer(root, model, tuple(parameters), options, practice, {call.name for call in calls})
+    calls = collapsed_calls(shot, collapse)  # checked before any widget exists
+    return Explorer(shot, tuple(parameters), options, practice, {call.name for call in calls})
 
 
 def _hidden_view(view: dict[str, Any], shown: set[int], done: bool) -> dict[str, Any]:
@@ -135,35 +134,32 @@ class Explorer(anywidget.AnyWidget):
 
     def __init__(
         self,
-        root: Value,
-        model: Any,
+        shot: Snapshot,
         parameters: tuple[Value, ...],
         options: dict[str, Any],
         practice: bool = False,
         collapsed: set[str] | None = None,
     ):
         super().__init__()
-        self.root = root
-        self._model = model
-        self._parameters = [*parameters, *(parameter_names(model) if model is not None else {})]
+        self.snapshot = shot  # the graph's order, names, uses and neurons, for the widget's life
+        self.root = shot.root
+        self._parameters = [*parameters, *shot.parameters]
         self._options = options
         self.session: Practice | None = None
         self._practicing = practice
         self._feedback = ""
         self._replies = 0  # answers sent, numbers or not, and restarts (each is news for the page)
         self._retrace()
-        order = self.trace.order
-        self._calls = [] if model is None else neuron_calls(order, parameter_names(model))
+        self._calls = shot.calls
         self._collapsed = set(collapsed or ())
         self._redraw()
         self.on_msg(self._on_message)
 
     def _graph(self) -> Any:
         return draw(
-            self.root,
+            self.snapshot,
             grads=self._shown_grads(),
             parameters=self._parameters,
-            model=self._model,
             max_nodes=None,
             collapse=sorted(self._collapsed),
             **self._options,
@@ -171,7 +167,7 @@ class Explorer(anywidget.AnyWidget):
 
     def _redraw(self) -> None:
         """Send the graph with the neurons folded as `_collapsed` says (the page lays it out)."""
-        index = {node: j for j, node in enumerate(self.trace.order)}
+        index = self.snapshot.index
         with self.hold_sync():
             self.neurons = [
                 {
@@ -202,11 +198,11 @@ class Explorer(anywidget.AnyWidget):
         """The neurons `names` (all of them when none is given), checked as `draw` checks them."""
         if not self._calls:
             raise ValueError("explore: this graph has no neurons to fold (give model=...)")
-        calls = collapsed_calls(self.trace.order, self._model, list(names) or True)
+        calls = collapsed_calls(self.snapshot, list(names) or True)
         return {call.name for call in calls}
 
     def _retrace(self) -> None:
-        self.trace = named_trace(trace(self.root), self._model)
+        self.trace = trace(self.snapshot)  # no sorting, no naming: the snapshot has both
         if self._practicing:
             self.session = Practice(self.trace)
         self._publish()
@@ -225,7 +221,7 @@ class Explorer(anywidget.AnyWidget):
         if self.session is None:
             self.view = view
             return
-        index = {node: j for j, node in enumerate(self.trace.order)}
+        index = self.snapshot.index
         shown = {index[node] for node in self._shown_grads()}
         session, question = self.session, self.session.question
         state: dict[str, Any] = {
@@ -247,10 +243,7 @@ class Explorer(anywidget.AnyWidget):
                 prompt=question.prompt,
                 tries=session.tries - len(session.records[-1].answers),
                 edges=[  # the uses of the node: its gradient sums one term per edge
-                    f"e{index[child]}_{k}"
-                    for child in self.trace.order
-                    for k, parent in enumerate(child.parents)
-                    if parent is node
+                    f"e{index[child]}_{k}" for child, k in self.snapshot.uses[node]
                 ],
             )
         with self.hold_sync():  # one message: the page never sees a half-updated question
@@ -299,7 +292,7 @@ class Explorer(anywidget.AnyWidget):
             if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
                 name = self.trace.names[node]
                 raise ValueError(f"explore: {name} must be a finite number, got {value!r}")
-            replay(self.root, {node: float(value)})  # data and local derivatives, anew
+            replay(self.root, {node: float(value)}, order=self.snapshot.order)  # data and local derivatives
         except (ArithmeticError, ValueError) as exc:
             self.error = str(exc)
             raise
