@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from numbers import Real
 from typing import TYPE_CHECKING, Any
 
+from autograd.engine.chain import contribution
 from autograd.graph.snapshot import Snapshot, as_snapshot
 from autograd.notation.formulas import LatexMath, MarkdownMath, TextMath, written
 from autograd.notation.numbers import format_number
@@ -41,7 +42,7 @@ _STYLES = tuple(_TYPESETTERS)
 _LINE_STYLES = ("text", "latex")  # for formulas of several lines (Markdown has no layout for them)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Contribution:
     """One edge of the chain rule: grad_parent += grad_node · ∂node/∂parent."""
 
@@ -52,7 +53,7 @@ class Contribution:
     running: float  # the parent's gradient after adding this contribution
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BackwardStep:
     """The chain rule applied at one node, whose gradient is final from here on."""
 
@@ -293,7 +294,7 @@ def trace(root: Value | Snapshot, seed: float = 1.0, *, model: Any = None) -> Tr
     if isinstance(seed, bool) or not isinstance(seed, Real) or not math.isfinite(seed):
         raise TypeError(f"trace: seed must be a finite real number, got {seed!r}")
     root = graph.root
-    grads: dict[Value, float] = {root: 0.0 + float(seed)}
+    grads: dict[Value, float] = {root: float(seed)}
     final_after: dict[Value, int] = {root: 0}
     terms: dict[Value, list[tuple[BackwardStep, Contribution]]] = {node: [] for node in graph.order}
     steps = []
@@ -304,9 +305,9 @@ def trace(root: Value | Snapshot, seed: float = 1.0, *, model: Any = None) -> Tr
         index = len(steps) + 1
         contributions = []
         for k, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
-            contribution = g * local if g != 0.0 else 0.0
-            grads[parent] = grads.get(parent, 0.0) + contribution
-            contributions.append(Contribution(parent, k, local, contribution, grads[parent]))
+            added = contribution(g, local)  # the chain rule's step (autograd.engine.chain)
+            grads[parent] = grads.get(parent, 0.0) + added
+            contributions.append(Contribution(parent, k, local, added, grads[parent]))
             final_after[parent] = index
         step = BackwardStep(index, node, g, tuple(contributions))
         steps.append(step)
