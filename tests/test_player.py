@@ -15,7 +15,7 @@ from autograd.recording.trace import trace
 from autograd.teaching.walkthrough import regularized_neuron, wxb
 from autograd.views.frames import frames
 from autograd.views.graphview import viz_script
-from autograd.views.player import Player, play, player_html
+from autograd.views.player import FRAME_MILLISECONDS, Player, play, player_html
 from autograd.views.render import DotNotFoundError
 
 OLD_NEURON_PLAYER_BYTES = 386_390  # the neuron's player as pre-rendered SVG frames, before this design
@@ -72,7 +72,9 @@ def test_one_offline_file_with_every_frame(renderer):
     expected = frames(trace(loss))
     model = model_of(document)
     computed = [n for n in model["nodes"] if not n["leaf"]]
-    assert len(computed) + len(model["steps"]) + 3 == len(expected) == 1 + 10 + 1 + 10 + 1
+    assert len(model["frames"]) == len(expected) == 1 + 10 + 1 + 10 + 1
+    assert [f["title"] for f in model["frames"]] == [f.title for f in expected]  # the page's frames
+    assert model["frameMilliseconds"] == FRAME_MILLISECONDS
     assert f'max="{len(expected) - 1}"' in document
     for control in ("first", "prev", "play", "next", "last", "slider", "zoom-in", "zoom-out", "zoom-fit"):
         assert any(attrs.get("id") == control for _, attrs in tags)
@@ -196,3 +198,20 @@ def test_an_animation_of_hundreds_of_frames_is_refused_before_any_work(tmp_path)
     with pytest.raises(ValueError, match=r"201 frames, more than max_frames=150.*max_frames=None"):
         player.save(tmp_path / "long.gif")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_pages_frames_light_what_the_python_frames_light():
+    """Each frame of the view model names, by draw's SVG classes, the node and edges that
+    `frames()` draws in red; every class it names is one the drawing has."""
+    loss = regularized_neuron()
+    t = trace(loss)
+    model = model_of(player_html(loss, renderer="browser"))
+    drawn_classes = set(re.findall(r'class="?([\w ]+?)"?[\],]', model["dot"]))
+    for page, frame in zip(model["frames"], frames(t)):
+        red = [line for line in frame.graph.source.splitlines() if 'color="#d32f2f"' in line]
+        red_edges = {re.search(r"class=(\w+)", line)[1] for line in red if " -> " in line}
+        red_boxes = [re.search(r"class=(\w+)", line)[1] for line in red if " -> " not in line]
+        assert set(page["edges"]) == red_edges, page["title"]
+        assert red_boxes == ([] if page["node"] is None else [f"v{page['node']}"]), page["title"]
+        assert set(page["edges"]) <= drawn_classes
+    assert model["svgClasses"] == {"value": "v{j}", "op": "p{j}", "edge": "e{j}_{k}", "output": "o{j}"}

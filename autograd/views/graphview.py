@@ -24,7 +24,8 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from autograd.views.render import _HIGHLIGHT, _HIGHLIGHT_FILL, _STYLE, LEGEND, role
+from autograd.views.frames import frame_sequence
+from autograd.views.render import _HIGHLIGHT, _HIGHLIGHT_FILL, _STYLE, LEGEND, SVG_CLASSES, role, svg_class
 
 if TYPE_CHECKING:
     from autograd.recording.trace import Trace
@@ -110,9 +111,13 @@ def view_model(
     """What the browser needs to show every frame of the trace `t` (JSON-ready).
 
     Nodes are in topological order (node j is drawn with class `vj`); numbers come
-    formatted, so the browser shows exactly what `draw()` would. With `latex`, the chain-rule
-    formulas come in LaTeX too, for KaTeX (the explorer): `derivationTex` per node,
-    `formulaTex` per step, `seedTex` and `summaryTex`.
+    formatted, so the browser shows exactly what `draw()` would. `frames` is the walkthrough's
+    frame sequence (`autograd.views.frames.frame_sequence`: per frame its title, the node in
+    red, the SVG classes of the edges in red, how many computed values are known in the forward
+    pass, the backward step), `svgClasses` the classes `draw` gives (`render.SVG_CLASSES`).
+    `parameters`: leaves to colour as parameters besides those of the snapshot's model. With
+    `latex`, the chain-rule formulas come in LaTeX too, for KaTeX (the explorer):
+    `derivationTex` per node, `formulaTex` per step, `seedTex` and `summaryTex`.
     """
     if not isinstance(latex, bool):
         raise TypeError(f"view_model: latex must be True or False, got {latex!r}")
@@ -136,7 +141,7 @@ def view_model(
     steps = [
         {
             "node": index[step.node],
-            "edges": [f"e{index[step.node]}_{c.slot}" for c in step.contributions],
+            "edges": [svg_class("edge", index[step.node], c.slot) for c in step.contributions],
             "formula": t.step_formula(step),
         }
         for step in t.steps
@@ -152,6 +157,20 @@ def view_model(
         "root": index[t.root],
         "nodes": nodes,
         "steps": steps,
+        "frames": [
+            {
+                "title": moment.title,
+                "node": None if moment.node is None else index[moment.node],
+                "edges": [  # the SVG classes of the edges in red
+                    *([] if moment.node is None else [svg_class("output", index[moment.node])]),
+                    *(svg_class("edge", index[child], k) for _, child, k in moment.edges),
+                ],
+                "computed": moment.computed,
+                "step": moment.step,
+            }
+            for moment in frame_sequence(t)
+        ],
+        "svgClasses": SVG_CLASSES,
         "inputs": "\n".join(t.forward_formula(node) for node in t.order if node.is_leaf),
         "seed": t.seed_formula(),
         "summary": t.gradients_summary(),

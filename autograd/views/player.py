@@ -207,12 +207,12 @@ def play(
     layout = draw(recorded.snapshot, grads=recorded.grads, max_nodes=None, **draw_options)
     data = view_model(recorded, draw_options.get("number_format", ".4g"), draw_options.get("parameters", ()))
     data["dot"] = layout.source
+    data["frameMilliseconds"] = FRAME_MILLISECONDS
     index = recorded.snapshot.index
     data["folded"] = {index[node]: index[box] for node, box in layout.folded.items()}
     use_dot = renderer == "dot" or (renderer == "auto" and shutil.which("dot") is not None)
     prerendered = f'<div id="stepgrad-svg" hidden>{_inline_svg(layout.svg())}</div>' if use_dot else ""
-    computed = sum(1 for node in recorded.order if not node.is_leaf)
-    count = 1 + computed + 1 + len(recorded.steps) + 1  # inputs, each forward node, seed, each step, done
+    count = len(data["frames"])
     document = _PAGE.format(
         title=html.escape(title),
         css=asset("graphview.css"),

@@ -16,7 +16,8 @@ is the same on every run.
 Every value box has the same fixed size, wide enough for its name and for any number in
 `number_format`, so frames that show "?" or other numbers keep the same layout. Nodes and
 edges carry SVG classes (value node j: `vj`, its op: `pj`, the edge from parent slot k into
-that op: `ej_k`, the op's edge to j: `oj`) that the browser views restyle step by step.
+that op: `ej_k`, the op's edge to j: `oj`; `SVG_CLASSES`, sent to the page with the data) that
+the browser views restyle step by step.
 Given a `model` (anything with `named_parameters()`), parameters are named in short form.
 
 `draw` returns a `Graph` (a `graphviz.Digraph`): `.source` is the DOT text and
@@ -42,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 
 import graphviz
 
+from autograd.extras import DOT_INSTALL
 from autograd.files import as_path, write_atomic
 from autograd.graph.neurons import NeuronCall
 from autograd.graph.snapshot import Snapshot, as_snapshot
@@ -58,6 +60,8 @@ __all__ = [
     "role",
     "collapsed_calls",
     "check_draw_options",
+    "SVG_CLASSES",
+    "svg_class",
     "LEGEND",
     "save_graph",
     "DotNotFoundError",
@@ -74,12 +78,21 @@ PNG_MAX_NODES = 100
 DOT_INSTALL_HELP = (
     "graphviz's `dot` program was not found on PATH, so the graph cannot be rendered.\n"
     "Install it with one of:\n"
-    "    sudo apt-get install graphviz          (Debian, Ubuntu)\n"
-    "    brew install graphviz                  (macOS)\n"
-    "    conda install -c conda-forge graphviz  (conda)\n"
-    "The DOT source does not need `dot`: read `graph.source`, or save it with\n"
+    + "".join(f"    {command:38} ({where})\n" for where, command in DOT_INSTALL)
+    + "The DOT source does not need `dot`: read `graph.source`, or save it with\n"
     "`save_graph(graph, 'graph.dot')` and render it elsewhere."
 )
+
+#: The SVG classes `draw` gives what the browser views restyle, for the node at position j of
+#: the topological order: its value box, its op, the edge from its parent slot k into the op,
+#: the op's edge to the box. The one definition: the view model sends it to the page.
+SVG_CLASSES = {"value": "v{j}", "op": "p{j}", "edge": "e{j}_{k}", "output": "o{j}"}
+
+
+def svg_class(kind: str, j: int, k: int = 0) -> str:
+    """The SVG class of a part of node j's drawing (`SVG_CLASSES`): svg_class("edge", 3, 1) -> 'e3_1'."""
+    return SVG_CLASSES[kind].format(j=j, k=k)
+
 
 # Looks, as graphviz attributes. Parameters, inputs and the output are told apart by colour.
 _STYLE = {
@@ -256,7 +269,8 @@ def draw(
                 f"<<b>{_escape(names[node] if call is None else call.title)}</b>"
                 f"<br/>data {_escape(number(shown_data))}<br/>grad {_escape(number(shown_grad))}>"
             )
-            kind, classes = ("neuron", f"v{i} neuron") if call else (role(node, root, parameter_set), f"v{i}")
+            kind = "neuron" if call else role(node, root, parameter_set)
+            classes = f"{svg_class('value', i)} neuron" if call else svg_class("value", i)
             attrs = dict(_STYLE[kind], **box, **{"class": classes})
             if node in hot_nodes or (call is not None and not hot_nodes.isdisjoint(call.nodes)):
                 attrs.update(_HIGHLIGHT, fillcolor=_HIGHLIGHT_FILL)
@@ -265,8 +279,10 @@ def draw(
             continue
         if call is None:
             target = f"{ids[node]}_op"
-            graph.node(target, label=f"<{_escape(op_text(node))}>", **_STYLE["op"], **{"class": f"p{i}"})
-            graph.edge(target, ids[node], **(_HIGHLIGHT if node in hot_nodes else {}), **{"class": f"o{i}"})
+            op_attrs = dict(_STYLE["op"], **{"class": svg_class("op", i)})
+            graph.node(target, label=f"<{_escape(op_text(node))}>", **op_attrs)
+            hot = _HIGHLIGHT if node in hot_nodes else {}
+            graph.edge(target, ids[node], **hot, **{"class": svg_class("output", i)})
         else:  # a node of a collapsed call: only edges from outside, into the call's box
             target = ids[call.output]
         for k, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
@@ -276,7 +292,7 @@ def draw(
             if (parent, node, k) in hot_edges:
                 attrs.update(_HIGHLIGHT)
             source = ids[drawn_in[parent].output] if parent in drawn_in else ids[parent]
-            graph.edge(source, target, **attrs, **{"class": f"e{i}_{k}"})
+            graph.edge(source, target, **attrs, **{"class": svg_class("edge", i, k)})
         if call is None and node.operator.form == "call":  # infix ops write constants in the label
             _draw_constants(graph, target, node.operands, number)
     for call in calls:  # a collapsed call's plain-number inputs point at its box
