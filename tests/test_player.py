@@ -200,18 +200,26 @@ def test_an_animation_of_hundreds_of_frames_is_refused_before_any_work(tmp_path)
     assert list(tmp_path.iterdir()) == []
 
 
-def test_the_pages_frames_light_what_the_python_frames_light():
-    """Each frame of the view model names, by draw's SVG classes, the node and edges that
-    `frames()` draws in red; every class it names is one the drawing has."""
+def test_the_pages_frames_show_what_the_python_frames_draw():
+    """The view model's frame sequence, read as the page reads it (the node in red with its op's
+    edge; forward: its incoming edges, the first `computed` computed values known; backward: the
+    step's edges), matches what `frames()` draws, frame by frame, in draw's SVG classes."""
     loss = regularized_neuron()
-    t = trace(loss)
     model = model_of(player_html(loss, renderer="browser"))
-    drawn_classes = set(re.findall(r'class="?([\w ]+?)"?[\],]', model["dot"]))
-    for page, frame in zip(model["frames"], frames(t)):
-        red = [line for line in frame.graph.source.splitlines() if 'color="#d32f2f"' in line]
-        red_edges = {re.search(r"class=(\w+)", line)[1] for line in red if " -> " in line}
-        red_boxes = [re.search(r"class=(\w+)", line)[1] for line in red if " -> " not in line]
-        assert set(page["edges"]) == red_edges, page["title"]
-        assert red_boxes == ([] if page["node"] is None else [f"v{page['node']}"]), page["title"]
-        assert set(page["edges"]) <= drawn_classes
+    computed = [j for j, node in enumerate(model["nodes"]) if not node["leaf"]]
+    for page, frame in zip(model["frames"], frames(trace(loss)), strict=True):
+        lines = frame.graph.source.splitlines()
+        red = [re.search(r"class=(\w+)", line)[1] for line in lines if 'color="#d32f2f"' in line]
+        known = [
+            int(j)
+            for j in re.findall(r"^\tn(\d+) \[label=<<b>[^<]*</b><br/>data (?!\?)", frame.graph.source, re.M)
+        ]
+        j, step = page["node"], page["step"]
+        lit = [] if j is None else [f"v{j}", f"o{j}"]
+        if step is None:
+            lit += [] if j is None else [f"e{j}_{k}" for k in range(model["nodes"][j]["parents"])]
+            assert [i for i in known if i in computed] == computed[: page["computed"]], page["title"]
+        elif 1 <= step <= len(model["steps"]):
+            lit += model["steps"][step - 1]["edges"]
+        assert sorted(red) == sorted(lit), page["title"]
     assert model["svgClasses"] == {"value": "v{j}", "op": "p{j}", "edge": "e{j}_{k}", "output": "o{j}"}

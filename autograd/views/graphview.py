@@ -113,8 +113,8 @@ def view_model(
     Nodes are in topological order (node j is drawn with class `vj`); numbers come
     formatted, so the browser shows exactly what `draw()` would. `frames` is the walkthrough's
     frame sequence (`autograd.views.frames.frame_sequence`: per frame its title, the node in
-    red, the SVG classes of the edges in red, how many computed values are known in the forward
-    pass, the backward step), `svgClasses` the classes `draw` gives (`render.SVG_CLASSES`).
+    red, how many computed values are known in the forward pass, the backward step, whose
+    `edges` are those in red), `svgClasses` the classes `draw` gives (`render.SVG_CLASSES`).
     `parameters`: leaves to colour as parameters besides those of the snapshot's model. With
     `latex`, the chain-rule formulas come in LaTeX too, for KaTeX (the explorer):
     `derivationTex` per node, `formulaTex` per step, `seedTex` and `summaryTex`.
@@ -161,10 +161,6 @@ def view_model(
             {
                 "title": moment.title,
                 "node": None if moment.node is None else index[moment.node],
-                "edges": [  # the SVG classes of the edges in red
-                    *([] if moment.node is None else [svg_class("output", index[moment.node])]),
-                    *(svg_class("edge", index[child], k) for _, child, k in moment.edges),
-                ],
                 "computed": moment.computed,
                 "step": moment.step,
             }
