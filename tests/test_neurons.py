@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from autograd import Value, draw
 from autograd.graph.names import parameter_names
 from autograd.graph.neurons import ACTIVATIONS, neuron_calls, neuron_name
+from autograd.graph.snapshot import snapshot
 from autograd.graph.walk import topological_order
 from nn.module import ACTIVATIONS as NN_ACTIVATIONS
 from nn.module import MLP, Neuron
@@ -150,7 +151,7 @@ def test_collapse_some_neurons_by_name_and_bad_requests():
 def test_folded_neurons_are_stacked_in_the_models_order_and_the_loss_named():
     """Each layer's boxes top to bottom as the model lists its neurons (read from the SVG dot lays
     out); an unlabelled loss is called loss, not v23."""
-    from autograd.graph.names import display_names
+    from autograd.graph.snapshot import snapshot
 
     model = MLP(2, [6, 5, 1], activation="tanh", rng=random.Random(1))
     loss = (model([0.5, -1.5]) - 1.0) ** 2
@@ -160,15 +161,15 @@ def test_folded_neurons_are_stacked_in_the_models_order_and_the_loss_named():
     for layer, size in (("L0", 6), ("L1", 5)):
         stacked = sorted((float(y), name) for y, name in boxes if name.startswith(layer))
         assert [name for _, name in stacked] == [f"{layer}.n{k}" for k in range(size)]
-    assert display_names(topological_order(loss), model)[loss] == "loss"
-    assert display_names(topological_order(loss))[loss].startswith("v")  # no model: as before
+    assert snapshot(loss, model).names[loss] == "loss"
+    assert snapshot(loss).names[loss].startswith("v")  # no model: as before
     twice = sum(((model(x) - 1.0) ** 2 for x in ([0.5, -1.5], [1.0, 2.0])), Value(0.0))
-    assert display_names(topological_order(twice), model)[twice] == "loss"
+    assert snapshot(twice, model).names[twice] == "loss"
     labelled = model([0.5, -1.5]) * 2.0
     labelled.label = "L"
-    assert display_names(topological_order(labelled), model)[labelled] == "L"
+    assert snapshot(labelled, model).names[labelled] == "L"
     output = model([0.5, -1.5])  # the network's output, a neuron's: its name
-    assert display_names(topological_order(output), model)[output] == "L2.n0"
+    assert snapshot(output, model).names[output] == "L2.n0"
 
 
 def test_collapsed_graph_renders_with_dot():
@@ -178,15 +179,13 @@ def test_collapsed_graph_renders_with_dot():
 
 
 def test_with_a_model_each_neuron_output_and_sum_is_named_after_the_neuron():
-    from autograd.graph.names import display_names
-
     model = MLP(2, [2, 1], activation="tanh", rng=random.Random(5))
     samples = [[0.5, -1.5], [1.0, 2.0]]
     outputs = [model(x) for x in samples]
     outputs[1].label = "y1"  # a label the user gave wins
     loss = sum(((y - 1.0) ** 2 for y in outputs), Value(0.0))
     order = topological_order(loss)
-    names = display_names(order, model)
+    names = snapshot(loss, model).names
     calls = calls_of(loss, model)
     first, second = [c for c in calls if c.name == "L0.n1"]
     assert names[first.output] == "L0.n1_0" and names[first.nodes[-2]] == "L0.n1.z_0"
@@ -195,8 +194,8 @@ def test_with_a_model_each_neuron_output_and_sum_is_named_after_the_neuron():
     assert len(set(names.values())) == len(order)
     single = MLP(2, [1], rng=random.Random(5))
     (call,) = calls_of(single([1.0, 2.0]), single)
-    assert display_names(topological_order(call.output), single)[call.output] == "L0.n0"
+    assert snapshot(call.output, single).names[call.output] == "L0.n0"
     neuron = Neuron(2, activation="tanh", rng=random.Random(5))  # a model that is one neuron
     a = neuron([1.0, 2.0])
-    names = display_names(topological_order(a), neuron)
+    names = snapshot(a, neuron).names
     assert names[a] == "a" and names[a.parents[0]] == "z" and names[neuron.w[0]] == "w0"

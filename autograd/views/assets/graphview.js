@@ -16,71 +16,65 @@
     return root.StepgradVizInstance.then(function (viz) { return viz.renderSVGElement(dot); });
   }
 
+  // The SVG class draw() gives a part of node j's drawing: kind "value" (its box), "output" (its
+  // op's edge to it) or "edge" (from its parent slot k), after the data's svgClasses (v{j}, ...).
+  function svgClass(model, kind, j, k) {
+    return model.svgClasses[kind].replace("{j}", String(j)).replace("{k}", String(k));
+  }
+
   function computed(model) {
     var result = [];
     for (var i = 0; i < model.nodes.length; i++) { if (!model.nodes[i].leaf) { result.push(i); } }
     return result;
   }
 
-  function frameCount(model) { return computed(model).length + model.steps.length + 3; }
+  function frameCount(model) { return model.frames.length; }  // the sequence comes from Python
 
   function incoming(model, j) {
-    var edges = ["o" + j];
-    for (var k = 0; k < model.nodes[j].parents.length; k++) { edges.push("e" + j + "_" + k); }
+    var edges = [svgClass(model, "output", j)];
+    for (var k = 0; k < model.nodes[j].parents.length; k++) { edges.push(svgClass(model, "edge", j, k)); }
     return edges;
   }
 
-  // How long each frame shows when playing (the player's "play", the explorer's too).
-  var FRAME_MILLISECONDS = 1200;
-
-  // What frame f shows: which data and gradients are known, what is highlighted, the formula
-  // (and its LaTeX, `tex`, for the backward frames when the model has it: the explorer's), and
-  // `focus`, the nodes the frame is about (the current node first, then the nodes it reads or
-  // pushes to; the leaves at the first and the last frame), which the view keeps on screen.
+  // What frame f shows (model.frames[f]: its title, the node in red, how many computed values
+  // are known, the backward step): which data and gradients are known, what is highlighted, the
+  // formula (and its LaTeX, `tex`, for the backward frames when the model has it: the
+  // explorer's), and `focus`, the nodes the frame is about (the current node first, then the
+  // nodes it reads or pushes to; the leaves at the first and the last frame), kept on screen.
   function frameState(model, f) {
-    var n = model.nodes.length, order = computed(model), c = order.length, s = model.steps.length;
-    var state = { data: [], grad: [], hot: null, edges: [], focus: [], title: "", formula: "", tex: "" };
-    var i;
-    if (f <= c) {
-      var known = {};
-      for (i = 0; i < f; i++) { known[order[i]] = true; }
+    var frame = model.frames[f], n = model.nodes.length, s = model.steps.length, i;
+    var state = { data: [], grad: [], hot: frame.node, edges: [], focus: [], title: frame.title, formula: "", tex: "" };
+    if (frame.step === null) {  // forward: the leaves and the first `computed` computed values are known
+      var known = {}, order = computed(model);
+      for (i = 0; i < frame.computed; i++) { known[order[i]] = true; }
       for (i = 0; i < n; i++) { state.data.push(model.nodes[i].leaf || !!known[i]); state.grad.push(false); }
-      if (f === 0) {
-        state.title = "forward: inputs";
+      if (frame.node === null) {
         state.formula = model.inputs;
         state.focus = model.leaves.slice();
       } else {
-        var j = order[f - 1];
-        state.title = "forward " + f + "/" + c;
-        state.formula = model.nodes[j].forward;
-        state.hot = j;
-        state.edges = incoming(model, j);
-        state.focus = [j].concat(model.nodes[j].parents);
+        state.formula = model.nodes[frame.node].forward;
+        state.edges = incoming(model, frame.node);
+        state.focus = [frame.node].concat(model.nodes[frame.node].parents);
       }
       return state;
     }
-    var step = f - c - 1;  // 0: the seed, 1..s: backward steps, s + 1: done
+    var step = frame.step;  // 0: the seed, 1..s: backward steps, s + 1: done
     for (i = 0; i < n; i++) {
       state.data.push(true);
       state.grad.push(step > s ? true : (step === 0 ? i === model.root : model.nodes[i].final <= step));
     }
     if (step === 0) {
-      state.title = "backward: seed";
       state.formula = model.seed;
       state.tex = model.seedTex || "";
-      state.hot = model.root;
-      state.edges = ["o" + model.root];
+      state.edges = [svgClass(model, "output", model.root)];
       state.focus = [model.root];
     } else if (step <= s) {
       var st = model.steps[step - 1];
-      state.title = "backward " + step + "/" + s;
       state.formula = st.formula;
       state.tex = st.formulaTex || "";
-      state.hot = st.node;
-      state.edges = ["o" + st.node].concat(st.edges);
+      state.edges = [svgClass(model, "output", st.node)].concat(st.edges);
       state.focus = [st.node].concat(st.to);
     } else {
-      state.title = "done: every gradient";
       state.formula = model.summary;
       state.tex = model.summaryTex || "";
       state.focus = model.leaves.slice();
@@ -106,11 +100,11 @@
     return lines;
   }
 
-  // Index the SVG by the classes draw() gives: vj value boxes, ej_k and oj edges.
+  // Index the SVG by the classes draw() gives (the data's svgClasses): value boxes, edges.
   function index(svg, model) {
     var nodes = [], edges = {};
     for (var j = 0; j < model.nodes.length; j++) {
-      var g = svg.querySelector("g.node.v" + j);
+      var g = svg.querySelector("g.node." + svgClass(model, "value", j));
       if (!g) { nodes.push(null); continue; }
       var shape = g.querySelector("polygon, path, ellipse");
       var texts = g.querySelectorAll("text");
@@ -128,10 +122,10 @@
       });
     }
     var all = svg.querySelectorAll("g.edge");
-    for (var e = 0; e < all.length; e++) {
+    for (var e = 0; e < all.length; e++) {  // each edge by its own class (e3_1, o3): the frames name those
       var classes = all[e].getAttribute("class").split(" ");
       for (var q = 0; q < classes.length; q++) {
-        if (/^[eo]\d/.test(classes[q])) { edges[classes[q]] = all[e]; }
+        if (classes[q] !== "edge") { edges[classes[q]] = all[e]; }
       }
     }
     return { nodes: nodes, edges: edges, hotEdges: [], boxOf: {} };
@@ -354,7 +348,7 @@
 
   root.StepgradView = {
     renderSvg: renderSvg, frameCount: frameCount, frameState: frameState, index: index, show: show,
-    drawnAs: drawnAs, focusElements: focusElements, FRAME_MILLISECONDS: FRAME_MILLISECONDS,
+    drawnAs: drawnAs, focusElements: focusElements,
     viewport: viewport, legend: legend, SVG_NS: SVG_NS
   };
 })(typeof globalThis !== "undefined" ? globalThis : window);

@@ -215,7 +215,7 @@ function stepping(ex) {
     playButton.textContent = "pause";
     timer = setInterval(function () {
       if (!ex.box.isConnected || ex.current >= count() - 1) { stop(); } else { go(ex.current + 1); }
-    }, ex.V.FRAME_MILLISECONDS);
+    }, ex.data.frameMilliseconds);
   }
   var playButton = button("play", "play the steps one after another (space)", play);
   playButton.className = "sg-play";
