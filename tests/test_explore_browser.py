@@ -138,7 +138,6 @@ def controls(widget) -> dict[str, object]:
 
 
 def test_explore_a_300_node_graph_timed(lab, browser, tmp_path):
-    from autograd.views.graphview import named_trace
     from tests.browser import mlp_loss
 
     _, _, root = lab
@@ -151,7 +150,7 @@ def test_explore_a_300_node_graph_timed(lab, browser, tmp_path):
     shown = boxes_of(browser, widget)
     assert len(shown) == 300 and "L0.n0.w0" in shown and "L2.n0.b" in shown
     loss, model = mlp_loss()
-    t = named_trace(trace(loss), model)
+    t = trace(loss, model=model)  # named as the explorer names them
     graph = widget.find_element("css selector", ".sg-graph")
     title = widget.find_element("css selector", ".sg-title")
     check_view(browser, graph, {"L0.n0.w0"}, "the first frame: the leaves")  # too large to fit: readable
