@@ -87,8 +87,8 @@ def _graph_images(traces: list[Trace]) -> dict[str, bytes] | None:
     images = {}
     for i, t in enumerate(traces, 1):
         inputs = {node: node.data for node in t.order if node.is_leaf}
-        blank = draw(t.root, data=inputs, grads={})
-        key = draw(t.root, data={node: node.data for node in t.order}, grads=t.grads, edge_labels=True)
+        blank = draw(t.snapshot, data=inputs, grads={})
+        key = draw(t.snapshot, data={node: node.data for node in t.order}, grads=t.grads, edge_labels=True)
         for graph, name in ((blank, f"exercise-{i:02}.png"), (key, f"answer-{i:02}.png")):
             graph.graph_attr["dpi"] = _DPI
             try:
