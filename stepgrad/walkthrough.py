@@ -9,7 +9,6 @@ player, one offline file).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from typing import Any
 from autograd.engine.value import Value
 from autograd.extras import DOT_INSTALL
 from autograd.files import write_atomic
+from autograd.strict_json import dumps
 from autograd.graph.walk import leaves
 from autograd.recording.trace import Trace, trace
 from autograd.teaching.walkthrough import regularized_neuron, wxb
@@ -98,7 +98,7 @@ def _report(
         document: dict[str, Any] = {"schema": JSON_SCHEMA, "title": title, "inputs": inputs}
         document |= recorded.to_dict()
         document["files"] = files
-        print(json.dumps(document, indent=2, ensure_ascii=False))
+        print(dumps(document, indent=2, ensure_ascii=False))
     else:
         print("\nWrote:")
         for kind, path in files.items():
