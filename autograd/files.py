@@ -1,19 +1,38 @@
 """Writing files atomically: a crash, a full disk or Ctrl-C never leaves half a file.
 
 A file written here ends with the permissions `open(path, "w")` would give it
-(0o666 minus the umask), or keeps the mode of the file it replaces.
+(0o666 minus the umask), or keeps the mode of the file it replaces. Only a regular file is
+replaced: a directory, FIFO, device or socket at the path is refused, named (as root,
+`save(model, "/dev/null")` would otherwise replace /dev/null).
+
+The temporary file is `.NAME.<8 hex digits>.tmp` beside the target. One left by a process that
+was killed mid-write (kill -9, power loss) is removed by the next write into that folder once it
+is an hour old and ours (same owner); a younger one may be another write in progress.
 """
 
 from __future__ import annotations
 
 import errno
 import os
+import re
 import secrets
 import stat
 import tempfile
+import time
 from pathlib import Path
 
-__all__ = ["write_atomic", "check_writable_directory", "as_path"]
+__all__ = ["write_atomic", "check_writable_directory", "as_path", "STALE_SECONDS"]
+
+#: A temporary file of ours older than this (seconds since its last change) is a leftover.
+STALE_SECONDS = 3600
+_TEMPORARY = re.compile(r"\..+\.[0-9a-f]{8}\.tmp")
+_KINDS = {
+    stat.S_ISDIR: "a directory",
+    stat.S_ISFIFO: "a FIFO",
+    stat.S_ISCHR: "a character device",
+    stat.S_ISBLK: "a block device",
+    stat.S_ISSOCK: "a socket",
+}
 
 
 def as_path(path: object, function: str, argument: str = "path") -> Path:
@@ -37,22 +56,58 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     try:
-        mode = stat.S_IMODE(os.stat(target).st_mode)  # replacing a file keeps its mode
+        status = os.stat(target)
     except FileNotFoundError:
         mode = None
-    tmp, fd = _create_beside(target)
+    else:
+        _check_regular(target, status.st_mode)
+        mode = stat.S_IMODE(status.st_mode)  # replacing a file keeps its mode
+    _remove_leftovers(target.parent)
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(payload)
-            f.flush()
-            os.fsync(f.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+        tmp, fd = _create_beside(target)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(payload)
+                f.flush()
+                os.fsync(f.fileno())
+            if mode is not None:
+                os.chmod(tmp, mode)
+            os.replace(tmp, target)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+    except OSError as error:  # the message names the file asked for, not the temporary one
+        if error.errno is None:
+            raise
+        raise type(error)(error.errno, error.strerror, str(target)) from error
     return target
+
+
+def _check_regular(target: Path, mode: int) -> None:
+    """An OSError naming `target` if it is a directory, FIFO, device or socket."""
+    if stat.S_ISREG(mode):
+        return
+    kind = next((name for test, name in _KINDS.items() if test(mode)), "not a regular file")
+    raise OSError(errno.EEXIST, f"{kind}, not a regular file: refusing to replace it", str(target))
+
+
+def _remove_leftovers(folder: Path) -> None:
+    """Delete our temporary files in `folder` that are older than STALE_SECONDS (see above)."""
+    cutoff = time.time() - STALE_SECONDS
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return  # the write itself will report what is wrong with the folder
+    for entry in entries:
+        if not (entry.name.startswith(".") and _TEMPORARY.fullmatch(entry.name)):
+            continue
+        try:
+            status = entry.stat(follow_symlinks=False)
+            if stat.S_ISREG(status.st_mode) and status.st_mtime < cutoff and uid in (None, status.st_uid):
+                os.unlink(entry.path)
+        except OSError:
+            continue  # gone already, or not ours to remove
 
 
 def _create_beside(target: Path) -> tuple[Path, int]:
