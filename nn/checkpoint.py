@@ -73,8 +73,7 @@ def _check_finite(row: list[float], where: str) -> None:
     for k, x in enumerate(row):
         if not math.isfinite(x):
             raise ValueError(
-                f"{where}[{k}] is {x}; a checkpoint holds finite numbers only "
-                "(did training diverge?)"
+                f"{where}[{k}] is {x}; a checkpoint holds finite numbers only (did training diverge?)"
             )
 
 

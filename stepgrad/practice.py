@@ -24,7 +24,7 @@ from autograd.teaching.grader import DEFAULT_TIMEOUT, MAX_TIMEOUT, EngineLoadErr
 from autograd.teaching.quiz import run_quiz, transcript
 from autograd.teaching.worksheet import MAX_EXERCISES, write_worksheet
 from stepgrad.expression import expression_graph
-from stepgrad.options import positive_float, positive_int, writable_directory
+from stepgrad.options import output_directory, positive_float, positive_int, writable_directory
 from stepgrad.verb import FAILED, OK, UsageError, Verb
 
 __all__ = ["VERBS", "exercise_count", "split_target", "timeout_seconds"]
@@ -87,7 +87,10 @@ def _worksheet_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, required=True, help="the seed: same seed, same worksheet")
     parser.add_argument("--level", type=int, choices=LEVELS, default=1, help="difficulty (default 1)")
     parser.add_argument(
-        "--out", type=Path, default=Path("out/worksheet"), help="output directory (default out/worksheet)"
+        "--out",
+        type=output_directory,
+        default=Path("out/worksheet"),
+        help="output directory (default out/worksheet)",
     )
 
 

@@ -16,6 +16,7 @@ from stepgrad.options import (
     layer_sizes,
     noise_level,
     non_negative_float,
+    output_directory,
     positive_float,
     positive_int,
     writable_directory,
@@ -64,7 +65,7 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--batch-size", type=positive_int, help="default: the full batch; 1 = stochastic")
     parser.add_argument("--validation", type=fraction, default=0.0, help="held-out fraction (default 0)")
     parser.add_argument("--seed", type=int, default=1337, help="seeds the data, the weights and the batches")
-    parser.add_argument("--out", type=Path, help="output directory (default out/DATASET)")
+    parser.add_argument("--out", type=output_directory, help="output directory (default out/DATASET)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 

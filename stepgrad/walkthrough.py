@@ -16,14 +16,14 @@ from typing import Any
 from autograd.engine.value import Value
 from autograd.extras import DOT_INSTALL
 from autograd.files import write_atomic
-from autograd.strict_json import dumps
 from autograd.graph.walk import leaves
 from autograd.recording.trace import Trace, trace
+from autograd.strict_json import dumps
 from autograd.teaching.walkthrough import regularized_neuron, wxb
 from autograd.views.player import PlayerTooLargeError, play
 from autograd.views.render import DotNotFoundError, draw
 from stepgrad.expression import expression_graph
-from stepgrad.options import finite_number, writable_directory
+from stepgrad.options import finite_number, output_directory, writable_directory
 from stepgrad.verb import FAILED, OK, UsageError, Verb
 
 __all__ = ["VERBS", "JSON_SCHEMA"]
@@ -49,7 +49,10 @@ def _grad_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _add_output_options(parser: argparse.ArgumentParser, default_out: str) -> None:
     parser.add_argument(
-        "--out", type=Path, default=Path(default_out), help=f"output directory (default {default_out})"
+        "--out",
+        type=output_directory,
+        default=Path(default_out),
+        help=f"output directory (default {default_out})",
     )
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
 

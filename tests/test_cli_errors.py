@@ -127,3 +127,35 @@ def test_a_closed_output_pipe_ends_quietly_with_141(tmp_path):
     finally:
         os.close(writer)
     assert (run.returncode, run.stderr.decode()) == (141, "")
+
+
+def test_closed_standard_output_is_refused_before_any_work(tmp_path):
+    """`stepgrad wxb >&-`: nothing can be printed, so say so on stderr and exit 2, writing nothing."""
+    import subprocess
+    import sys
+
+    command = f"exec {sys.executable} -m stepgrad wxb --out {tmp_path / 'out'} >&-"
+    run = subprocess.run(["bash", "-c", command], stderr=subprocess.PIPE, text=True, timeout=60, check=False)
+    assert run.returncode == 2
+    assert (
+        run.stderr
+        == "stepgrad: error: standard output is closed, so nothing could be printed; nothing was done\n"
+    )
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    "verb",
+    [
+        ["wxb"],
+        ["grad", "x*y", "x=1", "y=2"],
+        ["train", "moons"],
+        ["worksheet", "--count", "1", "--seed", "1"],
+    ],
+)
+def test_an_empty_out_is_refused(capsys, tmp_path, monkeypatch, verb):
+    monkeypatch.chdir(tmp_path)
+    status, out, err = run(capsys, *verb, "--out", "")
+    assert status == 2 and out == ""
+    assert "--out: expected a directory, got an empty path (for the current folder: .)" in err
+    assert list(tmp_path.iterdir()) == []

@@ -209,8 +209,8 @@ def test_player_of_an_overflowing_graph_loads(browser, tmp_path):
     page = play(f, renderer="browser").save(tmp_path / "player.html")
     body = open_player(browser, page)
     body.send_keys(Keys.END)
-    frame, title, formula, boxes = shown(browser)
+    frame, title, _, boxes = shown(browser)
     assert frame == int(browser.find_element("id", "slider").get_attribute("max"))
+    assert title == "done: every gradient"
     assert any("|data inf|" in box for box in boxes) and any("|data nan|" in box for box in boxes)
     assert severe_errors(browser) == []
-

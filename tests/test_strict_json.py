@@ -12,12 +12,11 @@ import jsonschema
 import pytest
 
 from autograd import Value
-from autograd.strict_json import dumps, encoded
-from autograd.teaching.quiz import transcript
 from autograd.recording.practice import Practice
 from autograd.recording.trace import trace
+from autograd.strict_json import dumps, encoded
+from autograd.teaching.quiz import transcript
 from autograd.views.graphview import json_for_script, view_model
-from autograd.views.player import play
 from nn import MLP
 from nn.checkpoint import save
 
@@ -40,7 +39,11 @@ def stepgrad(*args: str) -> subprocess.CompletedProcess:
 
 def test_encoded_replaces_only_non_finite_numbers():
     data = {"a": [1.0, math.inf, -math.inf, math.nan], "b": (2, "NaN", None, True), "c": {"d": -0.0}}
-    assert encoded(data) == {"a": [1.0, "Infinity", "-Infinity", "NaN"], "b": [2, "NaN", None, True], "c": {"d": -0.0}}
+    assert encoded(data) == {
+        "a": [1.0, "Infinity", "-Infinity", "NaN"],
+        "b": [2, "NaN", None, True],
+        "c": {"d": -0.0},
+    }
     assert strict_loads(dumps(data))["a"][1:3] == ["Infinity", "-Infinity"]
     assert [float(s) for s in strict_loads(dumps([math.inf, -math.inf]))] == [math.inf, -math.inf]
 
@@ -92,6 +95,8 @@ def test_checkpoint_with_a_diverged_weight_is_refused_naming_it(tmp_path):
     model = MLP(2, [2, 1])
     model.layers[1].neurons[0].w[1].data = math.inf
     path = tmp_path / "model.json"
-    with pytest.raises(ValueError, match=r"model\.json: layers\[1\]\.weights\[0\]\[1\] is inf.*nothing was written"):
+    with pytest.raises(
+        ValueError, match=r"model\.json: layers\[1\]\.weights\[0\]\[1\] is inf.*nothing was written"
+    ):
         save(model, path)
     assert not path.exists()
