@@ -16,12 +16,16 @@ import errno
 import os
 import re
 import secrets
+import signal
 import stat
 import tempfile
+import threading
 import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["write_atomic", "check_writable_directory", "as_path", "STALE_SECONDS"]
+__all__ = ["write_atomic", "write_atomic_set", "check_writable_directory", "as_path", "STALE_SECONDS"]
 
 #: A temporary file of ours older than this (seconds since its last change) is a leftover.
 STALE_SECONDS = 3600
@@ -51,8 +55,53 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> Path:
     or the complete new one. Parent directories are created. Returns the path.
     """
     target = as_path(path, "write_atomic")
+    with _naming(target):
+        tmp = _written_beside(target, data, "write_atomic")
+        try:
+            os.replace(tmp, target)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+    return target
+
+
+def write_atomic_set(files: Mapping[str | os.PathLike[str], str | bytes]) -> list[Path]:
+    """Write several files as one set, {path: data}: all of them or none.
+
+    Every file is first written whole to its temporary file; only then are they renamed over
+    their targets, one after the other, with Ctrl-C held back until the last rename (it is
+    raised then). So an interruption or a full disk leaves the old set, never old and new files
+    mixed. Should a rename itself fail, the error says which files were already replaced.
+    Returns the paths, in order.
+    """
+    targets = [as_path(path, "write_atomic_set") for path in files]
+    pending: list[Path] = []  # the temporary files, one per target
+    try:
+        for target, data in zip(targets, files.values()):
+            with _naming(target):
+                pending.append(_written_beside(target, data, "write_atomic_set"))
+        replaced: list[str] = []
+        with _interrupts_held():
+            for tmp, target in zip(pending, targets):
+                try:
+                    os.replace(tmp, target)
+                except OSError as error:
+                    done = ", ".join(replaced) or "none"
+                    raise type(error)(
+                        error.errno, f"{error.strerror} (already replaced: {done})", str(target)
+                    ) from error
+                replaced.append(str(target))
+    finally:
+        for tmp in pending:
+            tmp.unlink(missing_ok=True)
+    return targets
+
+
+def _written_beside(target: Path, data: str | bytes, function: str) -> Path:
+    """A temporary file beside `target` holding `data`, synced to disk, with the mode the target
+    should get; `target` must be missing or a regular file."""
     if not isinstance(data, str | bytes):
-        raise TypeError(f"write_atomic: data must be str or bytes, got {type(data).__name__}")
+        raise TypeError(f"{function}: data must be str or bytes, got {type(data).__name__}")
     target.parent.mkdir(parents=True, exist_ok=True)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     try:
@@ -63,24 +112,46 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> Path:
         _check_regular(target, status.st_mode)
         mode = stat.S_IMODE(status.st_mode)  # replacing a file keeps its mode
     _remove_leftovers(target.parent)
+    tmp, fd = _create_beside(target)
     try:
-        tmp, fd = _create_beside(target)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(payload)
-                f.flush()
-                os.fsync(f.fileno())
-            if mode is not None:
-                os.chmod(tmp, mode)
-            os.replace(tmp, target)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
-    except OSError as error:  # the message names the file asked for, not the temporary one
-        if error.errno is None:
+        with os.fdopen(fd, "wb") as f:
+            f.write(payload)
+            f.flush()
+            os.fsync(f.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+@contextmanager
+def _naming(target: Path) -> Iterator[None]:
+    """An OSError raised in the block names `target`, not the temporary file it was about."""
+    try:
+        yield
+    except OSError as error:
+        if error.errno is None or error.filename == str(target):
             raise
         raise type(error)(error.errno, error.strerror, str(target)) from error
-    return target
+
+
+@contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Hold Ctrl-C (SIGINT) back until the block ends, then deliver it; only the main thread
+    receives signals, so elsewhere this does nothing."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[tuple[int, object]] = []
+    previous = signal.signal(signal.SIGINT, lambda number, frame: caught.append((number, frame)))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if caught and callable(previous):
+            previous(*caught[0])  # the default handler raises KeyboardInterrupt
 
 
 def _check_regular(target: Path, mode: int) -> None:

@@ -31,7 +31,7 @@ from autograd.files import as_path, write_atomic
 from autograd.validation import check_positive_int
 from nn.module import ACTIVATIONS, MLP
 
-__all__ = ["FORMAT", "VERSION", "to_dict", "from_dict", "save", "load"]
+__all__ = ["FORMAT", "VERSION", "to_dict", "to_json", "from_dict", "save", "load"]
 
 FORMAT = "stepgrad-mlp"
 VERSION = 1
@@ -77,15 +77,19 @@ def _check_finite(row: list[float], where: str) -> None:
             )
 
 
+def to_json(model: MLP, metadata: dict[str, Any] | None = None) -> str:
+    """The model as the text of a checkpoint file (what `save` writes)."""
+    return json.dumps(to_dict(model, metadata), indent=1, allow_nan=False) + "\n"
+
+
 def save(model: MLP, path: str | os.PathLike[str], metadata: dict[str, Any] | None = None) -> Path:
     """Write the model's JSON atomically (temporary file, then rename); returns the path."""
     target = as_path(path, "save")
     try:
-        document = to_dict(model, metadata)
+        text = to_json(model, metadata)
     except ValueError as error:
         raise ValueError(f"{target}: {error}; nothing was written") from None
-    text = json.dumps(document, indent=1, allow_nan=False)
-    return write_atomic(target, text + "\n")
+    return write_atomic(target, text)
 
 
 def load(path: str | os.PathLike[str]) -> MLP:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from autograd.files import write_atomic_set
 from nn.data import DATASETS
 from nn.losses import command_line_losses
 from nn.module import ACTIVATIONS
@@ -143,8 +144,8 @@ def setup(args: argparse.Namespace) -> Setup:
 
 def _run(args: argparse.Namespace) -> int:
     """Carry out `stepgrad train`; returns the exit status."""
-    from nn.checkpoint import save
-    from nn.plots import plot_decision_boundary, plot_history, save_png
+    from nn.checkpoint import to_json
+    from nn.plots import plot_decision_boundary, plot_history, png_bytes
     from nn.train import TrainingDiverged, evaluate, fit
 
     out = writable_directory(args.out if args.out is not None else Path("out") / args.dataset)
@@ -177,10 +178,12 @@ def _run(args: argparse.Namespace) -> int:
     if s.validation is not None:
         print(_scores("validation", history.val_loss[-1], history.val_accuracy[-1]))
     metadata = {"dataset": args.dataset, "loss": s.loss_name, "epochs": args.epochs, "seed": args.seed}
-    figures = {"loss.png": plot_history(history), "boundary.png": plot_decision_boundary(model, X, labels)}
-    written = [save(model, out / "model.json", metadata)]
-    written += [save_png(figure, out / name) for name, figure in figures.items()]
-    for path in written:
+    files = {  # made in memory, then written as one set: the old set stays whole until the new is
+        out / "model.json": to_json(model, metadata),
+        out / "loss.png": png_bytes(plot_history(history)),
+        out / "boundary.png": png_bytes(plot_decision_boundary(model, X, labels)),
+    }
+    for path in write_atomic_set(files):
         print(f"wrote {path}")
     return OK
 

@@ -159,3 +159,23 @@ def test_an_empty_out_is_refused(capsys, tmp_path, monkeypatch, verb):
     assert status == 2 and out == ""
     assert "--out: expected a directory, got an empty path (for the current folder: .)" in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_train_interrupted_while_making_its_files_leaves_the_previous_set(capsys, tmp_path, monkeypatch):
+    """Ctrl-C after model.json was written left it beside the previous run's loss.png and boundary.png."""
+    from matplotlib.figure import Figure
+
+    assert run(capsys, "train", "moons", *SMALL, "--out", str(tmp_path))[0] == 0
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    real_savefig, calls = Figure.savefig, []
+
+    def interrupted_on_the_second(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real_savefig(self, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", interrupted_on_the_second)
+    status, _, err = run(capsys, "train", "moons", *SMALL, "--seed", "2", "--out", str(tmp_path))
+    assert (status, err.strip()) == (130, "stepgrad train: interrupted")
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before

@@ -127,3 +127,92 @@ def test_a_failed_write_names_the_target_not_the_temporary_file(tmp_path, monkey
     assert caught.value.filename == str(tmp_path / "model.json")
     assert ".tmp" not in str(caught.value)
     assert os.listdir(tmp_path) == []
+
+
+def _old_set(folder):
+    files = {
+        folder / "model.json": "old model",
+        folder / "loss.png": b"old loss",
+        folder / "boundary.png": b"old b",
+    }
+    for path, data in files.items():
+        write_atomic(path, data)
+    return {path: (data.encode() if isinstance(data, str) else data) for path, data in files.items()}
+
+
+def _contents(folder):
+    return {path: path.read_bytes() for path in folder.iterdir()}
+
+
+def test_a_set_is_written_whole(tmp_path):
+    from autograd.files import write_atomic_set
+
+    _old_set(tmp_path)
+    new = {
+        tmp_path / "model.json": "new model",
+        tmp_path / "loss.png": b"new loss",
+        tmp_path / "boundary.png": b"new b",
+    }
+    assert write_atomic_set(new) == list(new)
+    assert _contents(tmp_path) == {path: (d.encode() if isinstance(d, str) else d) for path, d in new.items()}
+
+
+def test_a_set_that_fails_while_written_leaves_the_old_set(tmp_path, monkeypatch):
+    import errno
+
+    from autograd.files import write_atomic_set
+
+    old = _old_set(tmp_path)
+    real_fsync, calls = os.fsync, []
+
+    def full_on_the_last(fd):
+        calls.append(fd)
+        if len(calls) == 3:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", full_on_the_last)
+    with pytest.raises(OSError, match="No space left") as caught:
+        write_atomic_set({path: b"new" for path in old})
+    assert caught.value.filename == str(tmp_path / "boundary.png")
+    assert _contents(tmp_path) == old  # nothing replaced, no temporary file left
+
+
+def test_ctrl_c_during_the_renames_is_held_until_the_set_is_complete(tmp_path, monkeypatch):
+    import signal
+
+    from autograd.files import write_atomic_set
+
+    old = _old_set(tmp_path)
+    real_replace = os.replace
+
+    def interrupted(src, dst):
+        real_replace(src, dst)
+        if str(dst).endswith("model.json"):  # Ctrl-C right after the first file is replaced
+            os.kill(os.getpid(), signal.SIGINT)
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic_set({path: b"new" for path in old})
+    assert _contents(tmp_path) == {path: b"new" for path in old}  # all three, then the interrupt
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_a_rename_that_fails_midway_says_which_files_were_replaced(tmp_path, monkeypatch):
+    import errno
+
+    from autograd.files import write_atomic_set
+
+    old = _old_set(tmp_path)
+    real_replace = os.replace
+
+    def failing(src, dst):
+        if str(dst).endswith("loss.png"):
+            raise OSError(errno.EIO, "Input/output error", src, None, dst)
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", failing)
+    with pytest.raises(OSError, match=rf"already replaced: {tmp_path / 'model.json'}\)") as caught:
+        write_atomic_set({path: b"new" for path in old})
+    assert caught.value.filename == str(tmp_path / "loss.png")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["boundary.png", "loss.png", "model.json"]
