@@ -18,18 +18,17 @@ import io
 import os
 import shutil
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from autograd.engine.value import Value
 from autograd.extras import require
 from autograd.files import write_atomic
+from autograd.graph.walk import topological_order
 from autograd.recording.trace import Trace, trace
 from autograd.validation import check_positive_int
 from autograd.views.frames import frames
 from autograd.views.graphview import asset, json_for_script, named_trace, view_model, viz_script
-from autograd.views.render import DotNotFoundError, draw
-
-if TYPE_CHECKING:
-    from autograd.engine.value import Value
+from autograd.views.render import DotNotFoundError, LayoutError, draw
 
 __all__ = ["play", "Player", "player_html", "PlayerTooLargeError", "DEFAULT_PLAYER_MAX_NODES", "RENDERERS"]
 
@@ -186,22 +185,32 @@ def play(
     if not isinstance(title, str):
         raise TypeError(f"play: title must be a string, got {type(title).__name__} {title!r}")
     check_positive_int(max_nodes, "play: max_nodes", or_none=True)
-    recorded = graph if isinstance(graph, Trace) else trace(graph)
-    if max_nodes is not None and len(recorded.order) > max_nodes:
+    if not isinstance(graph, Trace | Value):
+        raise TypeError(f"play: root must be a Value, got {type(graph).__name__} (or give a Trace)")
+    size = len(graph.order) if isinstance(graph, Trace) else len(topological_order(graph))
+    if max_nodes is not None and size > max_nodes:  # before recording the backward pass
         raise PlayerTooLargeError(
-            f"play: the graph has {len(recorded.order)} nodes, more than max_nodes={max_nodes}; "
+            f"play: the graph has {size} nodes, more than max_nodes={max_nodes}; "
             "the player would have about two frames per node. Pass max_nodes=None to build it anyway."
         )
     if renderer == "dot" and shutil.which("dot") is None:
         raise DotNotFoundError()
+    recorded = graph if isinstance(graph, Trace) else trace(graph)
     recorded = named_trace(recorded, draw_options.get("model"))
     layout = draw(recorded.root, grads=recorded.grads, max_nodes=None, **draw_options)
     model = view_model(recorded, draw_options.get("number_format", ".4g"), _parameters(draw_options))
     model["dot"] = layout.source
     index = {node: j for j, node in enumerate(recorded.order)}
     model["folded"] = {index[node]: index[box] for node, box in layout.folded.items()}
-    use_dot = renderer == "dot" or (renderer == "auto" and shutil.which("dot") is not None)
-    prerendered = f'<div id="stepgrad-svg" hidden>{_inline_svg(layout.svg())}</div>' if use_dot else ""
+    svg = None
+    if renderer == "dot" or (renderer == "auto" and shutil.which("dot") is not None):
+        try:
+            svg = layout.svg()
+        except LayoutError:
+            if renderer == "dot":
+                raise
+    use_dot = svg is not None  # else "auto" leaves a graph `dot` could not lay out to the browser
+    prerendered = f'<div id="stepgrad-svg" hidden>{_inline_svg(svg)}</div>' if use_dot else ""
     computed = sum(1 for node in recorded.order if not node.is_leaf)
     count = 1 + computed + 1 + len(recorded.steps) + 1  # inputs, each forward node, seed, each step, done
     document = _PAGE.format(
