@@ -232,3 +232,30 @@ def test_player_of_an_overflowing_graph_loads(browser, tmp_path):
     assert title == "done: every gradient"
     assert any("|data inf|" in box for box in boxes) and any("|data nan|" in box for box in boxes)
     assert severe_errors(browser) == []
+
+
+def test_an_inline_player_in_a_narrow_column_shows_a_small_graph_whole(browser, tmp_path):
+    """Player._repr_html_ in a 560 px column (a docs page's, a narrow notebook's): f = w·x + b fits at
+    a readable size, so it is shown whole, f included, at every step."""
+    from selenium.webdriver.common.keys import Keys
+
+    from autograd import Value
+
+    w, x, b = Value(2.0, "w"), Value(3.0, "x"), Value(1.0, "b")
+    f = w * x + b
+    f.label = "f"
+    page = tmp_path / "column.html"
+    page.write_text(
+        f'<!doctype html><div style="width: 560px">{play(f)._repr_html_()}</div>', encoding="utf-8"
+    )
+    browser.get(page.as_uri())
+    browser.switch_to.frame(wait_for(lambda: browser.find_element("tag name", "iframe")))
+    try:
+        wait_for(lambda: browser.find_element("tag name", "body").get_attribute("data-rendered") == "true")
+        graph = browser.find_element("id", "graph")
+        click(browser, browser.find_element("id", "first"))
+        for _ in range(7):
+            check_view(browser, graph, what=shown(browser)[1])
+            press(browser, Keys.ARROW_RIGHT)
+    finally:
+        browser.switch_to.default_content()

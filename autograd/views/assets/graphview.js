@@ -189,9 +189,10 @@
     }
   }
 
-  // Value boxes' labels are 12 pt: 16 px at scale 1, 11 px at this scale (about 12 px tall on
-  // screen), the smallest the view zooms out to by itself.
-  var READABLE_SCALE = 0.7;
+  // Value boxes' labels are 12 pt: a 16 px font at scale 1, whose lines are about 17 px tall on
+  // screen; at this scale about 10.5 px, the smallest the view zooms out to by itself (a reader
+  // reads 10 px lines; "−" zooms out further).
+  var READABLE_SCALE = 0.62;
 
   // Zoom and pan inside a fixed box: the page never scrolls sideways and nothing is clipped
   // for good (drag to pan, the buttons or ctrl + wheel to zoom). A graph that fits at a readable
