@@ -78,13 +78,13 @@ class Trace:
     final_after: dict[Value, int] = field(repr=False)  # step index after which a gradient is final
     # node -> [i, k, i', k', ...]: its uses as step indices and slots, in the order backward()
     # adds them (plain ints: no object per edge for the garbage collector to walk; see `terms`)
-    uses: dict[Value, list[int]] = field(repr=False)
+    term_index: dict[Value, list[int]] = field(repr=False)
     _typesetters: dict[str, TextMath] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def terms(self, node: Value) -> list[tuple[BackwardStep, Contribution]]:
         """(step, contribution) for each use of `node`, in the order backward() adds them: the
         terms of ∂root/∂node = Σ ∂root/∂child · ∂child/∂node (read from an index, not a scan)."""
-        flat, steps = self.uses[node], self.steps
+        flat, steps = self.term_index[node], self.steps
         return [(steps[i - 1], steps[i - 1].contributions[k]) for i, k in zip(flat[::2], flat[1::2])]
 
     @property
@@ -304,7 +304,7 @@ def trace(root: Value | Snapshot, seed: float = 1.0, *, model: Any = None) -> Tr
     root = graph.root
     grads: dict[Value, float] = {root: float(seed)}
     final_after: dict[Value, int] = {root: 0}
-    uses: dict[Value, list[int]] = {node: [] for node in graph.order}  # node -> [step, slot, ...]
+    term_index: dict[Value, list[int]] = {node: [] for node in graph.order}  # node -> [step, slot, ...]
     steps = []
     for node in reversed(graph.order):
         if node.is_leaf:
@@ -317,6 +317,6 @@ def trace(root: Value | Snapshot, seed: float = 1.0, *, model: Any = None) -> Tr
             grads[parent] = grads.get(parent, 0.0) + added
             contributions.append(Contribution(parent, k, local, added, grads[parent]))
             final_after[parent] = index
-            uses[parent] += index, k
+            term_index[parent] += index, k
         steps.append(BackwardStep(index, node, g, tuple(contributions)))
-    return Trace(graph, float(seed), tuple(steps), grads, final_after, uses)
+    return Trace(graph, float(seed), tuple(steps), grads, final_after, term_index)
