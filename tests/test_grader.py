@@ -1,4 +1,9 @@
-"""`stepgrad check-engine`: micrograd's engine passes, planted bugs fail naming their op."""
+"""`stepgrad check-engine`: micrograd's engine passes, planted bugs fail naming their op.
+
+The attack tests at the end are a submission trying to cheat, or just careless: forged answers,
+a patched comparison, broken protocol lines, processes that outlive the run, slow engines,
+reading the teacher's environment, litter, a huge allocation, hostile text.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +21,15 @@ import micrograd.engine
 import pytest
 
 from autograd.engine import value as our_engine
-from autograd.teaching.grader import LECTURE, EngineLoadError, check_engine, check_engine_file, load_engine
+from autograd.teaching.grader import (
+    LECTURE,
+    EngineLoadError,
+    Limits,
+    check_engine,
+    check_engine_file,
+    check_engine_files,
+    load_engine,
+)
 from stepgrad.cli import main
 from stepgrad.practice import split_target
 
@@ -52,10 +65,23 @@ def micrograd_plus(tmp_path: Path, code: str) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def _wide_terminal(monkeypatch):
+    """The text report is wrapped to the terminal's width: a wide one here, unless a test sets it."""
+    monkeypatch.setenv("COLUMNS", "200")
+
+
 def grade(capsys, *argv: str) -> tuple[int, str, str]:
     status = main(["check-engine", *argv])
     captured = capsys.readouterr()
     return status, captured.out, captured.err
+
+
+def grade_json(capsys, *argv: str) -> tuple[int, dict]:
+    """(exit status, the one report) of `check-engine ... --format json` on one submission."""
+    status, out, _ = grade(capsys, *argv, "--format", "json")
+    (report,) = json.loads(out)
+    return status, report
 
 
 def test_micrograd_passes_with_its_missing_ops_skipped(capsys):
@@ -84,9 +110,8 @@ def test_our_engine_passes_everything():
 def test_a_planted_bug_fails_naming_its_op(tmp_path, capsys, op):
     old, new, built_on_it = PLANTED[op]
     path = planted_copy(tmp_path, old, new)
-    status, out, _ = grade(capsys, str(path), "--format", "json")
+    status, report = grade_json(capsys, str(path))
     assert status == 1
-    report = json.loads(out)
     assert report["passed"] is False
     named = {entry.rsplit(" (", 1)[1].rstrip(")") for entry in report["wrong_local_derivatives"]}
     assert op in named  # the op with the planted bug is named ...
@@ -95,29 +120,19 @@ def test_a_planted_bug_fails_naming_its_op(tmp_path, capsys, op):
     failing = next(c for c in report["checks"] if c["op"] == op)
     assert failing["status"] == "fail" and failing["wrong"] == "local derivative"
     assert failing["case"].startswith("∂(") and failing["expected"] != failing["actual"]
+    assert failing["rule"].startswith(failing["case"].split(" at ")[0] + " = ")  # the rule it breaks
 
 
 def test_the_table_names_the_op_and_the_failing_case(tmp_path, capsys):
     old, new, _ = PLANTED["mul"]
     status, out, _ = grade(capsys, str(planted_copy(tmp_path, old, new)))
     assert status == 1
-    row = next(line for line in out.splitlines() if line.startswith("x * y "))
-    assert row.split()[3:] == [
-        "FAIL",
-        "∂(x",
-        "*",
-        "y)/∂y",
-        "at",
-        "x",
-        "=",
-        "2.0,",
-        "y",
-        "=",
-        "3.0",
-        "2.0",
-        "3.0",
-    ]
+    lines = out.splitlines()
+    row = next(i for i, line in enumerate(lines) if line.startswith("x * y "))
+    assert lines[row].split()[3:] == ["FAIL", "2.0", "3.0"]  # the check, its result, expected, actual
+    assert lines[row + 1] == "    ∂(x * y)/∂y at x = 2.0, y = 3.0"  # under it, the failing case
     assert "Wrong local derivative: x * y (mul), " in out
+    assert "  the rule: ∂(x * y)/∂y = x" in out  # the rule it expected
     assert "FAILED: " in out
 
 
@@ -128,9 +143,8 @@ def test_assignment_instead_of_accumulation_fails_the_reused_node_checks(tmp_pat
         "self.grad += out.grad\n            other.grad += out.grad",
         "self.grad = out.grad\n            other.grad = out.grad",
     )
-    status, out, _ = grade(capsys, str(path), "--format", "json")
+    status, report = grade_json(capsys, str(path))
     assert status == 1
-    report = json.loads(out)
     checks = {c["check"]: c for c in report["checks"]}
     assert checks["x + y"]["status"] == "pass"  # each op alone is right
     assert checks["a + a"]["status"] == "fail"
@@ -166,6 +180,8 @@ def test_a_wrong_tanh_fails_the_lecture_neuron(tmp_path):
     report = check_engine(load_engine(engine))
     results = {r.check: r for r in report.results}
     assert results["x.tanh()"].status == "fail" and report.wrong("local derivative") == ["x.tanh() (tanh)"]
+    assert results["x.tanh()"].rule == "∂(x.tanh())/∂x = 1 − t², t = tanh(x)"
+    assert "the rule: ∂(x.tanh())/∂x = 1 − t², t = tanh(x)" in report.table()
     assert results["lecture's tanh neuron"].status == "fail"
 
 
@@ -197,19 +213,28 @@ def test_class_name_and_errors(tmp_path, capsys):
     assert split_target(str(engine)) == (str(engine), "Value")
     status, out, _ = grade(capsys, f"{engine}:Scalar")
     assert status == 0 and f"check-engine: {engine}:Scalar" in out
-    status, _, err = grade(capsys, str(engine))
-    assert status == 2 and "has no class 'Value'; it defines Scalar (name it as FILE:CLASS)" in err
-    status, _, err = grade(capsys, str(tmp_path / "nope.py"))
-    assert status == 2 and "nope.py: no such file" in err
+    # a submission that cannot be graded fails (exit 1), saying why
+    status, out, _ = grade(capsys, str(engine))
+    assert status == 1 and "FAILED: " in out
+    assert "has no class 'Value'; it defines Scalar (name it as FILE:CLASS)" in out
     (tmp_path / "notes.txt").write_text("class Value: pass")
-    status, _, err = grade(capsys, str(tmp_path / "notes.txt"))
-    assert status == 2 and "not a Python file" in err
+    status, out, _ = grade(capsys, str(tmp_path / "notes.txt"))
+    assert status == 1 and "not a Python file" in out
     (tmp_path / "broken.py").write_text("class Value:\n    def f(self\n")
-    status, _, err = grade(capsys, str(tmp_path / "broken.py"))
-    assert status == 2 and "SyntaxError" in err and "(line 2)" in err
+    status, out, _ = grade(capsys, str(tmp_path / "broken.py"))
+    assert status == 1 and "SyntaxError" in out and "(line 2)" in out
     (tmp_path / "raises.py").write_text("x = 1\nraise RuntimeError('boom')\n")
-    status, _, err = grade(capsys, str(tmp_path / "raises.py"))
-    assert status == 2 and "raised RuntimeError: boom (line 2)" in err
+    status, report = grade_json(capsys, str(tmp_path / "raises.py"))
+    assert status == 1 and report["passed"] is False
+    assert report["error"] == f"importing {tmp_path / 'raises.py'} raised RuntimeError: boom (line 2)"
+    # a path that is not a submission is the teacher's mistake: exit 2, before any work
+    status, out, err = grade(capsys, str(tmp_path / "nope.py"))
+    assert status == 2 and out == "" and "nope.py: no such file" in err
+    status, out, err = grade(capsys, str(engine), "/dev/zero")
+    assert status == 2 and out == "" and "/dev/zero: not a regular file" in err
+    (tmp_path / "empty").mkdir()
+    status, _, err = grade(capsys, str(tmp_path / "empty"))
+    assert status == 2 and "empty: a folder with no .py files" in err
 
 
 def test_a_class_without_multiplication_fails_and_lists_what_it_lacks(tmp_path):
@@ -239,10 +264,14 @@ def test_a_class_without_multiplication_fails_and_lists_what_it_lacks(tmp_path):
     assert not report.passed
 
 
-def test_help_says_the_file_is_run(capsys):
+def test_help_says_what_is_isolated_and_what_is_not(capsys):
     with pytest.raises(SystemExit):
         main(["check-engine", "--help"])
-    assert "WARNING: importing FILE runs its code" in " ".join(capsys.readouterr().out.split())
+    text = " ".join(capsys.readouterr().out.split())
+    assert "It still runs as your account and can read what you can" in text
+    assert "grade as a separate user or in a container" in text
+    for option in ("--timeout", "--deadline", "--memory", "--file-size", "--processes", "--jobs"):
+        assert option in text
 
 
 def test_only_the_named_file_is_imported(tmp_path):
@@ -290,9 +319,15 @@ def test_whatever_the_class_raises_is_reported_not_raised(tmp_path):
     assert not report.passed and report.results[0].message == "raised ValueError: no"
 
 
-def test_load_engine_refuses_a_directory(tmp_path):
-    with pytest.raises(EngineLoadError, match="no such file"):
+def test_load_engine_names_what_is_not_a_file(tmp_path):
+    with pytest.raises(EngineLoadError, match="a folder, not a file"):
         load_engine(tmp_path)
+    with pytest.raises(EngineLoadError, match="/dev/zero: not a regular file"):
+        load_engine("/dev/zero")
+    with pytest.raises(EngineLoadError, match="nope.py: no such file"):
+        load_engine(tmp_path / "nope.py")
+    with pytest.raises(EngineLoadError, match="a folder, not a file"):
+        check_engine_file(tmp_path)  # refused before any process is started
 
 
 # ---- a step that does not finish: check_engine_file runs the checks in a child process ----------
@@ -314,12 +349,11 @@ def test_a_backward_that_loops_forever_is_stopped_and_named(tmp_path, capsys):
     )
     assert f"Stopped: {stopped}" in out
     assert "Not run: x * y, x - y, " in out and "FAILED: 0 of 1 checks pass" in out
-    status, out, _ = grade(capsys, str(path), "--timeout", "1", "--format", "json")
-    report = json.loads(out)
+    status, report = grade_json(capsys, str(path), "--timeout", "1")
     assert status == 1 and report["passed"] is False and report["stopped"] == stopped
     assert report["checks"] == [
         {"check": "x + y", "group": "ops", "status": "fail", "op": "add", "case": "", "expected": None,
-         "actual": None, "message": stopped, "wrong": ""}
+         "actual": None, "message": stopped, "wrong": "", "rule": ""}
     ]  # fmt: skip
     assert len(report["not_run"]) == 26 and report["not_run"][0] == "x * y"
     assert set(report["notes"].values()) == {"not run: the checks stopped before it"}
@@ -377,12 +411,15 @@ def test_a_slow_long_chain_is_a_note_not_a_failure(tmp_path):
 
 def test_an_import_that_does_not_finish_or_ends_the_process_cannot_be_graded(tmp_path, capsys):
     (tmp_path / "demo.py").write_text(MICROGRAD.read_text(encoding="utf-8") + "\nwhile True:\n    pass\n")
-    status, _, err = grade(capsys, str(tmp_path / "demo.py"), "--timeout", "1")
-    assert status == 2
-    assert f"importing {tmp_path / 'demo.py'} did not finish within 1 s — does the file train or run" in err
-    (tmp_path / "exits.py").write_text("import sys\nsys.exit(3)\n")
-    status, _, err = grade(capsys, str(tmp_path / "exits.py"))
-    assert status == 2 and "exits.py ended the checking process (exit status 3)" in err
+    status, report = grade_json(capsys, str(tmp_path / "demo.py"), "--timeout", "1")
+    assert status == 1 and not report["passed"] and report["checks"] == []
+    assert report["error"].startswith(
+        f"importing {tmp_path / 'demo.py'} did not finish within 1 s — does the file train or run"
+    )
+    (tmp_path / "exits.py").write_text("import sys\nprint('bye')\nsys.exit(3)\n")
+    status, report = grade_json(capsys, str(tmp_path / "exits.py"))
+    assert status == 1 and report["error"].endswith("exits.py ended the checking process (exit status 3)")
+    assert report["output"] == "bye"
 
 
 def test_an_engine_that_ends_the_process_fails_the_check_it_was_in(tmp_path):
@@ -394,22 +431,28 @@ def test_an_engine_that_ends_the_process_fails_the_check_it_was_in(tmp_path):
     assert not report.passed
 
 
-def test_the_child_imports_only_the_file_with_this_sys_path_and_its_prints_go_to_stderr(tmp_path, capfd):
+def test_the_child_imports_only_the_file_and_its_prints_stay_out_of_the_terminal(tmp_path, capfd):
     (tmp_path / "helper.py").write_text("open(__file__ + '.imported', 'w').close()\n")
     seen = tmp_path / "seen.json"
     engine = tmp_path / "engine.py"
     engine.write_text(
         "import json, sys\n"
         f"json.dump(sys.path, open({str(seen)!r}, 'w'))\n"
-        "print('the engine says hello')\n" + MICROGRAD.read_text(encoding="utf-8")
+        "print('the engine says hello')\n"
+        "print('and complains', file=sys.stderr)\n" + MICROGRAD.read_text(encoding="utf-8")
     )
     before = set(sys.modules)
-    status, out, err = grade(capfd, str(engine), "--format", "json")  # (the child writes to fd 2)
-    assert status == 0 and json.loads(out)["passed"]  # standard output is the report alone
-    assert "the engine says hello" in err
-    assert json.loads(seen.read_text()) == sys.path
+    status, out, err = grade(capfd, str(engine), "--format", "json")  # (capfd: the child's fds too)
+    (report,) = json.loads(out)  # standard output is the report alone
+    assert status == 0 and report["passed"] and err == ""
+    assert report["output"] == "the engine says hello\nand complains"  # kept, for the report
+    child_path = json.loads(seen.read_text())
+    root = str(Path(__file__).resolve().parents[1])
+    assert child_path[0] == root  # the folder that holds autograd, then the interpreter's own
+    assert str(tmp_path) not in child_path and os.getcwd() not in child_path[1:]
     assert not any(m.startswith("stepgrad_checked_engine") for m in set(sys.modules) - before)
     assert not (tmp_path / "helper.py.imported").exists()
+    assert not (tmp_path / "__pycache__").exists()  # no bytecode written beside the submission
 
 
 @pytest.mark.parametrize(
@@ -418,7 +461,7 @@ def test_the_child_imports_only_the_file_with_this_sys_path_and_its_prints_go_to
      (3601, ValueError)],
 )  # fmt: skip
 def test_check_engine_file_refuses_a_timeout_that_is_not_seconds(timeout, error):
-    with pytest.raises(error, match="check_engine_file: timeout must"):
+    with pytest.raises(error, match="timeout must"):
         check_engine_file(MICROGRAD, timeout=timeout)
 
 

@@ -13,6 +13,7 @@ output and error, which the grader keeps apart.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import itertools
 import json
@@ -160,6 +161,8 @@ def main() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the grader's: it stops this process
     questions = os.fdopen(int(sys.argv[1]), "r", encoding="utf-8")
     answers = os.fdopen(int(sys.argv[2]), "w", encoding="utf-8")
+    for stream in (sys.stdout, sys.stderr):  # (what it prints reaches the grader before it is stopped)
+        stream.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     answerer: Answerer | None = None
     for line in questions:
         question = json.loads(line)
@@ -175,5 +178,8 @@ def main() -> None:
             reply = {"error": {"type": "RuntimeError", "message": "no engine loaded", "line": None}}
         else:
             reply = answerer.answer(question)
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):  # (the file may have replaced or closed them)
+                stream.flush()
         answers.write(json.dumps({"id": question["id"], **reply}) + "\n")
         answers.flush()

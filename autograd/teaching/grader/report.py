@@ -124,7 +124,7 @@ class Report:
         ]
         if self.stopped:
             summary.append(f"Stopped: {self.stopped}")
-        if self.not_run:
+        if self.not_run and not self.error:
             summary.append(f"Not run: {', '.join(self.not_run)}")
         if self.skipped:
             summary.append(f"Skipped (not supported by this engine): {', '.join(self.skipped)}")
@@ -133,7 +133,7 @@ class Report:
             for line in summary:
                 indent = "    " if line.startswith("  ") else "  "
                 lines += _wrap(line, width, indent)
-        if self.notes:
+        if self.notes and not self.error:
             lines += ["", "Notes:"]
             for name, text in self.notes.items():
                 lines += _wrap(f"  {name}: {text}", width, "    ")
