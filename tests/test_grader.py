@@ -7,6 +7,8 @@ reading the teacher's environment, litter, a huge allocation, hostile text.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import math
 import os
@@ -129,8 +131,8 @@ def test_the_table_names_the_op_and_the_failing_case(tmp_path, capsys):
     assert status == 1
     lines = out.splitlines()
     row = next(i for i, line in enumerate(lines) if line.startswith("x * y "))
-    assert lines[row].split()[3:] == ["FAIL", "2.0", "3.0"]  # the check, its result, expected, actual
-    assert lines[row + 1] == "    ∂(x * y)/∂y at x = 2.0, y = 3.0"  # under it, the failing case
+    assert lines[row].split()[3:] == ["FAIL"]  # the check and its result ...
+    assert lines[row + 1] == "    ∂(x * y)/∂y at x = 2.0, y = 3.0: expected 2.0, got 3.0"  # ... its case
     assert "Wrong local derivative: x * y (mul), " in out
     assert "  the rule: ∂(x * y)/∂y = x" in out  # the rule it expected
     assert "FAILED: " in out
@@ -499,3 +501,367 @@ def test_a_graph_that_fails_through_a_wrong_op_blames_the_op_not_accumulation(tm
     results = {r.check: r for r in check_engine(load_engine(planted_copy(tmp_path, old, new))).results}
     assert results["a + a"].message == "it uses x + y, which failed above: fix it first"
     assert results["a * a"].status == "pass"
+
+
+# ---- the second backward() note; the report's width ----------------------------------------------
+def test_the_second_backward_note_does_not_call_zero_gradients_doubled(tmp_path):
+    # backward() never seeds the output's gradient: every gradient stays 0
+    path = planted_copy(tmp_path, "        self.grad = 1\n", "        self.grad = 0\n")
+    report = check_engine_file(path)
+    note = report.notes["second backward()"]
+    assert not note.startswith("leaf gradients doubled")
+    assert note.startswith("the first backward() on out = (x*y + x)*y gave x.grad = 0.0, y.grad = 0.0")
+    assert "(right: 12.0, 14.0)" in note
+
+
+def test_no_line_of_the_report_is_wider_than_the_terminal(tmp_path, capsys, monkeypatch):
+    path = planted_copy(tmp_path, *LOOPING_BACKWARD)
+    (tmp_path / "ok.py").write_text(MICROGRAD.read_text(encoding="utf-8"))
+    for columns in (60, 80, 120):
+        monkeypatch.setenv("COLUMNS", str(columns))
+        status, out, _ = grade(capsys, str(path), str(tmp_path / "ok.py"), "--timeout", "0.5")
+        assert status == 1
+        assert max(len(line) for line in out.splitlines()) <= columns
+        flat = " ".join(out.split())
+        assert "did not finish within 0.5 s — does your topological sort mark visited nodes?" in flat
+        assert "1 of 2 submissions pass" in out
+
+
+# ---- a class at once -----------------------------------------------------------------------------
+def write_class(folder: Path) -> None:
+    """A correct engine, one with `=` for `+=`, one that hangs and one that does not import."""
+    folder.mkdir()
+    source = MICROGRAD.read_text(encoding="utf-8")
+    (folder / "a_right.py").write_text(source)
+    (folder / "b_assigns.py").write_text(
+        source.replace("self.grad += out.grad\n            other.grad += out.grad",
+                       "self.grad = out.grad\n            other.grad = out.grad")  # fmt: skip
+    )
+    (folder / "c_hangs.py").write_text(source.replace(*LOOPING_BACKWARD))
+    (folder / "d_typo.py").write_text("class Value:\n    def f(self\n")
+    (folder / "notes.txt").write_text("not a submission")
+    (folder / "_helper.py").write_text("raise SystemExit('not a submission either')")
+
+
+def test_a_folder_is_graded_file_by_file_and_nothing_stops_the_batch(tmp_path, capsys):
+    write_class(tmp_path / "class")
+    status, out, _ = grade(capsys, str(tmp_path / "class"), "--format", "json", "--timeout", "0.5", "--jobs", "2")
+    assert status == 1  # not every submission passes
+    reports = json.loads(out)
+    assert [(Path(r["file"]).name, r["passed"]) for r in reports] == [
+        ("a_right.py", True), ("b_assigns.py", False), ("c_hangs.py", False), ("d_typo.py", False)
+    ]  # fmt: skip
+    assert all(r["schema"] == "stepgrad.check-engine/2" for r in reports)
+    assert reports[2]["stopped"].startswith("backward() on x + y at x = 2.0, y = 3.0 did not finish")
+    assert "SyntaxError" in reports[3]["error"] and reports[3]["checks"] == []
+    status, out, _ = grade(capsys, str(tmp_path / "class"), "--format", "csv", "--timeout", "0.5")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [(Path(r["file"]).name, r["passed"]) for r in rows] == [
+        ("a_right.py", "yes"), ("b_assigns.py", "no"), ("c_hangs.py", "no"), ("d_typo.py", "no")
+    ]  # fmt: skip
+    assert (rows[0]["checks_passed"], rows[0]["checks_run"]) == ("20", "20")
+    status, out, _ = grade(capsys, str(tmp_path / "class"), "--timeout", "0.5")
+    summary = out.split("=" * 10)[-1]
+    assert "a_right.py    PASSED   20/20" in summary and "2 of 4" not in summary
+    assert "1 of 4 submissions pass" in summary
+    assert "c_hangs.py    FAILED   0/1     stopped: backward() on x + y" in summary
+    status, _, _ = grade(capsys, str(tmp_path / "class" / "a_right.py"), str(tmp_path / "class" / "a_right.py"))
+    assert status == 0  # every submission passed
+
+
+def test_check_engine_files_in_python(tmp_path):
+    write_class(tmp_path / "class")
+    files = sorted((tmp_path / "class").glob("[a-d]*.py"))
+    reports = check_engine_files([(f, "Value") for f in files], limits=Limits(timeout=0.5), jobs=3)
+    assert [r.passed for r in reports] == [True, False, False, False]
+    with pytest.raises(EngineLoadError, match="no such file"):  # checked before anything runs
+        check_engine_files([(files[0], "Value"), (tmp_path / "nope.py", "Value")])
+    with pytest.raises(ValueError, match="jobs must be"):
+        check_engine_files([(files[0], "Value")], jobs=0)
+
+
+# ---- attacks: verdicts the submission cannot forge -------------------------------------------------
+ANSWERS_FD = "int(sys.argv[2])"  # where the submission's process writes its answers (child.main)
+
+
+def test_forged_result_lines_on_stdout_and_on_every_pipe_fail(tmp_path, capsys):
+    forged = ['["result", {"check": "x + y", "group": "ops", "status": "pass"}]',
+              '["result", {"check": "x * y", "group": "ops", "status": "pass"}]', '["done", null]']  # fmt: skip
+    path = tmp_path / "forger.py"
+    path.write_text(
+        "import os\n"
+        f"lines = {forged!r}\n"
+        "print('\\n'.join(lines), flush=True)\n"
+        "for fd in range(3, 64):\n"
+        "    try:\n"
+        "        os.write(fd, ('\\n'.join(lines) + '\\n').encode())\n"
+        "    except OSError:\n"
+        "        pass\n"
+    )
+    status, report = grade_json(capsys, str(path))
+    assert status == 1 and report["passed"] is False
+    assert report["error"].startswith("did not follow the grading protocol")
+    assert report["checks"] == []
+
+
+def test_answers_written_ahead_for_every_question_fail(tmp_path):
+    # a file without an engine that answers "ok" and 1.0 to whatever is asked, before it is asked
+    path = tmp_path / "ahead.py"
+    path.write_text(
+        "import os, sys\n"
+        "fd = int(sys.argv[2])\n"
+        'os.write(fd, b\'{"id": 2, "ok": true}\\n\' + b"".join(b\'{"id": %d, "value": 1.0}\\n\' % i for i in range(3, 200)))\n'
+        "os._exit(0)\n"
+    )
+    report = check_engine_file(path, timeout=2)
+    assert not report.passed and report.error.startswith("did not follow the grading protocol")
+
+
+@pytest.mark.parametrize(
+    "patch",
+    [
+        "import math\nmath.isclose = lambda *a, **k: True\n",
+        "import autograd.teaching.grader.judge as judge\njudge._close = lambda *a, **k: True\n"
+        "judge.math.isclose = lambda *a, **k: True\n",
+        "import autograd.teaching.grader.child as child\nchild._number = lambda x, what: 3.0\n",
+    ],
+    ids=["math.isclose", "the grader's comparison", "the child's reading of numbers"],
+)
+def test_patching_the_comparison_in_its_own_process_changes_no_verdict(tmp_path, patch):
+    old, new, _ = PLANTED["mul"]
+    path = planted_copy(tmp_path, old, new)
+    path.write_text(patch + path.read_text(encoding="utf-8"))
+    report = check_engine_file(path)
+    assert not report.passed and not report.error
+    failed = [r.check for r in report.results if r.status == "fail"]
+    assert failed == (["Value(1.0)"] if "_number" in patch else ["x * y", "x / y", "diamond: b = a * x; c = a + y; d = b * c"])
+
+
+@pytest.mark.parametrize(
+    ("line", "why"),
+    [
+        (b"not json", "a line that is not JSON"),
+        (b'{"id": 2, "ok": true, "passed": true}', "an answer with the keys ok, passed"),
+        (b'{"id": 2, "verdict": "pass"}', "an answer with the keys verdict"),
+        (b'{"id": 7, "ok": true}', "an answer with id 7, not 2"),
+        (b'[2, "ok"]', "a JSON list, not an object"),
+        (b'{"id": 2, "ok": "yes"}', "a malformed 'ok' answer"),
+        (b"\xff\xfe", "a line that is not JSON"),
+        (b'{"id": 2, "ok": true}' + b" " * 70_000, "an answer of over 65,536 bytes"),
+    ],
+    ids=["not JSON", "unknown key", "unknown kind", "out of order", "a list", "a wrong type", "not UTF-8",
+         "oversized"],
+)  # fmt: skip
+def test_a_line_that_breaks_the_protocol_fails_the_submission_with_a_plain_reason(tmp_path, capsys, line, why):
+    path = tmp_path / "breaks.py"
+    forged = line + b"\n"
+    path.write_text(f"import os, sys\nos.write({ANSWERS_FD}, {forged!r})\n" + MICROGRAD.read_text("utf-8"))
+    status, out, err = grade(capsys, str(path))
+    assert status == 1 and "Traceback" not in out + err
+    assert f"FAILED: did not follow the grading protocol: {why}" in out
+
+
+def test_an_answer_nobody_asked_for_fails(tmp_path):
+    # a correct engine that sends one more answer than was asked, after the last question
+    path = micrograd_plus(
+        tmp_path,
+        """
+            import os, sys
+            _backward = Value.backward
+            def backward(self):
+                _backward(self)
+                if len(self._prev) == 2 and self.data == 24.0:  # (the second backward() note)
+                    os.write(int(sys.argv[2]), b'{"id": 1, "ok": true}\\n')
+            Value.backward = backward
+        """,
+    )
+    report = check_engine_file(path)
+    assert not report.passed and report.error.startswith("did not follow the grading protocol")
+
+
+# ---- attacks: nothing left running --------------------------------------------------------------
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    status = Path(f"/proc/{pid}/status")
+    return status.exists() and "State:\tZ" in status.read_text()  # (a zombie waiting for init)
+
+
+def _wait_for(path: Path) -> int:
+    for _ in range(200):
+        if path.exists() and path.read_text():
+            return int(path.read_text())
+        time.sleep(0.05)
+    raise AssertionError(f"{path} was not written")
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork: POSIX")
+def test_a_forked_grandchild_holding_the_pipe_does_not_hold_the_grader(tmp_path):
+    pid_file = tmp_path / "grandchild.pid"
+    path = tmp_path / "forks.py"
+    path.write_text(
+        "import os, sys, time\n"
+        "if os.fork() == 0:\n"
+        f"    open({str(pid_file)!r}, 'w').write(str(os.getpid()))\n"
+        "    time.sleep(600)\n"
+        "    os._exit(0)\n"
+        "sys.exit(3)\n"
+    )
+    started = time.perf_counter()
+    report = check_engine_file(path, timeout=3)
+    assert time.perf_counter() - started < 10
+    assert report.error.endswith("forks.py ended the checking process (exit status 3)")
+    assert _gone(_wait_for(pid_file))
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="escaped processes are collected on Linux")
+def test_a_process_in_its_own_session_does_not_outlive_the_run(tmp_path):
+    pid_file = tmp_path / "daemon.pid"
+    path = tmp_path / "daemon.py"
+    path.write_text(
+        "import os, time\n"
+        "if os.fork() == 0:\n"
+        "    os.setsid()\n"
+        "    if os.fork() == 0:\n"
+        "        for fd in range(3, 64):\n"  # it lets go of every pipe: nothing holds the grader
+        "            try:\n"
+        "                os.close(fd)\n"
+        "            except OSError:\n"
+        "                pass\n"
+        f"        open({str(pid_file)!r}, 'w').write(str(os.getpid()))\n"
+        "        time.sleep(600)\n"
+        "    os._exit(0)\n" + MICROGRAD.read_text(encoding="utf-8")
+    )
+    report = check_engine_file(path)
+    assert report.passed  # a correct engine: its verdict stands ...
+    assert _gone(_wait_for(pid_file))  # ... and nothing of it runs after the verdict
+
+
+def test_a_slow_backward_meets_the_deadline(tmp_path, capsys):
+    path = planted_copy(tmp_path, "        self.grad = 1\n", "        import time; time.sleep(0.2)\n        self.grad = 1\n")
+    started = time.perf_counter()
+    status, report = grade_json(capsys, str(path), "--timeout", "1", "--deadline", "2")
+    assert time.perf_counter() - started < 6  # each step is under --timeout, the whole is not
+    assert status == 1 and not report["passed"]
+    assert "before the deadline of 2 s for the whole submission" in report["stopped"], json.dumps(report)
+    assert report["not_run"]
+
+
+# ---- attacks: nothing leaked, no litter, limits ------------------------------------------------------
+def test_the_submission_sees_none_of_the_teachers_environment_and_leaves_no_litter(tmp_path, monkeypatch, capsys):
+    teacher, home = tmp_path / "teacher", tmp_path / "home"
+    teacher.mkdir(), home.mkdir()
+    monkeypatch.chdir(teacher)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("STEPGRAD_TEST_SECRET", "hunter2")
+    seen = tmp_path / "seen.json"
+    path = tmp_path / "snoop.py"
+    path.write_text(
+        "import json, os, pathlib, tempfile\n"
+        "print(os.environ.get('STEPGRAD_TEST_SECRET'))\n"
+        "pathlib.Path('litter.txt').write_text('x')\n"
+        "(pathlib.Path.home() / '.litter').write_text('x')\n"
+        "handle, temporary = tempfile.mkstemp()\n"
+        f"json.dump({{'env': dict(os.environ), 'cwd': os.getcwd(), 'home': str(pathlib.Path.home()),"
+        f" 'tmp': temporary}}, open({str(seen)!r}, 'w'))\n" + MICROGRAD.read_text(encoding="utf-8")
+    )
+    status, report = grade_json(capsys, str(path))
+    assert status == 0 and report["passed"]
+    found = json.loads(seen.read_text())
+    assert sorted(found["env"]) == ["HOME", "LANG", "LC_ALL", "PATH", "TMPDIR"]
+    assert "hunter2" not in json.dumps(found) and "hunter2" not in json.dumps(report)
+    assert found["home"] != str(home) and found["cwd"] != str(teacher)
+    assert list(teacher.iterdir()) == [] and list(home.iterdir()) == []  # nothing written there
+    for place in (found["cwd"], found["home"], found["tmp"]):
+        assert not Path(place).exists()  # the temporary folder is gone
+
+
+def test_a_huge_allocation_is_refused(tmp_path):
+    path = tmp_path / "hungry.py"
+    path.write_text("big = bytearray(3 * 1024**3)\n" + MICROGRAD.read_text(encoding="utf-8"))
+    report = check_engine_file(path)
+    assert not report.passed and "raised MemoryError" in report.error
+
+
+def test_a_file_over_the_size_limit_is_refused(tmp_path):
+    path = tmp_path / "writer.py"
+    path.write_text("open('big', 'wb').write(bytes(2 * 1024**2))\n" + MICROGRAD.read_text(encoding="utf-8"))
+    report = check_engine_file(path, file_size=1)
+    assert not report.passed and "File too large" in report.error
+    assert check_engine_file(path, file_size=4).passed
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root is exempt from RLIMIT_NPROC (the tests run as root on CI)")
+def test_the_number_of_processes_is_limited(tmp_path):
+    path = tmp_path / "forker.py"
+    path.write_text(
+        "import os, time\n"
+        "for _ in range(50):\n"
+        "    if os.fork() == 0:\n"
+        "        time.sleep(60)\n"
+        "        os._exit(0)\n" + MICROGRAD.read_text(encoding="utf-8")
+    )
+    report = check_engine_file(path, processes=5)
+    assert not report.passed and "BlockingIOError" in report.error
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "error"),
+    [("deadline", 0, ValueError), ("memory", 0, ValueError), ("memory", 1.5, TypeError),
+     ("file_size", True, TypeError), ("processes", 10**9, ValueError)],
+)  # fmt: skip
+def test_limits_out_of_range_are_refused(option, value, error):
+    with pytest.raises(error, match=f"{option} must"):
+        Limits(**{option: value})
+
+
+# ---- attacks: hostile text ------------------------------------------------------------------------
+HOSTILE = "\x1b[2J\x1b[H\x1b]0;pwned\x07\x1b[31m" + "A" * 100_000 + "\u202e\r\n\x00"
+
+
+def test_a_huge_message_with_terminal_escapes_is_cleaned_and_cut(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    path = micrograd_plus(
+        tmp_path,
+        f"""
+            def relu(self):
+                raise ValueError({HOSTILE!r})
+            Value.relu = relu
+        """,
+    )
+    bad_name = tmp_path / "\x1b[2Jevil\x07.py"
+    bad_name.write_text(f"raise ValueError({HOSTILE!r})\n")
+    for argv in ([str(path)], [str(path), str(bad_name)]):
+        status, out, _ = grade(capsys, *argv)
+        assert status == 1
+        assert len(out) < 20_000 and max(len(line) for line in out.splitlines()) <= 80
+        assert not any(ord(c) < 32 and c != "\n" for c in out) and "\u202e" not in out
+    status, out, _ = grade(capsys, str(path), str(bad_name), "--format", "json")
+    assert len(out) < 20_000 and "\\u001b" not in out and "\x1b" not in out
+    reports = json.loads(out)
+    relu = next(c for c in reports[0]["checks"] if c["check"] == "x.relu()")
+    assert relu["status"] == "fail" and relu["message"].startswith("raised ValueError: AAAA")
+    assert len(relu["message"]) <= 300 and relu["message"].endswith("…")
+    assert reports[1]["error"].count("A") < 300
+    status, out, _ = grade(capsys, str(path), str(bad_name), "--format", "csv")
+    assert "\x1b" not in out and len(out) < 5_000
+
+
+def test_the_submissions_process_has_the_limits_asked_for(tmp_path):
+    seen = tmp_path / "limits.json"
+    path = tmp_path / "limits.py"
+    path.write_text(
+        "import json, os, resource\n"
+        "names = ['RLIMIT_AS', 'RLIMIT_CPU', 'RLIMIT_FSIZE', 'RLIMIT_CORE', 'RLIMIT_NPROC']\n"
+        "limits = {n: resource.getrlimit(getattr(resource, n))[0] for n in names}\n"
+        "limits['session'] = os.getsid(0) == os.getpid()\n"
+        f"json.dump(limits, open({str(seen)!r}, 'w'))\n" + MICROGRAD.read_text(encoding="utf-8")
+    )
+    assert check_engine_file(path, deadline=30, memory=512, file_size=2, processes=3).passed
+    limits = json.loads(seen.read_text())
+    mib = 1024 * 1024
+    assert (limits["RLIMIT_AS"], limits["RLIMIT_CPU"], limits["RLIMIT_FSIZE"]) == (512 * mib, 31, 2 * mib)
+    assert limits["RLIMIT_CORE"] == 0 and limits["session"]  # no core files; a session of its own
+    assert 3 <= limits["RLIMIT_NPROC"] < 1_000_000  # the account's processes now, and 3 more

@@ -26,7 +26,7 @@ from autograd.teaching.grader.isolation import (
     Unanswered,
 )
 from autograd.teaching.grader.judge import Step, Stop, judge
-from autograd.teaching.grader.protocol import ProtocolError, read_reply, request
+from autograd.teaching.grader.protocol import ProtocolError, clean_text, read_reply, request
 from autograd.teaching.grader.report import Report
 
 __all__ = ["check_engine_file", "check_engine_files", "submission_files", "MAX_JOBS"]
@@ -68,8 +68,8 @@ def check_engine_file(
     problem = path_problem(path)
     if problem:
         raise EngineLoadError(problem)
-    engine = engine or f"{path}:{name}"
-    file = str(path)
+    engine = clean_text(engine or f"{path}:{name}", 1000)  # (a file's name is text from a student too)
+    file = clean_text(str(path), 1000)
     with IsolatedProcess(limits) as process:
         report = _grade(process, Path(path).resolve(), name, engine, file)
         if not report.error and process.unasked():
@@ -102,6 +102,7 @@ def _grade(process: IsolatedProcess, path: Path, name: str, engine: str, file: s
             ask({"ask": "hello"}, start, STARTUP_TIMEOUT)
         except Stop:
             return _unusable(engine, file, f"the checking process did not start within {STARTUP_TIMEOUT:g} s")
+        process.start_the_clock()
         load = Step("", "import", f"importing {file}", _IMPORT_HINT)
         try:
             kind, answer = ask({"ask": "load", "path": str(path), "name": name}, load)

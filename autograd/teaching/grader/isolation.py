@@ -112,6 +112,8 @@ class IsolatedProcess:
         self._threads: list[threading.Thread] = []
         self._folder = Path(tempfile.mkdtemp(prefix="stepgrad-grading-"))
         self._started = time.monotonic()
+        self._clock_running = False
+        self._abandoned = False  # a question went unanswered
         try:
             self._warden = self._start()
         except BaseException:
@@ -207,6 +209,11 @@ class IsolatedProcess:
         """The start of what the submission printed, cleaned (line breaks kept)."""
         return clean_text(self._printed.decode("utf-8", "replace"), OUTPUT_KEPT, lines=True).strip()
 
+    def start_the_clock(self) -> None:
+        """The deadline counts from now (the process has started; its file is about to be imported)."""
+        self._started = time.monotonic()
+        self._clock_running = True
+
     def seconds_left(self) -> float:
         """Seconds left of the deadline."""
         return self.limits.deadline - (time.monotonic() - self._started)
@@ -219,13 +226,14 @@ class IsolatedProcess:
             raise Unanswered("ended", self._ended)
         with contextlib.suppress(OSError):  # (a process that has ended: its exit status follows)
             self._questions.write(line.encode("utf-8"))
-        wait = min(timeout, self.seconds_left())
+        wait = min(timeout, self.seconds_left() if self._clock_running else timeout)
         kind = "deadline" if wait < timeout else "timeout"
         give_up = time.monotonic() + max(wait, 0.0)
         while True:
             try:
                 event, data = self._events.get(timeout=max(give_up - time.monotonic(), 0.0))
             except queue.Empty:
+                self._abandoned = True  # (its answer may still come, late)
                 raise Unanswered(kind, f"within {timeout:g} s" if kind == "timeout" else "") from None
             if event == "answer":
                 return data
@@ -241,7 +249,10 @@ class IsolatedProcess:
             # "eof": every copy of the answer pipe is closed; the exit status follows
 
     def unasked(self) -> bool:
-        """Whether an answer came that no question asked for (checked when the grading is over)."""
+        """Whether an answer came that no question asked for (checked when the grading is over;
+        not after a question went unanswered, whose answer may come late)."""
+        if self._abandoned or self._ended:
+            return False
         time.sleep(0.05)  # (a line written with the last answer)
         while True:
             try:

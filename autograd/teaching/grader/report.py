@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import textwrap
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -144,17 +145,16 @@ class Report:
         return "\n".join([*lines, "", *_wrap(self.verdict(), width, "  ")])
 
     def _rows(self, width: int) -> list[str]:
-        """The table of checks: check, result, expected, actual; under a failing row its case."""
-        rows = [("check", "result", "expected", "actual")]
+        """The table of checks and results; under a failing row its case and numbers, or why."""
+        name_width = max(len("check"), *(len(r.check) for r in self.results))
+        lines = [f"{'check'.ljust(name_width)}  result"]
         for r in self.results:
-            number = ["" if n is None else format_number(n) for n in (r.expected, r.actual)]
-            rows.append((r.check, _STATUS[r.status], *number))
-        widths = [max(len(row[i]) for row in rows) for i in range(4)]
-        lines = []
-        for row, result in zip(rows, (None, *self.results)):
-            lines.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
-            if result is not None and result.status == "fail":
-                lines += _wrap(f"    {result.case or result.message}", width, "      ")
+            lines.append(f"{r.check.ljust(name_width)}  {_STATUS[r.status]}")
+            if r.status == "fail":
+                numbers = [f"{what} {format_number(n)}" for what, n in (("expected", r.expected), ("got", r.actual))
+                           if n is not None]  # fmt: skip
+                text = f"{r.case}: {', '.join(numbers)}" if r.case and numbers else r.case or r.message
+                lines += _wrap(f"    {text}", width, "      ")
         return lines
 
 
@@ -174,19 +174,23 @@ def _wrap(text: str, width: int, indent: str = "") -> list[str]:
 def summary_table(reports: list[Report], width: int = DEFAULT_WIDTH) -> str:
     """One line per submission: its file, verdict, score and what failed first; then the count."""
     width = max(width, MIN_WIDTH)
+    names = [report.file or report.engine for report in reports]
+    folder = os.path.commonpath([os.path.dirname(name) for name in names]) if names else ""
+    if folder:  # one folder's submissions: by their names in it
+        names = [os.path.relpath(name, folder) for name in names]
+    lines = _wrap(f"Submissions in {clean_text(folder, 10_000)}:", width) + [""] if folder else []
     rows = [("file", "verdict", "checks", "first problem")]
-    for report in reports:
+    for report, name in zip(reports, names):
         passed, run = report.score
         rows.append(
             (
-                clean_text(report.file or report.engine, 60),
+                clean_text(name, 40),
                 "PASSED" if report.passed else "FAILED",
                 "-" if report.error else f"{passed}/{run}",
                 _first_problem(report),
             )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    lines = []
     for row in rows:
         head = "  ".join(cell.ljust(w) for cell, w in zip(row[:3], widths))
         lead = " " * (len(head) + 2)
