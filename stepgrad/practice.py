@@ -178,6 +178,10 @@ def _check_engine_arguments(parser: argparse.ArgumentParser) -> None:
         "submission) or csv (one row per submission, for a gradebook)",
     )  # fmt: skip
     parser.add_argument(
+        "--summary", action="store_true",
+        help="text: only the summary, one line per submission (the reports are in --format json)",
+    )  # fmt: skip
+    parser.add_argument(
         "--jobs", type=_job_count, default=1, metavar="N",
         help="submissions graded at the same time (default 1)",
     )  # fmt: skip
@@ -203,9 +207,13 @@ def _run_check_engine(args: argparse.Namespace) -> int:
         print(to_csv(reports), end="")
     else:
         width = shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns
-        print(f"\n\n{'=' * min(width, DEFAULT_WIDTH)}\n\n".join(r.table(width) for r in reports))
-        if len(reports) > 1:
-            print(f"\n{'=' * min(width, DEFAULT_WIDTH)}\n\n{summary_table(reports, width)}")
+        rule = "=" * min(width, DEFAULT_WIDTH)
+        if not args.summary:
+            print(f"\n\n{rule}\n\n".join(r.table(width) for r in reports))
+        if args.summary:
+            print(summary_table(reports, width))
+        elif len(reports) > 1:
+            print(f"\n{rule}\n\n{summary_table(reports, width)}")
     return OK if all(r.passed for r in reports) else FAILED
 
 

@@ -213,7 +213,8 @@ def _first_problem(report: Report) -> str:
         return ""
     first = failed[0]
     more = f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""
-    return f"{first.check}: {first.case or first.message}{more}"
+    why = f"expected {first.rule}" if first.rule else first.message or first.case
+    return f"{first.check}: {why}{more}"
 
 
 CSV_COLUMNS = (
