@@ -865,3 +865,24 @@ def test_the_submissions_process_has_the_limits_asked_for(tmp_path):
     assert (limits["RLIMIT_AS"], limits["RLIMIT_CPU"], limits["RLIMIT_FSIZE"]) == (512 * mib, 31, 2 * mib)
     assert limits["RLIMIT_CORE"] == 0 and limits["session"]  # no core files; a session of its own
     assert 3 <= limits["RLIMIT_NPROC"] < 1_000_000  # the account's processes now, and 3 more
+
+
+# ---- the teachers' page: the sample class it shows is the one shipped --------------------------------
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "docs" / "examples" / "submissions"
+
+
+def test_the_teachers_page_shows_the_shipped_samples_and_their_verdicts():
+    page = (ROOT / "docs" / "teachers.md").read_text(encoding="utf-8")
+    samples = sorted(SAMPLES.glob("*.py"))
+    assert [p.name for p in samples] == ["ada.py", "alan.py", "grace.py"]
+    for sample in samples:  # the page shows each file as shipped (tests/test_docs_examples.py runs it)
+        assert f'```python title="submissions/{sample.name}"\n{sample.read_text(encoding="utf-8")}```' in page
+    command = 'stepgrad check-engine submissions --summary; echo "exit status $?"'
+    shown = page.split(f"$ {command}\n", 1)[1].split("```", 1)[0]
+    done = subprocess.run(
+        [sys.executable, "-m", "stepgrad", "check-engine", "submissions", "--summary"],
+        cwd=SAMPLES.parent, capture_output=True, text=True, check=False,
+        env={**os.environ, "COLUMNS": "100"},  # (what a pipe gets: the page's width)
+    )  # fmt: skip
+    assert f"{done.stdout}exit status {done.returncode}\n" == shown
