@@ -123,15 +123,17 @@ def _unusable(engine: str, file: str, error: str) -> Report:
 
 
 def check_engine_files(
-    targets: Sequence[tuple[str | Path, str]], *, limits: Limits | None = None, jobs: int = 1
+    targets: Sequence[tuple[str | Path, str]], *, limits: Limits | None = None, jobs: int = 1, **limit: Any
 ) -> list[Report]:
-    """The Reports of many (path, class name) pairs, in their order, `jobs` graded at a time.
+    """The Reports of many (path, class name) pairs, in their order, `jobs` graded at a time
+    (limits as for `check_engine_file`).
 
     Every path is checked before any is graded (EngineLoadError naming the first that is not a
     regular file); a submission that fails to import, hangs or crashes only fails itself.
     """
     if isinstance(jobs, bool) or not isinstance(jobs, int) or not 1 <= jobs <= MAX_JOBS:
         raise ValueError(f"jobs must be a whole number from 1 to {MAX_JOBS}, got {jobs!r}")
+    limits = Limits(**{**(limits or DEFAULT_LIMITS).__dict__, **limit})
     for path, _ in targets:
         problem = path_problem(path)
         if problem:

@@ -25,12 +25,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+__all__ = ["main"]
+
 PR_SET_CHILD_SUBREAPER = 36  # prctl option (linux/prctl.h)
 MIB = 1024 * 1024
 CLEANUP_SECONDS = 10.0  # how long the warden keeps killing what the submission started
 
 
 def main() -> None:
+    """Start the submission's process as `sys.argv[1]` (JSON) says, watch it, end it all on EOF."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the grader's to act on
     config = json.loads(sys.argv[1])
     subreaper = _become_subreaper()
