@@ -130,7 +130,9 @@ def test_check_engine_reports_match_their_schema(tmp_path):
     )
     (tmp_path / "broken.py").write_text("class Value:\n    def f(self\n", encoding="utf-8")
     passing = json.loads(stepgrad("check-engine", micrograd.engine.__file__, "--format", "json"))
-    reports = json.loads(stepgrad("check-engine", str(buggy), str(tmp_path / "broken.py"), "--format", "json", status=1))
+    reports = json.loads(
+        stepgrad("check-engine", str(buggy), str(tmp_path / "broken.py"), "--format", "json", status=1)
+    )
     assert passing[0]["passed"] and not any(r["passed"] for r in reports)
     failing, broken = reports
     assert failing["wrong_local_derivatives"][0] == "x * y (mul)"  # (micrograd divides with *)
@@ -144,6 +146,11 @@ def test_check_engine_reports_match_their_schema(tmp_path):
     check = copy.deepcopy(failing)
     check["checks"][0]["status"] = "ok"
     assert_rejected(
-        [[{k: v for k, v in failing.items() if k != "notes"}], [{**failing, "passed": "no"}], [check], failing],
+        [
+            [{k: v for k, v in failing.items() if k != "notes"}],
+            [{**failing, "passed": "no"}],
+            [check],
+            failing,
+        ],
         report_schema,
     )

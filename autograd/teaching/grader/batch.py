@@ -44,7 +44,9 @@ def submission_files(path: str | Path) -> list[Path]:
     path = Path(path)
     if path.is_dir():
         files = sorted(
-            p for p in path.iterdir() if p.suffix == ".py" and not p.name.startswith((".", "_")) and p.is_file()
+            p
+            for p in path.iterdir()
+            if p.suffix == ".py" and not p.name.startswith((".", "_")) and p.is_file()
         )
         if not files:
             raise EngineLoadError(f"{path}: a folder with no .py files")
@@ -73,7 +75,9 @@ def check_engine_file(
     with IsolatedProcess(limits) as process:
         report = _grade(process, Path(path).resolve(), name, engine, file)
         if not report.error and process.unasked():
-            report = _unusable(engine, file, "did not follow the grading protocol: an answer nobody asked for")
+            report = _unusable(
+                engine, file, "did not follow the grading protocol: an answer nobody asked for"
+            )
         output = process.output
     return Report(**{**report.__dict__, "output": output})
 
@@ -92,7 +96,9 @@ def _grade(process: IsolatedProcess, path: Path, name: str, engine: str, file: s
             if unanswered.kind == "ended":
                 raise Stop(f"{step.action} {unanswered}") from None
             if unanswered.kind == "deadline":
-                raise Stop(step.timed_out(f"before the deadline of {limits.deadline:g} s for the whole submission")) from None
+                raise Stop(
+                    step.timed_out(f"before the deadline of {limits.deadline:g} s for the whole submission")
+                ) from None
             raise Stop(step.timed_out(str(unanswered))) from None
         return read_reply(line, number)
 

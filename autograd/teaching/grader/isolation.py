@@ -34,9 +34,8 @@ import threading
 import time
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
-import autograd
 from autograd.teaching.grader.protocol import MAX_LINE, ProtocolError, clean_text
 
 __all__ = ["Limits", "DEFAULT_LIMITS", "MAX_TIMEOUT", "IsolatedProcess", "Unanswered"]
@@ -48,9 +47,11 @@ MAX_PROCESSES = 4096
 STARTUP_TIMEOUT = 60.0  # seconds the process may take to start, before the file is imported
 OUTPUT_KEPT = 4000  # characters of what the submission prints kept for its report
 _GRACE = 0.5  # seconds to wait for an answer already on its way when the process ends
-_ROOT = str(Path(autograd.__file__).resolve().parent.parent)  # the folder that holds autograd
+_ROOT = str(Path(__file__).resolve().parents[3])  # the folder that holds autograd (autograd/teaching/grader/)
 _WARDEN = str(Path(__file__).with_name("warden.py"))
-_CHILD = "import sys; sys.path.insert(0, sys.argv.pop(1)); from autograd.teaching.grader.child import main; main()"
+_CHILD = (
+    "import sys; sys.path.insert(0, sys.argv.pop(1)); from autograd.teaching.grader.child import main; main()"
+)
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,11 @@ class Limits:
                 raise TypeError(f"{name} must be a number of seconds, got {seconds!r}")
             if not (math.isfinite(seconds) and 0 < seconds <= most):
                 raise ValueError(f"{name} must be in (0, {most:g}] seconds, got {seconds!r}")
-        for name, most in (("memory", MAX_MEMORY), ("file_size", MAX_FILE_SIZE), ("processes", MAX_PROCESSES)):
+        for name, most in (
+            ("memory", MAX_MEMORY),
+            ("file_size", MAX_FILE_SIZE),
+            ("processes", MAX_PROCESSES),
+        ):
             count = getattr(self, name)
             if isinstance(count, bool) or not isinstance(count, int):
                 raise TypeError(f"{name} must be a whole number, got {count!r}")
@@ -101,8 +106,8 @@ class IsolatedProcess:
     Unanswered; `output` is the start of what the process printed (cleaned).
     """
 
-    _open: set[IsolatedProcess] = set()  # (for close_all)
-    _open_lock = threading.Lock()
+    _open: ClassVar[set[IsolatedProcess]] = set()  # (for close_all)
+    _open_lock: ClassVar[threading.Lock] = threading.Lock()
 
     def __init__(self, limits: Limits = DEFAULT_LIMITS) -> None:
         self.limits = limits
@@ -140,7 +145,16 @@ class IsolatedProcess:
         env = {"PATH": "/usr/bin:/bin", "HOME": str(home), "TMPDIR": str(tmp), "LANG": "C.UTF-8",
                "LC_ALL": "C.UTF-8"}  # fmt: skip
         config = {
-            "argv": [sys.executable, "-I", "-B", "-c", _CHILD, _ROOT, str(questions_read), str(answers_write)],
+            "argv": [
+                sys.executable,
+                "-I",
+                "-B",
+                "-c",
+                _CHILD,
+                _ROOT,
+                str(questions_read),
+                str(answers_write),
+            ],
             "cwd": str(work),
             "env": env,
             "fds": [questions_read, answers_write, output_write],

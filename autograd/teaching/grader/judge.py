@@ -144,7 +144,9 @@ def _point_text(names: Sequence[str], point: Sequence[float]) -> str:
 
 def _checks(session: _Session) -> Any:
     """The Results, one at a time: Value(1.0) (alone if it fails), the ops, the graphs."""
-    got, answer = session.build("Value(1.0)", [], Step("Value(1.0)", "ops", "Value(1.0)", "does __init__ loop?"))
+    got, answer = session.build(
+        "Value(1.0)", [], Step("Value(1.0)", "ops", "Value(1.0)", "does __init__ loop?")
+    )
     if got == "error" or not _close(answer, 1.0, VALUE_RTOL, VALUE_ATOL):
         message = _raised(answer) if got == "error" else f"Value(1.0).data is {format_number(answer)}"
         yield Result("Value(1.0)", "ops", "fail", message=message)
@@ -212,7 +214,9 @@ def _check_graph(session: _Session, graph: GraphCheck, failed_ops: dict[str, str
     blamed = [failed_ops[name] for name in graph.ops if name in failed_ops]
     fix = "fix it first" if len(blamed) == 1 else "fix them first"
     cause = f"it uses {' and '.join(blamed)}, which failed above: {fix}" if blamed else ""
-    got, answer = session.build(graph.name, graph.leaves, Step(graph.text, graph.group, f"building {graph.text}", _BUILD_HINT))
+    got, answer = session.build(
+        graph.name, graph.leaves, Step(graph.text, graph.group, f"building {graph.text}", _BUILD_HINT)
+    )
     if got == "error":
         if answer["type"] in _UNSUPPORTED:
             return Result(**base, status="skip", message=f"needs an op the engine lacks ({_raised(answer)})")
@@ -259,7 +263,9 @@ def _second_backward_note(session: _Session) -> str:
     if all(_close(a, b, 1e-12, 1e-12) for a, b in zip(second, doubled)):
         return f"leaf gradients doubled ({shown}), as in PyTorch: they accumulate until zeroed"
     if all(_close(a, b, 1e-12, 1e-12) for a, b in zip(second, first)):
-        return f"leaf gradients stayed as after one call ({shown}); PyTorch accumulates them (2× {first[0]:g})"
+        return (
+            f"leaf gradients stayed as after one call ({shown}); PyTorch accumulates them (2× {first[0]:g})"
+        )
     became, twice = (", ".join(map(format_number, pair)) for pair in (second, doubled))
     return (
         f"leaf gradients became {became} on out = (x*y + x)*y ({shown}); PyTorch gives twice the "
@@ -301,7 +307,9 @@ def _chain(session: _Session, length: int, reached: int) -> str | None:
         got, answer = session.backward(1, step)
     if got != "error":
         return None
-    return "RecursionError" if answer["type"] == "RecursionError" else f"{answer['type']}: {answer['message']}"
+    return (
+        "RecursionError" if answer["type"] == "RecursionError" else f"{answer['type']}: {answer['message']}"
+    )
 
 
 def check_engine(cls: type, engine: str = "") -> Report:

@@ -89,7 +89,11 @@ def _check_value(kind: str, value: Any) -> Any:
             and isinstance(value["message"], str)
             and (line is None or (isinstance(line, int) and not isinstance(line, bool) and line > 0))
         ):
-            return {"type": clean_text(value["type"], 80), "message": clean_text(value["message"]), "line": line}
+            return {
+                "type": clean_text(value["type"], 80),
+                "message": clean_text(value["message"]),
+                "line": line,
+            }
     raise ProtocolError(f"a malformed {kind!r} answer")
 
 

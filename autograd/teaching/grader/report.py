@@ -151,8 +151,8 @@ class Report:
         for r in self.results:
             lines.append(f"{r.check.ljust(name_width)}  {_STATUS[r.status]}")
             if r.status == "fail":
-                numbers = [f"{what} {format_number(n)}" for what, n in (("expected", r.expected), ("got", r.actual))
-                           if n is not None]  # fmt: skip
+                pairs = (("expected", r.expected), ("got", r.actual))
+                numbers = [f"{what} {format_number(n)}" for what, n in pairs if n is not None]
                 text = f"{r.case}: {', '.join(numbers)}" if r.case and numbers else r.case or r.message
                 lines += _wrap(f"    {text}", width, "      ")
         return lines
@@ -178,7 +178,7 @@ def summary_table(reports: list[Report], width: int = DEFAULT_WIDTH) -> str:
     folder = os.path.commonpath([os.path.dirname(name) for name in names]) if names else ""
     if folder:  # one folder's submissions: by their names in it
         names = [os.path.relpath(name, folder) for name in names]
-    lines = _wrap(f"Submissions in {clean_text(folder, 10_000)}:", width) + [""] if folder else []
+    lines = [*_wrap(f"Submissions in {clean_text(folder, 10_000)}:", width), ""] if folder else []
     rows = [("file", "verdict", "checks", "first problem")]
     for report, name in zip(reports, names):
         passed, run = report.score
