@@ -31,6 +31,7 @@ from autograd.teaching.grader import (
     check_engine_file,
     check_engine_files,
     load_engine,
+    summary_table,
 )
 from stepgrad.cli import main
 from stepgrad.practice import split_target
@@ -517,14 +518,16 @@ def test_the_second_backward_note_does_not_call_zero_gradients_doubled(tmp_path)
 def test_no_line_of_the_report_is_wider_than_the_terminal(tmp_path, capsys, monkeypatch):
     path = planted_copy(tmp_path, *LOOPING_BACKWARD)
     (tmp_path / "ok.py").write_text(MICROGRAD.read_text(encoding="utf-8"))
-    for columns in (60, 80, 120):
-        monkeypatch.setenv("COLUMNS", str(columns))
-        status, out, _ = grade(capsys, str(path), str(tmp_path / "ok.py"), "--timeout", "0.5")
-        assert status == 1
-        assert max(len(line) for line in out.splitlines()) <= columns
-        flat = " ".join(out.split())
-        assert "did not finish within 0.5 s — does your topological sort mark visited nodes?" in flat
-        assert "1 of 2 submissions pass" in out
+    monkeypatch.setenv("COLUMNS", "60")  # the command reads the terminal's width ...
+    status, out, _ = grade(capsys, str(path), str(tmp_path / "ok.py"), "--timeout", "0.5", "--jobs", "2")
+    assert status == 1 and "1 of 2 submissions pass" in out
+    assert max(len(line) for line in out.splitlines()) <= 60
+    flat = " ".join(out.split())
+    assert "did not finish within 0.5 s — does your topological sort mark visited nodes?" in flat
+    reports = check_engine_files([(path, "Value"), (tmp_path / "ok.py", "Value")], timeout=0.5, jobs=2)
+    for columns in (80, 120):  # ... and the reports wrap to any width
+        for text in (*(r.table(columns) for r in reports), summary_table(reports, columns)):
+            assert max(len(line) for line in text.splitlines()) <= columns
 
 
 # ---- a class at once -----------------------------------------------------------------------------
@@ -548,7 +551,7 @@ def write_class(folder: Path) -> None:
 def test_a_folder_is_graded_file_by_file_and_nothing_stops_the_batch(tmp_path, capsys):
     write_class(tmp_path / "class")
     status, out, _ = grade(
-        capsys, str(tmp_path / "class"), "--format", "json", "--timeout", "0.5", "--jobs", "2"
+        capsys, str(tmp_path / "class"), "--format", "json", "--timeout", "0.5", "--jobs", "4"
     )
     assert status == 1  # not every submission passes
     reports = json.loads(out)
@@ -558,13 +561,15 @@ def test_a_folder_is_graded_file_by_file_and_nothing_stops_the_batch(tmp_path, c
     assert all(r["schema"] == "stepgrad.check-engine/2" for r in reports)
     assert reports[2]["stopped"].startswith("backward() on x + y at x = 2.0, y = 3.0 did not finish")
     assert "SyntaxError" in reports[3]["error"] and reports[3]["checks"] == []
-    status, out, _ = grade(capsys, str(tmp_path / "class"), "--format", "csv", "--timeout", "0.5")
+    status, out, _ = grade(
+        capsys, str(tmp_path / "class"), "--format", "csv", "--timeout", "0.5", "--jobs", "4"
+    )
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [(Path(r["file"]).name, r["passed"]) for r in rows] == [
         ("a_right.py", "yes"), ("b_assigns.py", "no"), ("c_hangs.py", "no"), ("d_typo.py", "no")
     ]  # fmt: skip
     assert (rows[0]["checks_passed"], rows[0]["checks_run"]) == ("20", "20")
-    status, out, _ = grade(capsys, str(tmp_path / "class"), "--timeout", "0.5")
+    status, out, _ = grade(capsys, str(tmp_path / "class"), "--timeout", "0.5", "--jobs", "4")
     summary = out.split("=" * 10)[-1]
     assert "a_right.py    PASSED   20/20" in summary and "2 of 4" not in summary
     assert "1 of 4 submissions pass" in summary
@@ -662,9 +667,12 @@ def test_patching_the_comparison_in_its_own_process_changes_no_verdict(tmp_path,
         (b'{"id": 2, "ok": "yes"}', "a malformed 'ok' answer"),
         (b"\xff\xfe", "a line that is not JSON"),
         (b'{"id": 2, "ok": true}' + b" " * 70_000, "an answer of over 65,536 bytes"),
+        (b"[" * 60_000, "a line that is not JSON"),
+        (b'{"id": 2, "value": 1' + b"0" * 400 + b"}", "a malformed 'value' answer"),
+        (b'{"id": 1, "ok": true}\n' * 100_000, ""),  # (whichever it sees first: a wrong id, a flood)
     ],
     ids=["not JSON", "unknown key", "unknown kind", "out of order", "a list", "a wrong type", "not UTF-8",
-         "oversized"],
+         "oversized", "deeply nested", "a huge number", "a flood"],
 )  # fmt: skip
 def test_a_line_that_breaks_the_protocol_fails_the_submission_with_a_plain_reason(
     tmp_path, capsys, line, why

@@ -36,7 +36,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, ClassVar
 
-from autograd.teaching.grader.protocol import MAX_LINE, ProtocolError, clean_text
+from autograd.teaching.grader.protocol import MAX_LINE, MAX_PENDING, ProtocolError, clean_text
 
 __all__ = ["Limits", "DEFAULT_LIMITS", "MAX_TIMEOUT", "IsolatedProcess", "Unanswered"]
 
@@ -200,6 +200,9 @@ class IsolatedProcess:
                 if not line.endswith(b"\n") and len(line) > MAX_LINE:
                     self._events.put(("oversized", None))
                     return
+                if self._events.qsize() > MAX_PENDING:  # (one question at a time: answers nobody asked for)
+                    self._events.put(("flood", None))
+                    return
                 self._events.put(("answer", line.rstrip(b"\n")))
 
     def _read_output(self, stream: Any) -> None:
@@ -253,6 +256,8 @@ class IsolatedProcess:
                 return data
             if event == "oversized":
                 raise ProtocolError(f"an answer of over {MAX_LINE:,} bytes")
+            if event == "flood":
+                raise ProtocolError(f"over {MAX_PENDING} answers nobody asked for")
             if event in ("exit", "warden gone"):
                 self._ended = _ended_text(data if event == "exit" else None, self.limits)
                 with contextlib.suppress(queue.Empty):  # an answer written just before the end
@@ -273,7 +278,7 @@ class IsolatedProcess:
                 event, _ = self._events.get_nowait()
             except queue.Empty:
                 return False
-            if event in ("answer", "oversized"):
+            if event in ("answer", "oversized", "flood"):
                 return True
 
     def close(self) -> None:

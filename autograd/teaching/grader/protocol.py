@@ -30,6 +30,7 @@ __all__ = ["MAX_LINE", "MAX_TEXT", "MAX_ITEMS", "ProtocolError", "request", "rea
 MAX_LINE = 65_536  # bytes of one answer, newline included
 MAX_TEXT = 300  # characters of one message kept in a report
 MAX_ITEMS = 64  # numbers or names in one answer
+MAX_PENDING = 64  # answers waiting to be read: more than that is a flood
 #: The kinds of answer: the key besides "id", and what its value must be.
 REPLY_KINDS = ("ok", "value", "grads", "methods", "error")
 _ERROR_KEYS = {"type", "message", "line"}
@@ -54,7 +55,7 @@ def read_reply(line: bytes, number: int) -> tuple[str, Any]:
     try:
         text = line.decode("utf-8")
         message = json.loads(text, parse_constant=_refuse_constant)
-    except (UnicodeDecodeError, ValueError) as exc:
+    except (ValueError, RecursionError) as exc:  # (UnicodeDecodeError is a ValueError)
         raise ProtocolError(f"a line that is not JSON: {clean_text(repr(line[:60]))}") from exc
     if not isinstance(message, dict):
         raise ProtocolError(f"a JSON {type(message).__name__}, not an object")
@@ -98,7 +99,9 @@ def _check_value(kind: str, value: Any) -> Any:
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return math.isfinite(value) if isinstance(value, float) else abs(value) < 2**1000
 
 
 def _is_list(value: Any, item: Any) -> bool:

@@ -87,7 +87,8 @@ def _limiter(limits: dict[str, int]) -> Callable[[], None]:
             top = value + 1 if which == resource.RLIMIT_CPU else value  # SIGXCPU, then SIGKILL
             if hard != resource.RLIM_INFINITY:
                 value, top = min(value, hard), min(top, hard)
-            resource.setrlimit(which, (value, top))
+            with contextlib.suppress(ValueError, OSError):  # (a limit this system does not enforce)
+                resource.setrlimit(which, (value, top))
 
     return limit
 
