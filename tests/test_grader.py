@@ -916,3 +916,20 @@ def test_the_teachers_page_shows_the_shipped_samples_and_their_verdicts():
         env={**os.environ, "COLUMNS": "100"},  # (what a pipe gets: the page's width)
     )  # fmt: skip
     assert f"{done.stdout}exit status {done.returncode}\n" == shown
+
+
+@pytest.mark.skipif(not hasattr(os, "killpg"), reason="process groups: POSIX")
+def test_a_submission_that_kills_its_warden_fails_and_its_process_is_ended(tmp_path):
+    pid_file = tmp_path / "child.pid"
+    path = tmp_path / "regicide.py"
+    path.write_text(
+        "import os, signal, time\n"
+        f"open({str(pid_file)!r}, 'w').write(str(os.getpid()))\n"
+        "os.kill(os.getppid(), signal.SIGKILL)\n"
+        "time.sleep(600)\n"
+    )
+    started = time.perf_counter()
+    report = check_engine_file(path, timeout=2)
+    assert time.perf_counter() - started < 10
+    assert not report.passed and "its warden was stopped" in report.error
+    assert _gone(_wait_for(pid_file))

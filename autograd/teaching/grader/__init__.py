@@ -34,7 +34,6 @@ __all__ = [
     "submission_files",
     "Limits",
     "DEFAULT_LIMITS",
-    "DEFAULT_TIMEOUT",
     "MAX_TIMEOUT",
     "MAX_JOBS",
     "Result",
@@ -47,5 +46,3 @@ __all__ = [
     "CHECKS",
     "NOTES",
 ]
-
-DEFAULT_TIMEOUT = DEFAULT_LIMITS.timeout

@@ -11,6 +11,8 @@ the .py files of a folder in name order.
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -79,12 +81,12 @@ def check_engine_file(
                 engine, file, "did not follow the grading protocol: an answer nobody asked for"
             )
         output = process.output
-    return Report(**{**report.__dict__, "output": output})
+    return dataclasses.replace(report, output=output)
 
 
 def _grade(process: IsolatedProcess, path: Path, name: str, engine: str, file: str) -> Report:
     """The Report of the engine in `process`: its start, its import, then `judge`'s questions."""
-    numbers = iter(range(1, 1_000_000))
+    numbers = itertools.count(1)
     limits = process.limits
 
     def ask(question: dict[str, Any], step: Step, timeout: float = limits.timeout) -> tuple[str, Any]:

@@ -32,7 +32,7 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -87,7 +87,6 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
-LIMIT_NAMES = tuple(f.name for f in fields(Limits))
 
 
 class Unanswered(Exception):
@@ -297,9 +296,9 @@ class IsolatedProcess:
         except subprocess.TimeoutExpired:  # (should not happen: the warden gives up after 10 s)
             self._warden.kill()
             self._warden.wait()
-            if self._child_pid:
-                with contextlib.suppress(OSError):
-                    os.killpg(self._child_pid, signal.SIGKILL)
+        if self._warden.returncode != 0 and self._child_pid:  # the warden was killed: end what it can't
+            with contextlib.suppress(OSError):
+                os.killpg(self._child_pid, signal.SIGKILL)
         for thread in self._threads:
             thread.join(timeout=5)
         shutil.rmtree(self._folder, ignore_errors=True)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import math
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -142,7 +142,7 @@ def _point_text(names: Sequence[str], point: Sequence[float]) -> str:
     return ", ".join(f"{n} = {format_number(v)}" for n, v in zip(names, point))
 
 
-def _checks(session: _Session) -> Any:
+def _checks(session: _Session) -> Iterator[Result]:
     """The Results, one at a time: Value(1.0) (alone if it fails), the ops, the graphs."""
     got, answer = session.build(
         "Value(1.0)", [], Step("Value(1.0)", "ops", "Value(1.0)", "does __init__ loop?")
