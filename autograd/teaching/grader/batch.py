@@ -105,15 +105,15 @@ def _grade(process: IsolatedProcess, path: Path, name: str, engine: str, file: s
         return read_reply(line, number)
 
     try:
-        start = Step("", "start", "the checking process", "is the machine very busy?")
+        start = Step("", "start", "starting Python", "is the machine very busy?")
         try:
             ask({"ask": "hello"}, start, STARTUP_TIMEOUT)
-        except Stop:
-            return _unusable(engine, file, f"the checking process did not start within {STARTUP_TIMEOUT:g} s")
+        except Stop as stop:
+            return _unusable(engine, file, f"the checking process could not start: {stop}")
         process.start_the_clock()
         load = Step("", "import", f"importing {file}", _IMPORT_HINT)
         try:
-            kind, answer = ask({"ask": "load", "path": str(path), "name": name}, load)
+            kind, answer = ask({"ask": "load", "path": str(path), "name": name, "shown": file}, load)
         except Stop as stop:
             return _unusable(engine, file, str(stop))
         if kind == "error":

@@ -53,34 +53,36 @@ def path_problem(path: str | Path) -> str:
     return ""
 
 
-def load_engine(path: str | Path, name: str = "Value") -> type:
+def load_engine(path: str | Path, name: str = "Value", *, shown: str = "") -> type:
     """Import `path` as a module (running its code) and return its class `name`.
 
     The module is registered as `stepgrad_checked_engine_N`, never under a name that could
-    shadow another module; nothing else is imported and sys.path is not changed.
+    shadow another module; nothing else is imported and sys.path is not changed. Errors name
+    the file as `shown` (default: `path`).
     """
     file = Path(path)
     problem = path_problem(file)
     if problem:
         raise EngineLoadError(problem)
+    label = shown or str(file)
     module_name = f"stepgrad_checked_engine_{next(_module_names)}"
     spec = importlib.util.spec_from_file_location(module_name, file)
     if spec is None or spec.loader is None:
-        raise EngineLoadError(f"{file}: not a Python file (it should end in .py)")
+        raise EngineLoadError(f"{label}: not a Python file (it should end in .py)")
     module = importlib.util.module_from_spec(spec)
     sys.modules[module_name] = module  # (dataclasses and pickling in the file look it up)
     try:
         spec.loader.exec_module(module)
     except Exception as exc:
         del sys.modules[module_name]
-        raise EngineLoadError(f"importing {file} raised {_where(exc, file)}") from None
+        raise EngineLoadError(f"importing {label} raised {_where(exc, file)}") from None
     cls = getattr(module, name, None)
     if not isinstance(cls, type):
         classes = sorted(
             k for k, v in vars(module).items() if isinstance(v, type) and v.__module__ == module_name
         )
         found = f"; it defines {', '.join(classes)}" if classes else ""
-        raise EngineLoadError(f"{file} has no class {name!r}{found} (name it as FILE:CLASS)")
+        raise EngineLoadError(f"{label} has no class {name!r}{found} (name it as FILE:CLASS)")
     return cls
 
 
@@ -108,7 +110,7 @@ def _error_text(exc: BaseException) -> str:
 def _error(exc: BaseException) -> dict[str, Any]:
     """The answer for an exception: its type and message (cut), never its traceback."""
     message = _error_text(exc).partition(": ")[2]
-    return {"error": {"type": type(exc).__name__[:80], "message": message, "line": None}}
+    return {"error": {"type": type(exc).__name__[:80], "message": message}}
 
 
 def _number(x: Any, what: str) -> float:
@@ -170,12 +172,12 @@ def main() -> None:
             reply = {"ok": True}
         elif question["ask"] == "load":
             try:
-                answerer = Answerer(load_engine(question["path"], question["name"]))
+                answerer = Answerer(load_engine(question["path"], question["name"], shown=question["shown"]))
                 reply: dict[str, Any] = {"ok": True}
             except EngineLoadError as exc:
-                reply = {"error": {"type": "EngineLoadError", "message": str(exc), "line": None}}
+                reply = {"error": {"type": "EngineLoadError", "message": str(exc)}}
         elif answerer is None:
-            reply = {"error": {"type": "RuntimeError", "message": "no engine loaded", "line": None}}
+            reply = {"error": {"type": "RuntimeError", "message": "no engine loaded"}}
         else:
             reply = answerer.answer(question)
         for stream in (sys.stdout, sys.stderr):

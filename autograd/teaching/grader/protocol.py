@@ -2,12 +2,14 @@
 
 The grader asks one question at a time and waits for its answer:
 
-    {"id": 1, "ask": "load", "path": "/abs/ada.py", "name": "Value"}  → {"id": 1, "ok": true}
-    {"id": 2, "ask": "methods", "names": ["__add__", "tanh"]}          → {"id": 2, "methods": ["__add__"]}
-    {"id": 3, "ask": "build", "program": "mul", "args": [2.0, 3.0]}    → {"id": 3, "value": 6.0}
-    {"id": 4, "ask": "backward"}                                       → {"id": 4, "grads": [3.0, 2.0]}
-    any question, when the engine raised                               → {"id": n, "error":
-                                                  {"type": "TypeError", "message": "...", "line": 12}}
+    {"id": 1, "ask": "hello"}                                        → {"id": 1, "ok": true}
+    {"id": 2, "ask": "load", "path": "/abs/ada.py", "name": "Value",
+     "shown": "ada.py"}                                              → {"id": 2, "ok": true}
+    {"id": 3, "ask": "methods", "names": ["__add__", "tanh"]}        → {"id": 3, "methods": ["__add__"]}
+    {"id": 4, "ask": "build", "program": "mul", "args": [2.0, 3.0]}  → {"id": 4, "value": 6.0}
+    {"id": 5, "ask": "backward"}                                     → {"id": 5, "grads": [3.0, 2.0]}
+    any question, when the engine raised                             → {"id": n, "error":
+                                                {"type": "TypeError", "message": "..."}}
 
 The answers are raw results (numbers, names, exceptions), never verdicts: the grader judges them.
 An answer is data from a process the grader does not trust, so `read_reply` accepts a line only if
@@ -33,7 +35,7 @@ MAX_ITEMS = 64  # numbers or names in one answer
 MAX_PENDING = 64  # answers waiting to be read: more than that is a flood
 #: The kinds of answer: the key besides "id", and what its value must be.
 REPLY_KINDS = ("ok", "value", "grads", "methods", "error")
-_ERROR_KEYS = {"type", "message", "line"}
+_ERROR_KEYS = {"type", "message"}
 # ESC [ ... final byte (CSI: colours, cursor moves, clear screen); ESC ] ... BEL or ESC \ (OSC:
 # titles, links); ESC and one more character (the rest).
 _ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b.?", re.DOTALL)
@@ -83,18 +85,13 @@ def _check_value(kind: str, value: Any) -> Any:
         return [float(v) for v in value]
     if kind == "methods" and _is_list(value, lambda v: isinstance(v, str) and v.isidentifier()):
         return list(value)
-    if kind == "error" and isinstance(value, dict) and set(value) == _ERROR_KEYS:
-        line = value["line"]
-        if (
-            isinstance(value["type"], str)
-            and isinstance(value["message"], str)
-            and (line is None or (isinstance(line, int) and not isinstance(line, bool) and line > 0))
-        ):
-            return {
-                "type": clean_text(value["type"], 80),
-                "message": clean_text(value["message"]),
-                "line": line,
-            }
+    if (
+        kind == "error"
+        and isinstance(value, dict)
+        and set(value) == _ERROR_KEYS
+        and all(isinstance(text, str) for text in value.values())
+    ):
+        return {"type": clean_text(value["type"], 80), "message": clean_text(value["message"])}
     raise ProtocolError(f"a malformed {kind!r} answer")
 
 

@@ -138,7 +138,7 @@ class Report:
             lines += ["", "Notes:"]
             for name, text in self.notes.items():
                 lines += _wrap(f"  {name}: {text}", width, "    ")
-        if self.error and self.output:
+        if (self.error or self.stopped) and self.output:
             lines += ["", "What it printed (the start):"]
             for line in self.output.splitlines()[:20]:
                 lines += _wrap(f"  {line}", width, "  ")
