@@ -779,7 +779,7 @@ def test_a_process_in_its_own_session_does_not_outlive_the_run(tmp_path):
 
 def test_a_slow_backward_meets_the_deadline(tmp_path, capsys):
     path = planted_copy(
-        tmp_path, "        self.grad = 1\n", "        import time; time.sleep(0.2)\n        self.grad = 1\n"
+        tmp_path, "        self.grad = 1\n", "        import time; time.sleep(0.3)\n        self.grad = 1\n"
     )
     started = time.perf_counter()
     status, report = grade_json(capsys, str(path), "--timeout", "1", "--deadline", "2")
