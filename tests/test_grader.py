@@ -18,6 +18,7 @@ import sys
 import tempfile
 import textwrap
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import micrograd.engine
@@ -539,6 +540,7 @@ def test_no_line_of_the_report_is_wider_than_the_terminal(tmp_path, capsys, monk
     flat = " ".join(out.split())
     assert "did not finish within 1.5 s — does your topological sort mark visited nodes?" in flat
     reports = check_engine_files([(path, "Value"), (tmp_path / "ok.py", "Value")], timeout=1.5, jobs=2)
+    assert "1 of 2 submissions pass" in summary_table([reports[0], replace(reports[1], file="ok.py")])
     for columns in (80, 120):  # ... and the reports wrap to any width
         for text in (*(r.table(columns) for r in reports), summary_table(reports, columns)):
             assert max(len(line) for line in text.splitlines()) <= columns

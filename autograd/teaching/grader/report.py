@@ -175,7 +175,10 @@ def summary_table(reports: list[Report], width: int = DEFAULT_WIDTH) -> str:
     """One line per submission: its file, verdict, score and what failed first; then the count."""
     width = max(width, MIN_WIDTH)
     names = [report.file or report.engine for report in reports]
-    folder = os.path.commonpath([os.path.dirname(name) for name in names]) if names else ""
+    try:
+        folder = os.path.commonpath([os.path.dirname(name) for name in names]) if names else ""
+    except ValueError:  # relative and absolute paths together
+        folder = ""
     if folder:  # one folder's submissions: by their names in it
         names = [os.path.relpath(name, folder) for name in names]
     lines = [*_wrap(f"Submissions in {clean_text(folder, 10_000)}:", width), ""] if folder else []
