@@ -36,7 +36,9 @@ from packaging.utils import canonicalize_name
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 PYODIDE_VERSION = "314.0.6"  # the version jupyterlite-pyodide-kernel 0.8.6 was released with
-PYODIDE_INTEGRITY = "sha512-BKDTJyIqFxC4BExLqeRS3f5xvXZIjOt8C3zGLN/Cc7tFxSwvKVhVkchQQ2AGLOtR4YrVOIFxbV8poyDOOmWwxQ=="
+PYODIDE_INTEGRITY = (
+    "sha512-BKDTJyIqFxC4BExLqeRS3f5xvXZIjOt8C3zGLN/Cc7tFxSwvKVhVkchQQ2AGLOtR4YrVOIFxbV8poyDOOmWwxQ=="
+)
 # The runtime's files the site serves (the npm package also holds a demo console, type stubs and
 # source maps).
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "package.json")
@@ -135,10 +137,15 @@ def kernel_wheels() -> list[Path]:
 def stepgrad_wheel(into: Path) -> Path:
     """stepgrad's wheel from this checkout, built pure (STEPGRAD_PURE_PYTHON=1: no compiled engine)."""
     env = dict(os.environ, STEPGRAD_PURE_PYTHON="1")
-    run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(into), str(REPO)], env=env)
+    run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(into), str(REPO)],
+        env=env,
+    )
     (wheel,) = into.glob("stepgrad-*.whl")
     if not wheel.name.endswith("-py3-none-any.whl"):
-        sys.exit(f"{wheel.name}: Pyodide needs a pure-Python wheel (py3-none-any); STEPGRAD_PURE_PYTHON=1 did not give one")
+        sys.exit(
+            f"{wheel.name}: Pyodide needs a pure-Python wheel (py3-none-any); STEPGRAD_PURE_PYTHON=1 did not give one"
+        )
     return wheel
 
 
@@ -237,7 +244,11 @@ def browser_notebook(source: Path) -> dict:
         else:
             cells.append(cell)
     notebook["cells"] = cells
-    notebook["metadata"]["kernelspec"] = {"name": "python", "display_name": "Python (Pyodide)", "language": "python"}
+    notebook["metadata"]["kernelspec"] = {
+        "name": "python",
+        "display_name": "Python (Pyodide)",
+        "language": "python",
+    }
     return notebook
 
 
@@ -261,7 +272,9 @@ def stage(lite_dir: Path, runtime: Path, wheels: list[Path]) -> None:
     files.mkdir()
     for name in json.loads((HERE / "notebooks.json").read_text(encoding="utf-8"))["in_browser"]:
         notebook = browser_notebook(REPO / "notebooks" / f"{name}.ipynb")
-        (files / f"{name}.ipynb").write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        (files / f"{name}.ipynb").write_text(
+            json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
     settings = {
         "jupyter-lite-schema-version": 0,
         "jupyter-config-data": {
@@ -275,6 +288,18 @@ def stage(lite_dir: Path, runtime: Path, wheels: list[Path]) -> None:
         },
     }
     (lite_dir / "jupyter-lite.json").write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")
+
+
+def name_the_icons(site: Path) -> None:
+    """Each page names its icon: a page that names none makes the browser ask the host's root for
+    /favicon.ico, a 404 in every student's console wherever the folder is published."""
+    for page in [site / "index.html", *(site / app / "index.html" for app in APPS)]:
+        icon = "lab/favicon.ico" if page.parent == site else "favicon.ico"
+        text = page.read_text(encoding="utf-8")
+        if 'rel="icon"' not in text:
+            page.write_text(
+                text.replace("<head>", f'<head>\n  <link rel="icon" href="{icon}">', 1), encoding="utf-8"
+            )
 
 
 def check_site(site: Path) -> None:
@@ -312,6 +337,7 @@ def main(out: Path) -> None:
         for app in APPS:
             command += ["--apps", app]
         run(command, cwd=tmp / "lite")
+        name_the_icons(building)
         check_site(building)
         shutil.rmtree(out, ignore_errors=True)
         building.rename(out)
