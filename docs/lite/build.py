@@ -29,7 +29,6 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from packaging.markers import Marker
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
@@ -144,7 +143,8 @@ def stepgrad_wheel(into: Path) -> Path:
     (wheel,) = into.glob("stepgrad-*.whl")
     if not wheel.name.endswith("-py3-none-any.whl"):
         sys.exit(
-            f"{wheel.name}: Pyodide needs a pure-Python wheel (py3-none-any); STEPGRAD_PURE_PYTHON=1 did not give one"
+            f"{wheel.name}: Pyodide needs a pure-Python wheel (py3-none-any); "
+            "STEPGRAD_PURE_PYTHON=1 did not give one"
         )
     return wheel
 
@@ -216,7 +216,8 @@ def pyodide_lock(runtime: Path, wheels: list[Path]) -> dict:
 
 
 def check_frontends(wheels: list[Path]) -> None:
-    """The widget libraries the browser's Python runs are those whose JupyterLab extensions the site carries."""
+    """The widget libraries the browser's Python runs are those whose JupyterLab extensions the
+    site carries."""
     served = {canonicalize_name(w.name.split("-")[0]): wheel_version(w) for w in wheels}
     for name, distribution in FRONTEND_PAIRS.items():
         here = importlib.metadata.version(distribution)
