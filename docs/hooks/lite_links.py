@@ -12,7 +12,8 @@ import html
 import json
 from pathlib import Path
 
-LITE = json.loads((Path(__file__).resolve().parent.parent / "lite" / "notebooks.json").read_text(encoding="utf-8"))
+NOTEBOOKS_JSON = Path(__file__).resolve().parent.parent / "lite" / "notebooks.json"
+LITE = json.loads(NOTEBOOKS_JSON.read_text(encoding="utf-8"))
 RUN_IT = (
     '<div class="admonition tip"><p class="admonition-title">Run it in your browser</p>'
     '<p><a href="../lite/notebooks/index.html?path={name}.ipynb">Open this notebook in your browser</a>: '
