@@ -39,6 +39,7 @@ EXTRAS: dict[str, dict[str, str]] = {
         "jupyterlite_core": "jupyterlite-core",
         "jupyterlite_pyodide_kernel": "jupyterlite-pyodide-kernel",
         "jupyter_server": "jupyter_server",
+        "build": "build",
         "anywidget": "anywidget",
         "jupyterlab_widgets": "jupyterlab_widgets",
         "packaging": "packaging",

@@ -134,12 +134,10 @@ def kernel_wheels() -> list[Path]:
 
 
 def stepgrad_wheel(into: Path) -> Path:
-    """stepgrad's wheel from this checkout, built pure (STEPGRAD_PURE_PYTHON=1: no compiled engine)."""
+    """stepgrad's wheel from this checkout, built pure (STEPGRAD_PURE_PYTHON=1: no compiled engine).
+    Built from the sdist, as a release is, so no stale file of the checkout's build/ gets in."""
     env = dict(os.environ, STEPGRAD_PURE_PYTHON="1")
-    run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(into), str(REPO)],
-        env=env,
-    )
+    run([sys.executable, "-m", "build", "--outdir", str(into), str(REPO)], env=env, stdout=subprocess.DEVNULL)
     (wheel,) = into.glob("stepgrad-*.whl")
     if not wheel.name.endswith("-py3-none-any.whl"):
         sys.exit(
