@@ -69,6 +69,9 @@ def test_the_lockfile_names_exactly_the_wheels_served(lite):
     assert not [n for n in names if n.endswith((".so", ".pyd", ".c"))], (
         "a compiled file in the browser's wheel"
     )
+    packages = [ROOT / package for package in ("autograd", "nn", "stepgrad")]
+    modules = {path.relative_to(ROOT).as_posix() for package in packages for path in package.rglob("*.py")}
+    assert {n for n in names if n.endswith(".py")} == modules  # the checkout's modules, no stale copy
     assert "autograd/views/assets/viz/viz-global.js" in names  # the explorer's renderer comes along
     # the widget libraries and the kernel come from the lockfile, as the kernel starts
     assert {"anywidget", "ipywidgets", "psygnal", "ipython", "pyodide-kernel", "graphviz"} <= set(lock)
