@@ -21,6 +21,7 @@ import subprocess
 import threading
 import time
 import zipfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -210,54 +211,80 @@ def type_into_leaf(browser, widget, name: str, text: str) -> None:
     wait_for(lambda: (widget.get_attribute("data-version") or "0") != before, timeout=60, what="the replay")
 
 
+@contextmanager
+def offline_chromium(tmp_path: Path):
+    """Chromium with every host but 127.0.0.1 unresolvable, its net log in tmp_path/netlog.json."""
+    extra_args = (
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+        f"--log-net-log={tmp_path / 'netlog.json'}",  # every request of the browser, workers' too
+    )
+    with chromium(tmp_path / "profile", 1300, 900, extra_args, logs=("performance", "browser")) as browser:
+        browser.get("about:blank")
+        browser.get_log("performance")  # the start page's own requests, before ours
+        yield browser
+
+
+def open_and_run_all(browser, origin: str, notebook: str, tmp_path: Path):
+    """Open `notebook` in the site, run every cell from the Run menu; once every cell has run, none
+    failed and the first explorer is drawn: (that explorer, seconds from opening the page)."""
+    from selenium.webdriver.common.by import By
+
+    opened = time.monotonic()
+    browser.get(f"{origin}notebooks/index.html?path={notebook}.ipynb")
+    wait_for(
+        lambda: len(browser.find_elements(By.CSS_SELECTOR, ".jp-Notebook .jp-CodeCell")) > 5,
+        timeout=120,
+        what=f"{notebook}'s cells",
+    )
+    click_menu(browser, "Run", "Run All Cells")
+
+    def drawn():
+        failed = browser.find_elements(By.CSS_SELECTOR, '[data-mime-type="application/vnd.jupyter.error"]')
+        if failed:
+            pytest.fail(f"a cell of {notebook} failed in the browser: {failed[0].text[-2000:]}")
+        boxes = browser.find_elements(By.CSS_SELECTOR, ".sg-explorer")
+        return boxes and boxes[0].get_attribute("data-rendered") == "true" and boxes[0]
+
+    try:
+        widget = wait_for(drawn, timeout=300, what=f"the explorer in {notebook}")
+    finally:
+        browser.save_screenshot(str(tmp_path / "run-all.png"))
+    seconds = time.monotonic() - opened
+
+    def all_ran():  # a prompt is [ ] before its cell runs, [*] while it runs or waits
+        prompts = [
+            p.text for p in browser.find_elements(By.CSS_SELECTOR, ".jp-CodeCell .jp-InputArea-prompt")
+        ]
+        return prompts and all(p.strip() not in ("[ ]:", "[*]:", "") for p in prompts)
+
+    wait_for(all_ran, timeout=120, what=f"every cell of {notebook} to run")
+    errors = browser.find_elements(By.CSS_SELECTOR, '[data-mime-type="application/vnd.jupyter.error"]')
+    assert not errors, errors[0].text[-2000:]
+    return widget, seconds
+
+
+def assert_nothing_left_the_host(browser, origin: str, tmp_path: Path) -> set[str]:
+    """The page's requests (performance log) and, once Chromium has quit, every request of the
+    site's pages and workers (net log) went to `origin` and succeeded: the URLs asked for."""
+    _, problems = network_problems(browser, origin)
+    assert not problems, problems
+    browser.quit()  # the net log is complete once Chromium has quit
+    urls = requests_made_by(origin, tmp_path / "netlog.json")
+    elsewhere = sorted(url for url in urls if not url.startswith((origin, origin.replace("http", "ws", 1))))
+    assert not elsewhere, elsewhere
+    assert origin + "static/pyodide/pyodide.asm.wasm" in urls  # the worker's requests are in the log
+    return urls
+
+
 def test_a_student_runs_notebook_01_and_steps_the_explorer_offline(lite, server, tmp_path):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
 
     origin, asked = server
-    netlog = tmp_path / "netlog.json"  # every request of the browser, the kernel's worker's too
-    extra_args = ("--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1", f"--log-net-log={netlog}")
-    with chromium(tmp_path / "profile", 1300, 900, extra_args, logs=("performance", "browser")) as browser:
-        browser.get("about:blank")
-        browser.get_log("performance")  # the new-tab page's own requests, before ours
-        opened = time.monotonic()
-        browser.get(origin + "notebooks/index.html?path=01_backprop_wx_plus_b.ipynb")
-        wait_for(
-            lambda: len(browser.find_elements(By.CSS_SELECTOR, ".jp-Notebook .jp-CodeCell")) > 5,
-            timeout=120,
-            what="notebook 01's cells",
-        )
-        click_menu(browser, "Run", "Run All Cells")
-
-        def drawn():
-            failed = browser.find_elements(
-                By.CSS_SELECTOR, '[data-mime-type="application/vnd.jupyter.error"]'
-            )
-            if failed:
-                pytest.fail(f"a cell failed in the browser: {failed[0].text[-2000:]}")
-            boxes = browser.find_elements(By.CSS_SELECTOR, ".sg-explorer")
-            return boxes and boxes[0].get_attribute("data-rendered") == "true" and boxes[0]
-
-        try:
-            widget = wait_for(drawn, timeout=300, what="the explorer in notebook 01")
-        finally:
-            browser.save_screenshot(str(tmp_path / "run-all.png"))
-        to_explorer = time.monotonic() - opened
-        record_timing(
-            "browser site: notebook 01 opened → Run All → explorer drawn", to_explorer * 1000, 300_000
-        )
-
-        # every cell ran, none failed (the kernel stops a Run All at the first error)
-        def all_ran():
-            prompts = [
-                p.text for p in browser.find_elements(By.CSS_SELECTOR, ".jp-CodeCell .jp-InputArea-prompt")
-            ]
-            return prompts and all(p.strip() not in ("[ ]:", "[*]:", "") for p in prompts) and prompts
-
-        wait_for(all_ran, timeout=120, what="every cell of notebook 01 to run")
-        errors = browser.find_elements(By.CSS_SELECTOR, '[data-mime-type="application/vnd.jupyter.error"]')
-        assert not errors, errors[0].text[-2000:]
-        assert browser.find_elements(By.CSS_SELECTOR, ".jp-RenderedHTMLCommon svg, .jp-RenderedHTML svg")
+    with offline_chromium(tmp_path) as browser:
+        widget, seconds = open_and_run_all(browser, origin, "01_backprop_wx_plus_b", tmp_path)
+        record_timing("browser site: notebook 01 opened → Run All → explorer drawn", seconds * 1000, 300_000)
+        assert browser.find_elements(By.CSS_SELECTOR, ".jp-RenderedHTMLCommon svg")  # draw() without dot
 
         # step with the arrow keys, as the explorer is clicked and then driven from the keyboard
         title = widget.find_element(By.CSS_SELECTOR, ".sg-title")
@@ -291,12 +318,14 @@ def test_a_student_runs_notebook_01_and_steps_the_explorer_offline(lite, server,
             "data 16 | grad 1",
         )
         browser.save_screenshot(str(tmp_path / "explorer.png"))
-
-        _, problems = network_problems(browser, origin)
-    assert not problems, problems  # the page's own requests: none elsewhere, none failed
-    # Chromium's net log, complete once it quits, also holds the requests of the kernel's worker
-    urls = requests_made_by(origin, netlog)
-    elsewhere = sorted(url for url in urls if not url.startswith((origin, origin.replace("http", "ws", 1))))
-    assert not elsewhere, elsewhere
-    assert origin + "static/pyodide/pyodide.asm.wasm" in urls  # the worker's requests are in the log
+        assert_nothing_left_the_host(browser, origin, tmp_path)
     assert any(path.startswith("/static/pyodide/stepgrad-") for path in asked), asked
+
+
+@pytest.mark.parametrize("notebook", [n for n in NOTEBOOKS["in_browser"] if n != "01_backprop_wx_plus_b"])
+def test_the_other_browser_notebooks_run_to_the_end_offline(lite, server, tmp_path, notebook):
+    origin, _ = server
+    with offline_chromium(tmp_path) as browser:
+        _, seconds = open_and_run_all(browser, origin, notebook, tmp_path)
+        record_timing(f"browser site: {notebook} opened → Run All → explorer drawn", seconds * 1000, 300_000)
+        assert_nothing_left_the_host(browser, origin, tmp_path)
