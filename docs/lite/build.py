@@ -111,8 +111,13 @@ def requirements() -> dict[str, str]:
 
 
 def fetch_wheels(cache: Path) -> list[Path]:
-    """requirements.txt's wheels from PyPI (pip checks each sha256), as pure wheels for CPython 3.14."""
+    """requirements.txt's wheels from PyPI (pip checks each sha256), as pure wheels for CPython 3.14;
+    PyPI is not asked when the cache holds every one (their sha256 match)."""
     folder = cache / "wheels"
+    folder.mkdir(exist_ok=True)
+    by_digest = {sha256_of(w): w for w in folder.glob("*.whl")}
+    if set(requirements().values()) <= set(by_digest):
+        return [by_digest[digest] for digest in requirements().values()]
     run([
         sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
         "--require-hashes", "--python-version", "3.14", "--implementation", "py", "--abi", "none",
