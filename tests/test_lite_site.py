@@ -17,6 +17,7 @@ import hashlib
 import http.server
 import json
 import os
+import re
 import subprocess
 import threading
 import time
@@ -113,6 +114,42 @@ def test_the_site_carries_the_notebooks_that_run_there_and_says_why_not_the_othe
         assert served["metadata"]["kernelspec"]["name"] == "python"  # the Pyodide kernel
         code = [c for c in served["cells"] if c["cell_type"] == "code"]
         assert code and all(c["outputs"] == [] and c["execution_count"] is None for c in code)
+
+
+def build_module():
+    """docs/lite/build.py as a module (it is a script, not part of the package)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("lite_build", ROOT / "docs" / "lite" / "build.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_cell_that_cannot_run_in_the_browser_becomes_a_note_saying_why(lite):
+    source = json.loads((ROOT / "notebooks" / "01_backprop_wx_plus_b.ipynb").read_text(encoding="utf-8"))
+    (skipped,) = [c for c in source["cells"] if "not_in_browser" in c["metadata"]]
+    served = json.loads((lite / "files" / "01_backprop_wx_plus_b.ipynb").read_text(encoding="utf-8"))
+    assert len(served["cells"]) == len(source["cells"])
+    (note,) = [c for c in served["cells"] if c.get("id") == skipped["id"] + "-note"]
+    assert note["cell_type"] == "markdown" and skipped["metadata"]["not_in_browser"] in note["source"]
+    assert not [c for c in served["cells"] if c["source"] == skipped["source"]]
+
+
+def test_the_lockfile_refuses_a_wheel_whose_dependency_is_not_served(lite, tmp_path):
+    build = build_module()  # the `lite` build has put Pyodide's runtime in the download cache
+    wheel = tmp_path / "needy-1.0-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as archive:
+        archive.writestr("needy/__init__.py", "")
+        metadata = "Metadata-Version: 2.1\nName: needy\nVersion: 1.0\nRequires-Dist: absent>=1\n"
+        archive.writestr(
+            "needy-1.0.dist-info/METADATA", metadata + 'Requires-Dist: winonly; sys_platform == "win32"\n'
+        )
+    with pytest.raises(
+        SystemExit,
+        match=re.escape("needy-1.0-py3-none-any.whl needs absent: add it to docs/lite/requirements.txt"),
+    ):
+        build.pyodide_lock(build.cache_dir() / f"pyodide-{build.PYODIDE_VERSION}", [wheel])
 
 
 # --- a student's session in Chromium, offline ------------------------------------------------------

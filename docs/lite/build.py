@@ -115,16 +115,15 @@ def fetch_wheels(cache: Path) -> list[Path]:
     PyPI is not asked when the cache holds every one (their sha256 match)."""
     folder = cache / "wheels"
     folder.mkdir(exist_ok=True)
+    wanted = list(requirements().values())
+    if not set(wanted) <= {sha256_of(w) for w in folder.glob("*.whl")}:
+        run([
+            sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
+            "--require-hashes", "--python-version", "3.14", "--implementation", "py", "--abi", "none",
+            "--platform", "any", "--dest", str(folder), "-r", str(HERE / "requirements.txt"),
+        ])  # fmt: skip
     by_digest = {sha256_of(w): w for w in folder.glob("*.whl")}
-    if set(requirements().values()) <= set(by_digest):
-        return [by_digest[digest] for digest in requirements().values()]
-    run([
-        sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
-        "--require-hashes", "--python-version", "3.14", "--implementation", "py", "--abi", "none",
-        "--platform", "any", "--dest", str(folder), "-r", str(HERE / "requirements.txt"),
-    ])  # fmt: skip
-    by_digest = {sha256_of(w): w for w in folder.glob("*.whl")}
-    return [by_digest[digest] for digest in requirements().values()]
+    return [by_digest[digest] for digest in wanted]
 
 
 def kernel_wheels() -> list[Path]:
