@@ -8,6 +8,7 @@
 #   make notebooks-execute  re-run the notebooks, storing their outputs (before committing them)
 #   make docs               the documentation site in site/ (MkDocs, --strict), with the notebooks in the browser
 #   make docs-lite          only the notebooks in the browser: JupyterLite on Pyodide, in site/lite (offline)
+#   make docs-lite-test     build it and run notebooks 01, 02, 04 in headless Chromium, network off (also in make test)
 #   make site-serve         the built site/ as static files at http://127.0.0.1:8000, as a teacher's host serves it
 #   make docs-test          build it and load it in headless Chromium, network off (also in make test)
 #   make docs-serve         the site at http://127.0.0.1:8000, rebuilt on every change
@@ -24,7 +25,7 @@ export HYPOTHESIS_PROFILE
 # Material for MkDocs prints a banner about its successor on every build; the build needs no reminder.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: demo test lint bench profile notebooks notebooks-execute docs docs-lite docs-test docs-serve \
+.PHONY: demo test lint bench profile notebooks notebooks-execute docs docs-lite docs-lite-test docs-test docs-serve \
 	site-serve docs-assets package-check assets system-dot system-chromium system-latex system-npm clean
 
 $(PY):
@@ -117,6 +118,9 @@ $(LITE_VENV)/.installed: pyproject.toml autograd/__init__.py
 # only (downloads cached in ~/.cache/stepgrad/lite, or STEPGRAD_LITE_CACHE); nothing remote at run time.
 docs-lite: $(LITE_VENV)/.installed system-npm
 	STEPGRAD_PURE_PYTHON=1 $(LITE_VENV)/bin/python docs/lite/build.py site/lite
+
+docs-lite-test: $(VENV)/.installed-dev $(LITE_VENV)/.installed system-chromium system-npm
+	$(PY) -m pytest tests/test_lite_site.py
 
 # What a teacher publishes: site/ as plain static files (python -m http.server; no rebuilds).
 site-serve:
