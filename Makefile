@@ -11,7 +11,7 @@
 #   make docs-lite-test     build it and run notebooks 01, 02, 04 in headless Chromium, network off (also in make test)
 #   make site-serve         the built site/ as static files at http://127.0.0.1:8000, as a teacher's host serves it
 #   make docs-test          build it and load it in headless Chromium, network off (also in make test)
-#   make docs-serve         the site at http://127.0.0.1:8000, rebuilt on every change
+#   make docs-serve         the site at http://127.0.0.1:8000, rebuilt on every change (site/lite built once)
 #   make docs-assets        refresh the site's vendored browser assets (docs/assets/vendor/) from npm
 #   make package-check      build the sdist and wheel, check them, run every verb from fresh venvs
 #   make assets             re-fetch the vendored browser assets (@viz-js/viz, KaTeX) from the npm registry
@@ -131,7 +131,7 @@ site-serve:
 docs-test: $(VENV)/.installed-dev system-chromium
 	$(PY) -m pytest tests/test_docs_site.py
 
-docs-serve: $(VENV)/.installed-docs
+docs-serve: $(VENV)/.installed-docs docs-lite
 	$(VENV)/bin/mkdocs serve --dev-addr 127.0.0.1:8000
 
 # The site's browser assets, pinned, from the npm registry (the site loads nothing remote):

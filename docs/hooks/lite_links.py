@@ -3,16 +3,21 @@
 The notebooks of docs/lite/notebooks.json's `in_browser` list get a "run it in your browser" link
 into the JupyterLite site that `make docs` builds beside the pages (site/lite, docs/lite/build.py);
 each of the others says which package keeps it out (a compiled one with no Pyodide build on the
-registries the build uses) and how to run it instead.
+registries the build uses) and how to run it instead. Under `mkdocs serve` (`make docs-serve`),
+which builds into a folder of its own, the browser site already built in site/lite is copied there,
+so the links work in the preview too.
 """
 
 from __future__ import annotations
 
 import html
 import json
+import shutil
 from pathlib import Path
 
-NOTEBOOKS_JSON = Path(__file__).resolve().parent.parent / "lite" / "notebooks.json"
+REPO = Path(__file__).resolve().parent.parent.parent
+NOTEBOOKS_JSON = REPO / "docs" / "lite" / "notebooks.json"
+BUILT = REPO / "site" / "lite"  # make docs-lite
 LITE = json.loads(NOTEBOOKS_JSON.read_text(encoding="utf-8"))
 RUN_IT = (
     '<div class="admonition tip"><p class="admonition-title">Run it in your browser</p>'
@@ -47,3 +52,15 @@ def on_page_content(content: str, page, **_) -> str:
     if note is None:
         raise ValueError(f"{path.name} is in neither list of docs/lite/notebooks.json")
     return note + content
+
+
+SERVING = []  # whether this run is `mkdocs serve`
+
+
+def on_startup(command: str, **_) -> None:
+    SERVING[:] = [command == "serve"]
+
+
+def on_post_build(config, **_) -> None:
+    if SERVING == [True] and BUILT.is_dir():
+        shutil.copytree(BUILT, Path(config.site_dir) / "lite", dirs_exist_ok=True)
