@@ -7,11 +7,12 @@ parents it applies the chain rule along every edge i → j:
 
 When node j is reached its own gradient is final: every child of j came later in
 the topological order, so it has already pushed its contribution. `trace`
-replays exactly this walk (same order, same float operations, so the same
-numbers bit for bit) and keeps, for every step, the node, its final gradient and,
-for each parent edge, the local derivative, the contribution and the parent's
-running sum. It never touches `.grad` on the graph; `Trace.apply()` writes the
-gradients in, as `zero_grad()` followed by `backward()` would.
+replays exactly this walk (same order, same float operations — the step of
+`autograd.engine.chain` — so the same numbers bit for bit) and keeps, for every
+step, the node, its final gradient and, for each parent edge, the local
+derivative, the contribution and the parent's running sum. It never touches
+`.grad` on the graph; `Trace.apply()` writes the gradients in, as `zero_grad()`
+followed by `backward()` would.
 
 A `Trace` prints as a text table (`.table()`), spells out the derivation of any
 node's gradient in text, Markdown or LaTeX (`.derivation(node)`), turns into
@@ -30,11 +31,14 @@ from autograd.engine.chain import contribution
 from autograd.graph.snapshot import Snapshot, as_snapshot
 from autograd.notation.formulas import LatexMath, MarkdownMath, TextMath, written
 from autograd.notation.numbers import format_number
+from autograd.validation import check_positive_int
 
 if TYPE_CHECKING:
     from autograd.engine.value import Value
 
-__all__ = ["trace", "Trace", "BackwardStep", "Contribution"]
+__all__ = ["trace", "Trace", "BackwardStep", "Contribution", "TABLE_MAX_NODES"]
+
+TABLE_MAX_NODES = 10_000  # Trace.table()'s default bound: about 30,000 lines
 
 # How a formula can be written: plain Unicode, Markdown, LaTeX math (autograd.notation.formulas).
 _TYPESETTERS: dict[str, type[TextMath]] = {"text": TextMath, "markdown": MarkdownMath, "latex": LatexMath}
@@ -219,8 +223,19 @@ class Trace:
         return math_.wrap(" = ".join(parts), "")
 
     # ---- text ----------------------------------------------------------------------------
-    def table(self) -> str:
-        """The forward pass and every backward step as a plain-text table for the terminal."""
+    def table(self, max_nodes: int | None = TABLE_MAX_NODES) -> str:
+        """The forward pass and every backward step as a plain-text table for the terminal.
+
+        A graph of more than `max_nodes` nodes is refused before any line is written (a table of
+        10⁶ nodes takes minutes, and nobody reads it); `max_nodes=None` writes any size.
+        """
+        check_positive_int(max_nodes, "table: max_nodes", or_none=True)
+        if max_nodes is not None and len(self.order) > max_nodes:
+            raise ValueError(
+                f"table: the graph has {len(self.order)} nodes, more than max_nodes={max_nodes} (about "
+                f"{3 * len(self.order)} lines); look at parts of it with derivation(node) and "
+                "step_formula(step), or pass max_nodes=None to write it anyway"
+            )
         lines = ["Forward pass (topological order):"]
         lines += [f"  {self.forward_formula(node)}" for node in self.order]
         lines.append("")
