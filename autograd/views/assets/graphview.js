@@ -328,7 +328,7 @@
         resized();
       }).observe(box);
     }
-    return { zoom: zoom, fit: fit, follow: follow, state: state, readable: readable };
+    return { zoom: zoom, fit: fit, follow: follow, state: state };
   }
 
   // The colours' meanings; `shown(key)` says which to list (default: all but the neuron box).
