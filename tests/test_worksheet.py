@@ -16,6 +16,7 @@ from autograd.teaching.exercises import generate
 from autograd.teaching.expr import evaluate
 from autograd.teaching.worksheet import write_worksheet
 from stepgrad.cli import main
+from tests.notation import bar
 
 PAGES = ("worksheet.md", "answers.md", "worksheet.tex", "answers.tex", "worksheet.json")
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="graphviz's dot is not installed")
@@ -64,7 +65,7 @@ def test_the_sheet_asks_and_the_key_derives_every_gradient(tmp_path):
         t = exercise.trace()
         assert f"## Exercise {i}\n\nf = `{exercise.expression}` with " in sheet
         for name in exercise.inputs:
-            assert f"∂f/∂{name} = ______" in sheet
+            assert f"{bar(name)} = ______" in sheet
         assert f"![the graph of exercise {i}](exercise-{i:02}.png)" in sheet
         for node in t.order:
             assert f"- `{t.forward_formula(node)}`" in key

@@ -1,8 +1,9 @@
 """The quiz conversation: backprop by hand, one gradient at a time, checked as you go.
 
 `run_quiz(t, answers, out)` shows the forward pass of a recorded backward pass, then asks
-for ∂root/∂node for every node in the order `backward()` finalizes them, reading one
-answer per line from the text stream `answers` and writing to `out` (the command
+for the gradient v̅ = ∂root/∂v of every node v (the stepper's notation) in the order
+`backward()` finalizes them, reading one answer per line from the text stream `answers`
+and writing to `out` (the command
 `stepgrad quiz` passes standard input and output). The checking is `autograd.recording.practice`'s:
 right within 3 significant digits, two tries, a named mistake where one is recognised,
 the derivation after the second miss. Text that is not a number gets a message and the
@@ -37,7 +38,8 @@ def run_quiz(t: Trace, answers: TextIO, out: TextIO, echo: bool = False) -> Prac
         f"({SIGNIFICANT_DIGITS} significant digits are enough; {session.tries} tries each).",
         file=out,
     )
-    print(f"  {t.seed_formula()}", file=out)
+    for line in t.seed_formula().splitlines():
+        print(f"  {line}", file=out)
     while not session.done:
         question = session.question
         print(f"\nQuestion {len(session.records)}/{session.total}: {question.prompt} = ? ", end="", file=out)

@@ -18,11 +18,13 @@ gives byte-identical files (the PNGs too: `dot` writes no timestamp into a PNG).
 from __future__ import annotations
 
 import json
+import string
 from pathlib import Path
 
 from autograd.engine.value import Value
 from autograd.extras import DOT_INSTALL
 from autograd.files import write_atomic
+from autograd.notation.formulas import LatexMath, MarkdownMath
 from autograd.notation.numbers import format_number
 from autograd.recording.practice import SIGNIFICANT_DIGITS, questions
 from autograd.recording.trace import Trace
@@ -45,11 +47,21 @@ _LEVEL_NAMES = {
 }
 _INSTRUCTIONS = (
     "For each exercise compute f from the values given (the forward pass), then, by backprop, "
-    "the gradient of f with respect to each variable. Each variable is one node (used twice, it is "
-    "the same node); numbers are constants. Unnamed intermediate nodes are called v and their place "
-    "in the forward pass (v2, v5, ...), as listed. "
+    "the gradient of f with respect to each variable x, written {x_bar} = {df_dx} (the lecture's "
+    "notation: a bar for a gradient, {dv_dv} for the local derivative along one edge). Each variable "
+    "is one node (used twice, it is the same node); numbers are constants. Unnamed intermediate "
+    "nodes are called v and their place in the forward pass (v2, v5, ...), as listed. "
     f"{SIGNIFICANT_DIGITS} significant digits are enough."
 )
+# The symbols of the instructions, in Markdown and in LaTeX (the sheets' own typesetting).
+_INSTRUCTION_SYMBOLS = {
+    "markdown": {"x_bar": "x\u0305", "df_dx": "∂f/∂x", "dv_dv": "∂vⱼ/∂vᵢ"},
+    "latex": {
+        "x_bar": r"$\overline{x}$",
+        "df_dx": r"$\partial f/\partial x$",
+        "dv_dv": r"$\partial v_j/\partial v_i$",
+    },
+}
 
 
 def worksheet_files(count: int, seed: int, level: int) -> tuple[dict[str, str | bytes], list[str]]:
@@ -119,8 +131,10 @@ def _nodes(t: Trace) -> list[str]:
     return [" = ".join(t.forward_formula(node).split(" = ")[:2]) for node in t.order if not node.is_leaf]
 
 
-def _leaf_gradients(t: Trace) -> list[tuple[str, float]]:
-    return [(t.names[node], t.grads[node]) for node in t.order if node.is_leaf]
+def _leaf_gradients(t: Trace, style: str) -> list[tuple[str, float]]:
+    """(the gradient's symbol, its value) for each input, the symbol in `style`'s notation: w̅."""
+    typesetter = {"markdown": MarkdownMath, "latex": LatexMath}[style](t.names)
+    return [(typesetter.total(node), t.grads[node]) for node in t.order if node.is_leaf]
 
 
 def _code(text: str) -> str:
@@ -132,7 +146,8 @@ def _markdown_exercise(exercise: Exercise) -> str:
 
 
 def _markdown_sheet(title: str, exercises: list[Exercise], traces: list[Trace], graphs: bool) -> str:
-    lines = [f"# Backprop worksheet: {title}", "", _INSTRUCTIONS, ""]
+    instructions = _INSTRUCTIONS.format(**_INSTRUCTION_SYMBOLS["markdown"])
+    lines = [f"# Backprop worksheet: {title}", "", instructions, ""]
     if not graphs:
         lines += [f"*{_NO_DOT}*", ""]
     for i, (exercise, t) in enumerate(zip(exercises, traces), 1):
@@ -145,7 +160,7 @@ def _markdown_sheet(title: str, exercises: list[Exercise], traces: list[Trace], 
         lines += ["Nodes: " + ", ".join(_code(node) for node in _nodes(t)), ""]
         if graphs:
             lines += [f"![the graph of exercise {i}](exercise-{i:02}.png)", ""]
-        blanks = ["f = ______"] + [f"∂f/∂{name} = ______" for name, _ in _leaf_gradients(t)]
+        blanks = ["f = ______"] + [f"{total} = ______" for total, _ in _leaf_gradients(t, "markdown")]
         lines += ["  \n".join(blanks), ""]
     return "\n".join(lines)
 
@@ -156,7 +171,7 @@ def _markdown_key(title: str, exercises: list[Exercise], traces: list[Trace], gr
         lines += [f"*{_NO_DOT}*", ""]
     for i, (exercise, t) in enumerate(zip(exercises, traces), 1):
         answers = [f"f = {format_number(t.root.data)}"]
-        answers += [f"∂f/∂{name} = {format_number(grad)}" for name, grad in _leaf_gradients(t)]
+        answers += [f"{total} = {format_number(grad)}" for total, grad in _leaf_gradients(t, "markdown")]
         lines += [
             f"## Exercise {i}",
             "",
@@ -223,17 +238,16 @@ def _tex_graph(png: str, height: str) -> list[str]:
     ]
 
 
-def _tex_name(name: str) -> str:
-    return r"\mathrm{" + _tex(name) + "}"
-
-
 def _latex_sheet(title: str, exercises: list[Exercise], traces: list[Trace], graphs: bool, level: int) -> str:
     box_height, graph_height = (r"0.9\textheight", "10cm") if level == 3 else (r"0.4\textheight", "4.5cm")
-    parts = [*_tex_head(f"Backprop worksheet: {title}", graphs), _tex(_INSTRUCTIONS), ""]
+    instructions = "".join(
+        _tex(text) + (_INSTRUCTION_SYMBOLS["latex"][field] if field else "")
+        for text, field, _, _ in string.Formatter().parse(_INSTRUCTIONS)
+    )
+    parts = [*_tex_head(f"Backprop worksheet: {title}", graphs), instructions, ""]
     for i, (exercise, t) in enumerate(zip(exercises, traces), 1):
         blanks = [r"\mbox{$f = $\rule{2.5cm}{0.4pt}}"] + [
-            rf"\mbox{{$\frac{{\partial f}}{{\partial {_tex_name(name)}}} = $\rule{{2.5cm}}{{0.4pt}}}}"
-            for name, _ in _leaf_gradients(t)
+            rf"\mbox{{${total} = $\rule{{2.5cm}}{{0.4pt}}}}" for total, _ in _leaf_gradients(t, "latex")
         ]
         statement = f"{_tt(exercise.expression)} with {_tt(_inputs_text(exercise))}"
         body = [
@@ -261,8 +275,7 @@ def _latex_key(title: str, exercises: list[Exercise], traces: list[Trace], graph
     parts = _tex_head(f"Answers: {title}", graphs)
     for i, (exercise, t) in enumerate(zip(exercises, traces), 1):
         answers = [rf"f = {format_number(t.root.data)}"] + [
-            rf"\frac{{\partial f}}{{\partial {_tex_name(name)}}} = {format_number(grad)}"
-            for name, grad in _leaf_gradients(t)
+            rf"{total} = {format_number(grad)}" for total, grad in _leaf_gradients(t, "latex")
         ]
         parts += [
             rf"\subsection*{{Exercise {i}: $f = $ {_tt(exercise.expression)}}}",
