@@ -17,6 +17,7 @@ gives byte-identical files (the PNGs too: `dot` writes no timestamp into a PNG).
 
 from __future__ import annotations
 
+import functools
 import json
 import string
 from pathlib import Path
@@ -30,13 +31,29 @@ from autograd.recording.practice import SIGNIFICANT_DIGITS, questions
 from autograd.recording.trace import Trace
 from autograd.teaching.exercises import Exercise, generate
 from autograd.validation import check_positive_int
-from autograd.views.render import DotNotFoundError, draw
+from autograd.views.render import DotNotFoundError, Graph, draw, fit_to, layout_size
 
 __all__ = ["JSON_SCHEMA", "MAX_EXERCISES", "worksheet_files", "write_worksheet"]
 
 JSON_SCHEMA = "stepgrad.worksheet/1"
 MAX_EXERCISES = 100
 _DPI = "150"
+# The page (the LaTeX preamble's a4paper, margin=2cm): what a graph may fill, in points. A graph
+# is drawn left to right or top to bottom, whichever shows its labels larger there (a level-2
+# chain left to right, shrunk to the text width, printed its 14 pt labels 1 mm tall).
+# A graph drawn top to bottom stands in a column beside the blanks.
+_PT_PER_CM = 72 / 2.54
+_TEXT_HEIGHT = (29.7 - 2 * 2) * _PT_PER_CM
+_BOX_WIDTH = (21.0 - 2 * 2 - 0.3) * _PT_PER_CM  # the text width, less a box's frame
+_GRAPH_COLUMN = 0.58  # of a box's width, for a graph drawn top to bottom
+_SHEET_BOXES = {
+    "LR": (_BOX_WIDTH, 9.0 * _PT_PER_CM),
+    "TB": (_GRAPH_COLUMN * _BOX_WIDTH, 17.0 * _PT_PER_CM),
+}
+_KEY_BOXES = {"LR": _SHEET_BOXES["LR"], "TB": (_BOX_WIDTH, 18.0 * _PT_PER_CM)}
+_BOX_HEAD = 3.0 * _PT_PER_CM  # a box's statement and nodes, above a graph beside the blanks
+_ROOM_TO_WRITE = 6.0 * _PT_PER_CM  # a box's blanks and room to write, below a wide graph
+_RANKSEP = "0.25"  # inches between ranks (dot's default 0.5): a long chain stays compact
 _NO_DOT = "Graphs are left out: graphviz's dot program was not found. Install it with {}.".format(
     ", or ".join(f"{command} ({where})" for where, command in DOT_INSTALL)
 )
@@ -70,15 +87,16 @@ def worksheet_files(count: int, seed: int, level: int) -> tuple[dict[str, str | 
     check_positive_int(count, "worksheet: count", maximum=MAX_EXERCISES)
     exercises = generate(count, seed, level)
     traces = [exercise.trace() for exercise in exercises]
-    images = _graph_images(traces)
-    graphs = images is not None
+    drawn = _graph_images(traces)
+    graphs = drawn is not None
+    images, sizes = drawn if drawn is not None else ({}, {})
     title = f"level {level} ({_LEVEL_NAMES[level]}), seed {seed}"
-    files: dict[str, str | bytes] = dict(images or {})
+    files: dict[str, str | bytes] = dict(images)
     files |= {
         "worksheet.md": _markdown_sheet(title, exercises, traces, graphs),
         "answers.md": _markdown_key(title, exercises, traces, graphs),
-        "worksheet.tex": _latex_sheet(title, exercises, traces, graphs, level),
-        "answers.tex": _latex_key(title, exercises, traces, graphs),
+        "worksheet.tex": _latex_sheet(title, exercises, traces, sizes),
+        "answers.tex": _latex_key(title, exercises, traces, sizes),
         "worksheet.json": _json(seed, level, exercises),
     }
     return files, [] if graphs else [_NO_DOT]
@@ -93,21 +111,49 @@ def write_worksheet(out: Path, count: int, seed: int, level: int) -> tuple[list[
     return [write_atomic(out / name, data) for name, data in files.items()], notes
 
 
-def _graph_images(traces: list[Trace]) -> dict[str, bytes] | None:
+def _graph_images(traces: list[Trace]) -> tuple[dict[str, bytes], dict[str, tuple[float, float]]] | None:
     """exercise-NN.png (values of the inputs only, '?' elsewhere) and answer-NN.png (every
-    value and gradient, local derivatives on the edges); None if `dot` is missing."""
-    images = {}
-    for i, t in enumerate(traces, 1):
-        inputs = {node: node.data for node in t.order if node.is_leaf}
-        blank = draw(t.root, data=inputs, grads={})
-        key = draw(t.root, data={node: node.data for node in t.order}, grads=t.grads, edge_labels=True)
-        for graph, name in ((blank, f"exercise-{i:02}.png"), (key, f"answer-{i:02}.png")):
-            graph.graph_attr["dpi"] = _DPI
-            try:
+    value and gradient, local derivatives on the edges), each with its size on the page in
+    points (`fit_to`: the orientation that prints its labels largest); None if `dot` is missing."""
+    images, sizes = {}, {}
+    try:
+        for i, t in enumerate(traces, 1):
+            blank, _ = fit_to(functools.partial(_blank_graph, t), _SHEET_BOXES)
+            rankdir = blank.graph_attr["rankdir"]
+            key = _compact(
+                draw(
+                    t.root,
+                    data={node: node.data for node in t.order},
+                    grads=t.grads,
+                    edge_labels=True,
+                    rankdir=rankdir,  # the key as the sheet: the same layout
+                )
+            )
+            for graph, name, boxes in (
+                (blank, f"exercise-{i:02}.png", _SHEET_BOXES),
+                (key, f"answer-{i:02}.png", _KEY_BOXES),
+            ):
+                w, h = layout_size(graph)
+                width, height = boxes[rankdir]
+                scale = min(1.0, width / w, height / h)
+                sizes[name] = (w * scale, h * scale)
+                graph.graph_attr["dpi"] = _DPI
                 images[name] = graph.pipe(format="png")
-            except DotNotFoundError:
-                return None
-    return images
+    except DotNotFoundError:
+        return None
+    return images, sizes
+
+
+def _blank_graph(t: Trace, rankdir: str) -> Graph:
+    """The exercise's graph: the inputs' values, '?' for every other value and every gradient."""
+    inputs = {node: node.data for node in t.order if node.is_leaf}
+    return _compact(draw(t.root, data=inputs, grads={}, rankdir=rankdir))
+
+
+def _compact(graph: Graph) -> Graph:
+    """`graph` with its ranks closer together (_RANKSEP)."""
+    graph.graph_attr["ranksep"] = _RANKSEP
+    return graph
 
 
 def _json(seed: int, level: int, exercises: list[Exercise]) -> str:
@@ -220,26 +266,42 @@ _PREAMBLE = r"""\documentclass[11pt,a4paper]{article}
 """
 
 
-_BOX_WIDTH = r"\dimexpr\linewidth-2\fboxsep-2\fboxrule\relax"
-
-
 def _tex_head(heading: str, graphs: bool) -> list[str]:
     """The preamble, the heading, and the note when the graphs are left out."""
     note = [] if graphs else [rf"\emph{{{_tex(_NO_DOT)}}}", ""]
     return [_PREAMBLE, rf"\section*{{{_tex(heading)}}}", "", *note]
 
 
-def _tex_graph(png: str, height: str) -> list[str]:
-    """A graph image, centred, as wide as the text and at most `height` high."""
+def _tex_graph(png: str, size: tuple[float, float]) -> list[str]:
+    """A graph image, centred, `size` (width, height) points on the page (`_graph_images`)."""
     return [
         r"\begin{center}",
-        rf"\includegraphics[width=\linewidth,height={height},keepaspectratio]{{{png}}}",
+        rf"\includegraphics[width={size[0]:.1f}pt,height={size[1]:.1f}pt]{{{png}}}",
         r"\end{center}",
     ]
 
 
-def _latex_sheet(title: str, exercises: list[Exercise], traces: list[Trace], graphs: bool, level: int) -> str:
-    box_height, graph_height = (r"0.9\textheight", "10cm") if level == 3 else (r"0.4\textheight", "4.5cm")
+def _box_height(graph: tuple[float, float] | None) -> str:
+    """An exercise's box: its graph and room to write, at least 0.4 and at most 0.8 of a page
+    (the first box shares its page with the instructions)."""
+    if graph is None:
+        needed = 0.0
+    elif _beside(graph):
+        needed = _BOX_HEAD + graph[1]
+    else:
+        needed = _BOX_HEAD + graph[1] + _ROOM_TO_WRITE
+    return f"{min(0.8 * _TEXT_HEIGHT, max(0.4 * _TEXT_HEIGHT, needed)):.1f}pt"
+
+
+def _beside(graph: tuple[float, float]) -> bool:
+    """Does the graph stand in a column beside the blanks (drawn top to bottom, narrow)?"""
+    return graph[0] <= _GRAPH_COLUMN * _BOX_WIDTH and graph[1] > graph[0]
+
+
+def _latex_sheet(
+    title: str, exercises: list[Exercise], traces: list[Trace], sizes: dict[str, tuple[float, float]]
+) -> str:
+    graphs = bool(sizes)
     instructions = "".join(
         _tex(text) + (_INSTRUCTION_SYMBOLS["latex"][field] if field else "")
         for text, field, _, _ in string.Formatter().parse(_INSTRUCTIONS)
@@ -255,12 +317,25 @@ def _latex_sheet(title: str, exercises: list[Exercise], traces: list[Trace], gra
             "",
             r"\smallskip{\small Nodes: " + "; ".join(rf"\mbox{{{_tt(node)}}}" for node in _nodes(t)) + "}",
         ]
-        if graphs:
-            body += _tex_graph(f"exercise-{i:02}.png", graph_height)
-        body += [r"\vfill", r"\quad ".join(blanks), "", r"\medskip"]
+        graph = sizes.get(f"exercise-{i:02}.png")
+        if graph and _beside(graph):  # the graph in a column, the blanks one under another beside it
+            body += [
+                "",
+                r"\medskip",
+                rf"\begin{{minipage}}[t]{{{_GRAPH_COLUMN}\linewidth}}\vspace{{0pt}}\centering",
+                rf"\includegraphics[width={graph[0]:.1f}pt,height={graph[1]:.1f}pt]{{exercise-{i:02}.png}}",
+                r"\end{minipage}\hfill",
+                rf"\begin{{minipage}}[t]{{{0.95 - _GRAPH_COLUMN:.2f}\linewidth}}\vspace{{0pt}}",
+                r" \\[1.5cm] ".join(blanks),
+                r"\end{minipage}",
+            ]
+        else:
+            if graph:
+                body += _tex_graph(f"exercise-{i:02}.png", graph)
+            body += [r"\vfill", r"\quad ".join(blanks), "", r"\medskip"]
         parts += [
             r"\noindent\fbox{\begin{minipage}[t]["
-            + box_height
+            + _box_height(graph)
             + r"][t]{\dimexpr\linewidth-2\fboxsep-2\fboxrule\relax}",
             *body,
             r"\end{minipage}}",
@@ -271,7 +346,10 @@ def _latex_sheet(title: str, exercises: list[Exercise], traces: list[Trace], gra
     return "\n".join(parts) + "\n"
 
 
-def _latex_key(title: str, exercises: list[Exercise], traces: list[Trace], graphs: bool) -> str:
+def _latex_key(
+    title: str, exercises: list[Exercise], traces: list[Trace], sizes: dict[str, tuple[float, float]]
+) -> str:
+    graphs = bool(sizes)
     parts = _tex_head(f"Answers: {title}", graphs)
     for i, (exercise, t) in enumerate(zip(exercises, traces), 1):
         answers = [rf"f = {format_number(t.root.data)}"] + [
@@ -293,7 +371,7 @@ def _latex_key(title: str, exercises: list[Exercise], traces: list[Trace], graph
             r"\end{itemize}",
         ]
         if graphs:
-            parts += _tex_graph(f"answer-{i:02}.png", "9cm")
+            parts += _tex_graph(f"answer-{i:02}.png", sizes[f"answer-{i:02}.png"])
         parts.append(r"\clearpage" if i < len(exercises) else "")
     parts.append(r"\end{document}")
     return "\n".join(parts) + "\n"
