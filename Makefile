@@ -77,6 +77,7 @@ bench: $(VENV)/.installed-dev+bench
 	  || echo "PyTorch baseline skipped: could not install $(BENCH_TORCH) (CPU build); the other engines run"; \
 	fi
 	$(PY) -m benchmarks --json out/bench.json --plot out/bench.png
+	$(PY) -m benchmarks.explorer
 
 WORKLOAD ?= mlp
 profile: $(VENV)/.installed-dev+bench

@@ -11,7 +11,7 @@ an op's name.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from autograd.engine.names import is_compound
@@ -74,8 +74,10 @@ _SUBSCRIPTS = {"i": "ᵢ", "j": "ⱼ"}
 class TextMath:
     """Plain Unicode: w̅ = g̅ · ∂g/∂w = 1.0 · 3.0."""
 
-    def __init__(self, names: dict[Value, str]) -> None:
+    def __init__(self, names: Mapping[Value, str]) -> None:
         self.names = names
+        self._atoms: dict[Value, str] = {}  # atom(node), written once per node
+        self._totals: dict[Value, str] = {}  # total(node), written once per node
 
     def escaped(self, text: str) -> str:
         """A name's characters as this style writes them (Markdown and LaTeX escape some)."""
@@ -87,6 +89,13 @@ class TextMath:
 
     def total(self, node: Value) -> str:
         """The node's gradient, the total ∂root/∂node: its name with a bar, w̅."""
+        total = self._totals.get(node)
+        if total is None:
+            total = self._totals[node] = self.barred(node)
+        return total
+
+    def barred(self, node: Value) -> str:
+        """The node's name with a bar over it (`total` keeps it)."""
         return "".join(self.escaped(c) + OVERLINE for c in self.names[node])
 
     def partial(self, of: Value, wrt: Value) -> str:
@@ -99,7 +108,11 @@ class TextMath:
 
     def atom(self, node: Value) -> str:
         """The name, parenthesised if it is compound: ∂(y−t)/∂y, not ∂y−t/∂y."""
-        return self.parenthesised(self.name(node)) if is_compound(self.names[node]) else self.name(node)
+        atom = self._atoms.get(node)
+        if atom is None:
+            name = self.name(node)
+            atom = self._atoms[node] = self.parenthesised(name) if is_compound(self.names[node]) else name
+        return atom
 
     def variable(self, index: str = "", bar: bool = False) -> str:
         """The lecture's generic node v, vᵢ or vⱼ (index 'i' or 'j'), with a bar for its gradient."""
@@ -201,14 +214,15 @@ class LatexMath(TextMath):
         "^": r"\text{\textasciicircum{}}",
         "~": r"\text{\textasciitilde{}}",
     }
+    _TEXT_TABLE, _TABLE = str.maketrans(_TEXT_SPECIAL), str.maketrans(_SPECIAL)  # for str.translate
 
     def escaped(self, text: str) -> str:
-        return "".join(self._SPECIAL.get(c, c) for c in text)
+        return text.translate(self._TABLE)
 
     def name(self, node: Value) -> str:
         return r"\mathrm{" + self.escaped(self.names[node]) + "}"
 
-    def total(self, node: Value) -> str:
+    def barred(self, node: Value) -> str:
         return rf"\overline{{{self.name(node)}}}"
 
     def variable(self, index: str = "", bar: bool = False) -> str:
@@ -236,7 +250,7 @@ class LatexMath(TextMath):
         return rf"{formula} \quad {self.words(f'({note})')}" if note else formula
 
     def words(self, text: str) -> str:
-        return r"\text{" + "".join(self._TEXT_SPECIAL.get(c, c) for c in text) + "}"
+        return r"\text{" + text.translate(self._TEXT_TABLE) + "}"
 
     def line_break(self) -> str:
         return r" \\ \quad "

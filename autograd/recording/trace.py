@@ -25,12 +25,13 @@ graph frames (`frames(trace)`) and into a player (`autograd.views.player`).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from numbers import Real
 from typing import TYPE_CHECKING, Any
 
-from autograd.engine.names import node_names
-from autograd.graph.walk import topological_order
+from autograd.engine.chain import contribution
+from autograd.graph.snapshot import Snapshot, as_snapshot
 from autograd.notation.formulas import LatexMath, MarkdownMath, TextMath, written
 from autograd.notation.numbers import format_number
 
@@ -45,7 +46,7 @@ _STYLES = tuple(_TYPESETTERS)
 _LINE_STYLES = ("text", "latex")  # for formulas of several lines (Markdown has no layout for them)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Contribution:
     """One edge of the chain rule: parent̅ += node̅ · ∂node/∂parent (v̅ = ∂root/∂v, the gradient)."""
 
@@ -56,7 +57,7 @@ class Contribution:
     running: float  # the parent's gradient after adding this contribution
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BackwardStep:
     """The chain rule applied at one node, whose gradient is final from here on."""
 
@@ -73,13 +74,29 @@ class Trace:
     `print(trace)` prints the table; in Jupyter the repr is one short line.
     """
 
-    root: Value
+    snapshot: Snapshot  # the graph's order, names and uses, read once
     seed: float
-    order: tuple[Value, ...]  # topological order: the forward pass
-    names: dict[Value, str]  # display names (labels, or v{i})
     steps: tuple[BackwardStep, ...]
     grads: dict[Value, float]  # the gradient ∂root/∂node of every node
     final_after: dict[Value, int] = field(repr=False)  # step index after which a gradient is final
+    # node -> (step, contribution) for each use of the node, in the order backward() adds them
+    terms_of: dict[Value, tuple[tuple[BackwardStep, Contribution], ...]] = field(repr=False)
+    _typesetters: dict[str, TextMath] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    @property
+    def root(self) -> Value:
+        """The node whose gradients are recorded."""
+        return self.snapshot.root
+
+    @property
+    def order(self) -> tuple[Value, ...]:
+        """Topological order: the forward pass."""
+        return self.snapshot.order
+
+    @property
+    def names(self) -> Mapping[Value, str]:
+        """The names nodes are shown by (the snapshot's: labels, v{i}, a model's `L0.n3.w1`)."""
+        return self.snapshot.names
 
     def __repr__(self) -> str:
         return (
@@ -116,11 +133,11 @@ class Trace:
 
     def total(self, node: Value) -> str:
         """The gradient ∂root/∂node in the stepper's notation, the node's name with a bar: 'w̅'."""
-        return TextMath(self.names).total(node)
+        return self._typesetter("text", "total").total(node)
 
     def partial(self, of: Value, wrt: Value) -> str:
         """The local derivative of a child with respect to its parent: '∂g/∂w', '∂(y−t)/∂y'."""
-        return TextMath(self.names).partial(of, wrt)
+        return self._typesetter("text", "partial").partial(of, wrt)
 
     def notation(self, style: str = "text") -> str:
         """What the symbols mean: 'v̅ = ∂f/∂v is a gradient, v.grad; ∂vⱼ/∂vᵢ a local derivative,
@@ -183,7 +200,9 @@ class Trace:
         if style not in styles:
             allowed = " or ".join([", ".join(map(repr, styles[:-1])), repr(styles[-1])])
             raise ValueError(f"{caller}: style must be {allowed}, got {style!r}")
-        return _TYPESETTERS[style](self.names)
+        if style not in self._typesetters:  # one per style: it remembers how each name is written
+            self._typesetters[style] = _TYPESETTERS[style](self.names)
+        return self._typesetters[style]
 
     # ---- derivations ---------------------------------------------------------------------
     def derivation(self, node: Value, style: str = "text") -> str:
@@ -199,7 +218,7 @@ class Trace:
         lhs = math_.total(node)
         if node is self.root:
             return math_.wrap(f"{lhs} = {math_.number(self.seed)}", "the seed")
-        terms = [(step, c) for step in self.steps for c in step.contributions if c.parent is node]
+        terms = self.terms_of[node]
         symbols = [math_.product(math_.total(s.node), math_.partial(s.node, node)) for s, _ in terms]
         numbers = [math_.product(math_.operand(s.grad), math_.operand(c.local)) for s, c in terms]
         parts = [lhs, " + ".join(symbols), " + ".join(numbers)]
@@ -226,7 +245,7 @@ class Trace:
 
     def to_dict(self) -> dict[str, Any]:
         """The trace as JSON-ready data (schema in the README: "See backprop happen")."""
-        index = {node: i for i, node in enumerate(self.order)}
+        index = self.snapshot.index
         return {
             "root": index[self.root],
             "seed": self.seed,
@@ -266,8 +285,12 @@ class Trace:
         }
 
 
-def trace(root: Value, seed: float = 1.0) -> Trace:
+def trace(root: Value | Snapshot, seed: float = 1.0, *, model: Any = None) -> Trace:
     """Record `root.backward(seed)` step by step, without changing any `.grad`.
+
+    `root` is a Value, or a `Snapshot` of its graph (`autograd.graph.snapshot`: sorted and
+    named once, for callers that trace the same graph again). With a `model` (an
+    `nn.Module`) nodes are named after it, as `draw(root, model=model)` names them.
 
     The gradients are those of one backward pass starting from zero (what
     `backward()` gives on a fresh graph, or after `zero_grad()`), equal to them
@@ -277,25 +300,29 @@ def trace(root: Value, seed: float = 1.0) -> Trace:
     way a zero gradient contributes 0.0 along every edge, even where the local
     derivative is infinite (0 · ∞ is taken as 0, never NaN).
     """
-    from autograd.engine.value import Value
-
-    if not isinstance(root, Value):
-        raise TypeError(f"trace: root must be a Value, got {type(root).__name__}")
+    graph = as_snapshot(root, model, "trace")
     if isinstance(seed, bool) or not isinstance(seed, Real) or not math.isfinite(seed):
         raise TypeError(f"trace: seed must be a finite real number, got {seed!r}")
-    order = topological_order(root)
-    grads: dict[Value, float] = {root: 0.0 + float(seed)}
+    root = graph.root
+    grads: dict[Value, float] = {root: float(seed)}
     final_after: dict[Value, int] = {root: 0}
+    terms: dict[Value, list[tuple[BackwardStep, Contribution]]] = {node: [] for node in graph.order}
     steps = []
-    for node in reversed(order):
+    for node in reversed(graph.order):
         if node.is_leaf:
             continue
         g = grads[node]
+        index = len(steps) + 1
         contributions = []
         for k, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
-            contribution = g * local if g != 0.0 else 0.0
-            grads[parent] = grads.get(parent, 0.0) + contribution
-            contributions.append(Contribution(parent, k, local, contribution, grads[parent]))
-            final_after[parent] = len(steps) + 1
-        steps.append(BackwardStep(len(steps) + 1, node, g, tuple(contributions)))
-    return Trace(root, float(seed), tuple(order), node_names(order), tuple(steps), grads, final_after)
+            added = contribution(g, local)  # the chain rule's step (autograd.engine.chain)
+            grads[parent] = grads.get(parent, 0.0) + added
+            contributions.append(Contribution(parent, k, local, added, grads[parent]))
+            final_after[parent] = index
+        step = BackwardStep(index, node, g, tuple(contributions))
+        steps.append(step)
+        for c in contributions:
+            terms[c.parent].append((step, c))
+    return Trace(
+        graph, float(seed), tuple(steps), grads, final_after, {node: tuple(t) for node, t in terms.items()}
+    )

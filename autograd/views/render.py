@@ -16,7 +16,8 @@ is the same on every run.
 Every value box has the same fixed size, wide enough for its name and for any number in
 `number_format`, so frames that show "?" or other numbers keep the same layout. Nodes and
 edges carry SVG classes (value node j: `vj`, its op: `pj`, the edge from parent slot k into
-that op: `ej_k`, the op's edge to j: `oj`) that the browser views restyle step by step.
+that op: `ej_k`, the op's edge to j: `oj`; `SVG_CLASSES`, sent to the page with the data) that
+the browser views restyle step by step.
 Given a `model` (anything with `named_parameters()`), parameters are named in short form.
 
 `draw` returns a `Graph` (a `graphviz.Digraph`): `.source` is the DOT text and
@@ -35,17 +36,18 @@ import io
 import os
 import shutil
 import warnings
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import graphviz
 
+from autograd.extras import DOT_INSTALL
 from autograd.files import as_path, write_atomic
-from autograd.graph.names import display_names, parameter_names
-from autograd.graph.neurons import NeuronCall, neuron_calls
-from autograd.graph.walk import children, graph_stats, topological_order
+from autograd.graph.neurons import NeuronCall
+from autograd.graph.snapshot import Snapshot, as_snapshot
+from autograd.graph.walk import graph_stats
 from autograd.notation.formulas import op_text
 from autograd.validation import check_positive_int
 
@@ -57,6 +59,9 @@ __all__ = [
     "Graph",
     "role",
     "collapsed_calls",
+    "check_draw_options",
+    "SVG_CLASSES",
+    "svg_class",
     "LEGEND",
     "save_graph",
     "layout_size",
@@ -75,12 +80,21 @@ PNG_MAX_NODES = 100
 DOT_INSTALL_HELP = (
     "graphviz's `dot` program was not found on PATH, so the graph cannot be rendered.\n"
     "Install it with one of:\n"
-    "    sudo apt-get install graphviz          (Debian, Ubuntu)\n"
-    "    brew install graphviz                  (macOS)\n"
-    "    conda install -c conda-forge graphviz  (conda)\n"
-    "The DOT source does not need `dot`: read `graph.source`, or save it with\n"
+    + "".join(f"    {command:38} ({where})\n" for where, command in DOT_INSTALL)
+    + "The DOT source does not need `dot`: read `graph.source`, or save it with\n"
     "`save_graph(graph, 'graph.dot')` and render it elsewhere."
 )
+
+#: The SVG classes `draw` gives what the browser views restyle, for the node at position j of
+#: the topological order: its value box, its op, the edge from its parent slot k into the op,
+#: the op's edge to the box. The one definition: the view model sends it to the page.
+SVG_CLASSES = {"value": "v{j}", "op": "p{j}", "edge": "e{j}_{k}", "output": "o{j}"}
+
+
+def svg_class(kind: str, j: int, k: int = 0) -> str:
+    """The SVG class of a part of node j's drawing (`SVG_CLASSES`): svg_class("edge", 3, 1) -> 'e3_1'."""
+    return SVG_CLASSES[kind].format(j=j, k=k)
+
 
 # Looks, as graphviz attributes. Parameters, inputs and the output are told apart by colour.
 _STYLE = {
@@ -183,7 +197,7 @@ class Graph(graphviz.Digraph):
 
 
 def draw(
-    root: Value,
+    root: Value | Snapshot,
     *,
     rankdir: str = "LR",
     edge_labels: bool = False,
@@ -197,7 +211,7 @@ def draw(
     model: Any = None,
     collapse: bool | Collection[str] = False,
 ) -> Graph:
-    """Draw the graph that `root` depends on.
+    """Draw the graph that `root` depends on (a Value, or a `Snapshot` of its graph).
 
     Args:
         rankdir: "LR" (left to right) or "TB" (top to bottom).
@@ -221,23 +235,14 @@ def draw(
             its parameters and the nodes of z are not drawn, and edges into z's nodes point
             at the box.
     """
-    from autograd.engine.value import Value
-
-    if not isinstance(root, Value):
-        raise TypeError(f"draw: root must be a Value, got {type(root).__name__}")
-    check_positive_int(max_nodes, "draw: max_nodes", or_none=True)
-    if rankdir not in ("LR", "TB"):
-        raise ValueError(f"draw: rankdir must be 'LR' or 'TB', got {rankdir!r}")
-    try:
-        format(1.0, number_format)
-    except (ValueError, TypeError):
-        raise ValueError(f"draw: bad number_format {number_format!r} (try '.4g')") from None
-    order = topological_order(root)
-    calls = collapsed_calls(order, model, collapse)
+    check_draw_options(rankdir, number_format, max_nodes, "draw")
+    shot = as_snapshot(root, model, "draw")
+    root, order = shot.root, shot.order
+    calls = collapsed_calls(shot, collapse)
     drawn_in = {node: call for call in calls for node in call.nodes}  # node -> its collapsed call
-    uses = children(order)
     hidden = {node for node in drawn_in if node is not drawn_in[node].output}
-    hidden |= {p for call in calls for p in call.parameters if all(c in drawn_in for c in uses[p])}
+    folded_parameters = {p for call in calls for p in call.parameters}  # hidden if used only inside boxes
+    hidden |= {p for p in folded_parameters if all(c in drawn_in for c, _ in shot.uses[p])}
     graph = Graph(
         graph_attr={"rankdir": rankdir, "nodesep": "0.2", "ranksep": "0.35"},
         node_attr={"fontname": "Helvetica", "fontsize": "12"},
@@ -252,9 +257,9 @@ def draw(
     def number(x: float | None) -> str:
         return "?" if x is None else format(x, number_format)
 
-    names = display_names(order, model)
+    names = shot.names
     ids = {node: f"n{i}" for i, node in enumerate(order)}
-    parameter_set = set(parameters) | (set(parameter_names(model)) if model is not None else set())
+    parameter_set = set(parameters) | set(shot.parameters)
     hot_nodes, hot_edges = set(highlight_nodes), set(highlight_edges)
     box = _box_size([*names.values(), *(call.title for call in calls)], number_format)
     for i, node in enumerate(order):
@@ -266,7 +271,8 @@ def draw(
                 f"<<b>{_escape(names[node] if call is None else call.title)}</b>"
                 f"<br/>data {_escape(number(shown_data))}<br/>grad {_escape(number(shown_grad))}>"
             )
-            kind, classes = ("neuron", f"v{i} neuron") if call else (role(node, root, parameter_set), f"v{i}")
+            kind = "neuron" if call else role(node, root, parameter_set)
+            classes = f"{svg_class('value', i)} neuron" if call else svg_class("value", i)
             attrs = dict(_STYLE[kind], **box, **{"class": classes})
             if node in hot_nodes or (call is not None and not hot_nodes.isdisjoint(call.nodes)):
                 attrs.update(_HIGHLIGHT, fillcolor=_HIGHLIGHT_FILL)
@@ -275,8 +281,10 @@ def draw(
             continue
         if call is None:
             target = f"{ids[node]}_op"
-            graph.node(target, label=f"<{_escape(op_text(node))}>", **_STYLE["op"], **{"class": f"p{i}"})
-            graph.edge(target, ids[node], **(_HIGHLIGHT if node in hot_nodes else {}), **{"class": f"o{i}"})
+            op_attrs = dict(_STYLE["op"], **{"class": svg_class("op", i)})
+            graph.node(target, label=f"<{_escape(op_text(node))}>", **op_attrs)
+            hot = _HIGHLIGHT if node in hot_nodes else {}
+            graph.edge(target, ids[node], **hot, **{"class": svg_class("output", i)})
         else:  # a node of a collapsed call: only edges from outside, into the call's box
             target = ids[call.output]
         for k, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
@@ -286,7 +294,7 @@ def draw(
             if (parent, node, k) in hot_edges:
                 attrs.update(_HIGHLIGHT)
             source = ids[drawn_in[parent].output] if parent in drawn_in else ids[parent]
-            graph.edge(source, target, **attrs, **{"class": f"e{i}_{k}"})
+            graph.edge(source, target, **attrs, **{"class": svg_class("edge", i, k)})
         if call is None and node.operator.form == "call":  # infix ops write constants in the label
             _draw_constants(graph, target, node.operands, number)
     for call in calls:  # a collapsed call's plain-number inputs point at its box
@@ -294,15 +302,26 @@ def draw(
     return graph
 
 
-def collapsed_calls(order: Sequence[Value], model: Any, collapse: bool | Collection[str]) -> list[NeuronCall]:
-    """The neuron calls that `collapse` asks to fold (see `draw`), checked against `model`."""
+def check_draw_options(rankdir: str, number_format: str, max_nodes: int | None, where: str) -> None:
+    """Raise the error `draw` would raise for these options (`where` names the caller)."""
+    check_positive_int(max_nodes, f"{where}: max_nodes", or_none=True)
+    if rankdir not in ("LR", "TB"):
+        raise ValueError(f"{where}: rankdir must be 'LR' or 'TB', got {rankdir!r}")
+    try:
+        format(1.0, number_format)
+    except (ValueError, TypeError):
+        raise ValueError(f"{where}: bad number_format {number_format!r} (try '.4g')") from None
+
+
+def collapsed_calls(shot: Snapshot, collapse: bool | Collection[str]) -> list[NeuronCall]:
+    """The neuron calls that `collapse` asks to fold (see `draw`), checked against the snapshot's model."""
     if not isinstance(collapse, bool) and (isinstance(collapse, str) or not isinstance(collapse, Collection)):
         raise TypeError(f"collapse must be True, False or a list of neuron names, got {collapse!r}")
     if not collapse:
         return []
-    if model is None:
+    if shot.model is None:
         raise ValueError("collapse needs model=...: the parameters' names say which neuron each belongs to")
-    calls = neuron_calls(order, parameter_names(model))
+    calls = list(shot.calls)
     if collapse is True:
         return calls
     known = {call.name for call in calls}
