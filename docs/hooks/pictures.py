@@ -17,9 +17,18 @@ from autograd import Value, draw, play, trace
 from autograd.extras import DOT_INSTALL
 from autograd.teaching.walkthrough import parameters, regularized_neuron, wxb
 from autograd.teaching.worksheet import worksheet_files
-from autograd.views.render import DotNotFoundError
+from autograd.views.render import DotNotFoundError, Graph, fit_to
 
 FOLDER = "pictures"
+# The page's content column, in points (688 px), and as high as a screen may scroll: a graph is
+# drawn left to right or top to bottom, whichever shows its labels larger there.
+COLUMN = {"LR": (516.0, 900.0), "TB": (516.0, 900.0)}
+
+
+def _fitted(draw_in: Callable[[str], Graph]) -> bytes:
+    """The SVG of `draw_in(rankdir)` in the orientation that fits the column best."""
+    graph, _ = fit_to(draw_in, COLUMN)
+    return graph.pipe(format="svg")
 
 
 def _wxb_graph() -> bytes:
@@ -34,7 +43,7 @@ def _tanh_neuron_graph() -> bytes:
     w, x, b = Value(2.0, "w"), Value(3.0, "x"), Value(1.0, "b")
     f = (w * x + b).tanh()
     f.backward()
-    return draw(f, edge_labels=True).pipe(format="svg")
+    return _fitted(lambda rankdir: draw(f, edge_labels=True, rankdir=rankdir))
 
 
 def _wxb_animation() -> bytes:
@@ -44,11 +53,11 @@ def _wxb_animation() -> bytes:
 
 
 def _neuron_graph() -> bytes:
-    """The lecture's regularized neuron after backward(), local derivatives on the edges; top to
-    bottom, since its chain of 13 values drawn left to right is too wide to read on a page."""
+    """The lecture's regularized neuron after backward(), local derivatives on the edges (top to
+    bottom: its chain of 13 values, left to right, is too wide to read on a page)."""
     loss = regularized_neuron()
     trace(loss).apply()
-    return draw(loss, parameters=parameters(loss), edge_labels=True, rankdir="TB").pipe(format="svg")
+    return _fitted(lambda rankdir: draw(loss, parameters=parameters(loss), edge_labels=True, rankdir=rankdir))
 
 
 def _folded_mlp() -> bytes:
@@ -60,7 +69,7 @@ def _folded_mlp() -> bytes:
     mlp = MLP(2, [4, 4, 1], rng=random.Random(0))
     loss = (mlp([0.5, -1.5]) - 1.0) ** 2
     loss.backward()
-    return draw(loss, model=mlp, collapse=True).pipe(format="svg")
+    return _fitted(lambda rankdir: draw(loss, model=mlp, collapse=True, rankdir=rankdir))
 
 
 def _worksheet_picture(name: str) -> Callable[[], bytes]:
