@@ -6,12 +6,16 @@ import io
 import json
 import subprocess
 import sys
+import unicodedata
 
 import pytest
 
 from autograd.recording.practice import questions
+from autograd.recording.trace import trace
 from autograd.teaching.exercises import generate
+from autograd.teaching.quiz import run_quiz
 from stepgrad.cli import main
+from stepgrad.expression import expression_graph
 from tests.notation import bar
 
 
@@ -158,3 +162,19 @@ def test_piped_through_the_console_script():
     )
     assert result.returncode == 0, result.stderr
     assert "Score: 4/4" in result.stdout
+
+
+def test_on_a_terminal_lines_wrap_at_spaces_to_its_width():
+    """A 217-column feedback line wrapped by the terminal broke inside a symbol; with `width` each
+    line is cut at spaces, goes on indented, and its words are the unwrapped line's words."""
+    root, _ = expression_graph("x*y + x*z + x", ["x=2", "y=3", "z=5"])
+    t = trace(root)
+    answers = "1\n1\n1\n1\n2\n2\n3\n3\n"
+    plain, narrow = io.StringIO(), io.StringIO()
+    run_quiz(t, io.StringIO(answers), plain, echo=True)
+    run_quiz(t, io.StringIO(answers), narrow, echo=True, width=60)
+    assert max(map(len, plain.getvalue().splitlines())) > 100  # the fan-out feedback
+    lines = narrow.getvalue().splitlines()
+    assert max(sum(not unicodedata.combining(c) for c in line) for line in lines) <= 60
+    assert narrow.getvalue().split() == plain.getvalue().split()  # no symbol cut, nothing lost
+    assert any(line.startswith("      ") and "·" in line for line in lines)  # a feedback line goes on
