@@ -92,13 +92,13 @@ notebooks-execute: $(VENV)/.installed-dev system-dot
 	$(PY) notebooks/execute.py
 
 # The documentation site (mkdocs.yml, docs/). --strict: a broken link or reference fails the build.
-docs: $(VENV)/.installed-docs
+docs: $(VENV)/.installed-docs system-dot
 	$(VENV)/bin/mkdocs build --strict --site-dir site
 
-docs-test: $(VENV)/.installed-dev system-chromium
+docs-test: $(VENV)/.installed-dev system-chromium system-dot
 	$(PY) -m pytest tests/test_docs_site.py
 
-docs-serve: $(VENV)/.installed-docs
+docs-serve: $(VENV)/.installed-docs system-dot
 	$(VENV)/bin/mkdocs serve --dev-addr 127.0.0.1:8000
 
 # The site's browser assets, pinned, from the npm registry (the site loads nothing remote):
