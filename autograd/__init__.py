@@ -19,6 +19,7 @@ from autograd.engine.check import central_difference, gradcheck
 from autograd.engine.gradients import grad, hessian, hvp
 from autograd.engine.replay import replay
 from autograd.engine.value import DomainError, Value, is_grad_enabled, no_grad
+from autograd.graph.snapshot import Snapshot, snapshot
 from autograd.graph.walk import GraphStats, edges, graph_stats, leaves, topological_order
 
 __version__ = "0.2.0"
@@ -42,6 +43,8 @@ __all__ = [
     "leaves",
     "graph_stats",
     "GraphStats",
+    "snapshot",
+    "Snapshot",
     "replay",
     "grad",
     "hessian",

@@ -10,7 +10,7 @@ from autograd import Value, grad, topological_order, trace
 from autograd.engine.chain import contribution, gradients
 from tests.strategies import extreme_programs, programs, run
 
-seeds = st.sampled_from([1.0, -0.5, 2.5, 0.0, 1e-300])
+seeds = st.sampled_from([1.0, -0.5, 2.5, 0.0, -0.0, 1e-300])
 graphs = st.one_of(programs(), extreme_programs())
 
 

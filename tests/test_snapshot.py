@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given
 
 import autograd.engine.value
-from autograd import Value, edges, explore, topological_order, trace
+from autograd import Snapshot, Value, edges, explore, snapshot, topological_order, trace
 from autograd.graph.names import parameter_names
 from autograd.graph.neurons import neuron_calls
-from autograd.graph.snapshot import Snapshot, as_snapshot, snapshot
+from autograd.graph.snapshot import as_snapshot
 from autograd.recording.practice import Practice
 from autograd.views.frames import frames
 from autograd.views.player import play

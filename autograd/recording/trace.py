@@ -11,11 +11,12 @@ derivative along one edge (`autograd.notation.formulas`).
 
 When node j is reached its own gradient is final: every child of j came later in
 the topological order, so it has already pushed its contribution. `trace`
-replays exactly this walk (same order, same float operations, so the same
-numbers bit for bit) and keeps, for every step, the node, its final gradient and,
-for each parent edge, the local derivative, the contribution and the parent's
-running sum. It never touches `.grad` on the graph; `Trace.apply()` writes the
-gradients in, as `zero_grad()` followed by `backward()` would.
+replays exactly this walk (same order, same float operations — the step of
+`autograd.engine.chain` — so the same numbers bit for bit) and keeps, for every
+step, the node, its final gradient and, for each parent edge, the local
+derivative, the contribution and the parent's running sum. It never touches
+`.grad` on the graph; `Trace.apply()` writes the gradients in, as `zero_grad()`
+followed by `backward()` would.
 
 A `Trace` prints as a text table (`.table()`), spells out the derivation of any
 node's gradient in text, Markdown or LaTeX (`.derivation(node)`), turns into

@@ -122,7 +122,7 @@ def _graph_images(traces: list[Trace]) -> tuple[dict[str, bytes], dict[str, tupl
             rankdir = blank.graph_attr["rankdir"]
             key = _compact(
                 draw(
-                    t.root,
+                    t.snapshot,
                     data={node: node.data for node in t.order},
                     grads=t.grads,
                     edge_labels=True,
@@ -147,7 +147,7 @@ def _graph_images(traces: list[Trace]) -> tuple[dict[str, bytes], dict[str, tupl
 def _blank_graph(t: Trace, rankdir: str) -> Graph:
     """The exercise's graph: the inputs' values, '?' for every other value and every gradient."""
     inputs = {node: node.data for node in t.order if node.is_leaf}
-    return _compact(draw(t.root, data=inputs, grads={}, rankdir=rankdir))
+    return _compact(draw(t.snapshot, data=inputs, grads={}, rankdir=rankdir))
 
 
 def _compact(graph: Graph) -> Graph:

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from autograd.engine.value import Value
     from autograd.recording.trace import Trace
 
-__all__ = ["Frame", "Moment", "frame_sequence", "frame_formula", "frames"]
+__all__ = ["Frame", "Moment", "frame_sequence", "frame_edges", "frame_formula", "frames"]
 
 
 @dataclass(frozen=True)
@@ -26,16 +26,17 @@ class Moment:
 
     title:    'forward: inputs', 'forward 3/7', 'backward: seed', 'backward 2/5', 'done: every gradient'.
     node:     the node in red, with its op's edge to it (None in the first and the last frame).
-    edges:    the other edges in red, (parent, child, k) as `draw`'s `highlight_edges`.
     computed: in the forward pass, how many computed nodes (in topological order) have their
               data; None in the backward pass.
     step:     in the backward pass, 0 for the seed, 1 … s for the steps, s + 1 for the last
               frame; a gradient shows once `final_after[node] <= step`. None in the forward pass.
+
+    The other edges in red follow (`frame_edges`): in the forward pass the node's incoming
+    edges, at a backward step the edges it pushes its gradient along.
     """
 
     title: str
     node: Value | None
-    edges: tuple[tuple[Value, Value, int], ...]
     computed: int | None
     step: int | None
 
@@ -45,16 +46,25 @@ def frame_sequence(t: Trace) -> list[Moment]:
     pages read it from their data): the inputs, each computed node in topological order, the
     seed, each backward step, and every gradient."""
     computed = [node for node in t.order if not node.is_leaf]
-    moments = [Moment("forward: inputs", None, (), 0, None)]
-    for i, node in enumerate(computed, 1):
-        incoming = tuple((p, node, k) for k, p in enumerate(node.parents))
-        moments.append(Moment(f"forward {i}/{len(computed)}", node, incoming, i, None))
-    moments.append(Moment("backward: seed", t.root, (), None, 0))
-    for step in t.steps:
-        pushed = tuple((c.parent, step.node, c.slot) for c in step.contributions)
-        moments.append(Moment(f"backward {step.index}/{len(t.steps)}", step.node, pushed, None, step.index))
-    moments.append(Moment("done: every gradient", None, (), None, len(t.steps) + 1))
+    moments = [Moment("forward: inputs", None, 0, None)]
+    moments += [Moment(f"forward {i}/{len(computed)}", node, i, None) for i, node in enumerate(computed, 1)]
+    moments.append(Moment("backward: seed", t.root, None, 0))
+    moments += [Moment(f"backward {s.index}/{len(t.steps)}", s.node, None, s.index) for s in t.steps]
+    moments.append(Moment("done: every gradient", None, None, len(t.steps) + 1))
     return moments
+
+
+def frame_edges(t: Trace, moment: Moment) -> list[tuple[Value, Value, int]]:
+    """The edges (parent, child, k) a frame draws in red besides its node's own: the node's
+    incoming edges in the forward pass, the edges a backward step pushes along."""
+    if moment.node is None:
+        return []
+    if moment.step is None:
+        return [(p, moment.node, k) for k, p in enumerate(moment.node.parents)]
+    if 1 <= moment.step <= len(t.steps):
+        step = t.steps[moment.step - 1]
+        return [(c.parent, step.node, c.slot) for c in step.contributions]
+    return []
 
 
 def frame_formula(t: Trace, moment: Moment) -> str:
@@ -101,7 +111,7 @@ def frames(t: Trace, **draw_options: Any) -> list[Frame]:
             data=data,
             grads=grads,
             highlight_nodes=() if moment.node is None else [moment.node],
-            highlight_edges=moment.edges,
+            highlight_edges=frame_edges(t, moment),
             **draw_options,
         )
         result.append(Frame(moment.title, frame_formula(t, moment), graph))

@@ -18,19 +18,17 @@ import io
 import os
 import shutil
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from autograd.engine.value import Value
 from autograd.extras import require
 from autograd.files import write_atomic
+from autograd.graph.snapshot import Snapshot
 from autograd.recording.trace import Trace, trace
 from autograd.validation import check_positive_int
 from autograd.views.frames import frames
 from autograd.views.graphview import asset, json_for_script, view_model, viz_script
 from autograd.views.render import DotNotFoundError, draw
-
-if TYPE_CHECKING:
-    from autograd.engine.value import Value
-    from autograd.graph.snapshot import Snapshot
 
 __all__ = ["play", "Player", "player_html", "PlayerTooLargeError", "DEFAULT_PLAYER_MAX_NODES", "RENDERERS"]
 
@@ -195,8 +193,10 @@ def play(
             if model is None or model is graph.snapshot.model
             else trace(graph.root, graph.seed, model=model)
         )
-    else:
+    elif isinstance(graph, (Value, Snapshot)):
         recorded = trace(graph, model=model)
+    else:
+        raise TypeError(f"play: root must be a Value, a Snapshot or a Trace, got {type(graph).__name__}")
     if max_nodes is not None and len(recorded.order) > max_nodes:
         raise PlayerTooLargeError(
             f"play: the graph has {len(recorded.order)} nodes, more than max_nodes={max_nodes}; "

@@ -143,7 +143,7 @@ class Explorer(anywidget.AnyWidget):
         super().__init__()
         self.snapshot = shot  # the graph's order, names, uses and neurons, for the widget's life
         self.root = shot.root
-        self._parameters = [*parameters, *shot.parameters]
+        self._parameters = list(parameters)  # besides the model's (draw and view_model add those)
         self._options = options
         self.session: Practice | None = None
         self._practicing = practice
