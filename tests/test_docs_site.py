@@ -259,6 +259,41 @@ def test_notebook_page_shows_the_animation(site):
     assert animated, "no animated PNG on the notebook page"
 
 
+def test_notebook_page_player_shows_the_whole_graph(browser, server):
+    """The player on notebook 01's page (an output as wide as the page's column) shows every node
+    of f = w·x + b inside its view, f included (the In/Out gutter took the width it needed)."""
+    load(browser, server + NOTEBOOK_PAGE, "return document.querySelectorAll('iframe').length > 0")
+    frame = next(
+        f
+        for f in browser.find_elements("css selector", "iframe")
+        if "graph" in (f.get_attribute("srcdoc") or "")
+    )
+    browser.execute_script("arguments[0].scrollIntoView()", frame)
+    browser.switch_to.frame(frame)
+    try:
+        deadline = time.monotonic() + 20
+        outside = None
+        while time.monotonic() < deadline:
+            outside = browser.execute_script(
+                """
+                var box = document.getElementById('graph'), nodes = box.querySelectorAll('g.node');
+                if (!nodes.length) { return null; }
+                var view = box.getBoundingClientRect();
+                return Array.from(nodes).filter(function (n) {
+                  var r = n.getBoundingClientRect();
+                  return r.left < view.left - 1 || r.right > view.right + 1
+                    || r.top < view.top - 1 || r.bottom > view.bottom + 1;
+                }).map(function (n) { return n.textContent.trim().split(/\\s+/)[0]; });
+                """
+            )
+            if outside == []:
+                break
+            time.sleep(0.2)
+        assert outside == [], f"nodes outside the player's view: {outside}"
+    finally:
+        browser.switch_to.default_content()
+
+
 def test_site_opens_from_the_file_system_and_search_works(browser, site):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions
