@@ -37,8 +37,13 @@ def site(tmp_path_factory) -> Path:
         cwd=ROOT,
         capture_output=True,
         text=True,
-        # the venv first (its stepgrad for the CLI reference), then the system's dot for the pictures
-        env={"NO_MKDOCS_2_WARNING": "1", "PATH": os.pathsep.join([str(mkdocs.parent), os.environ["PATH"]])},
+        # the venv first (its stepgrad for the CLI reference), then the system's dot for the pictures;
+        # the pictures hook imports the code under test (PYTHONPATH, when the tests run with one)
+        env={
+            "NO_MKDOCS_2_WARNING": "1",
+            "PATH": os.pathsep.join([str(mkdocs.parent), os.environ["PATH"]]),
+            **{key: os.environ[key] for key in ("PYTHONPATH",) if key in os.environ},
+        },
         check=False,
     )
     assert done.returncode == 0, done.stderr[-5000:]
