@@ -105,10 +105,12 @@ def is_right(answer: float, expected: float) -> bool:
     """Does `answer` agree with `expected` to SIGNIFICANT_DIGITS significant digits?
 
     |answer − expected| ≤ ½·10^(⌊log₁₀|expected|⌋ − 2); an expected value below ZERO in
-    magnitude is 0 and needs |answer| < ZERO.
+    magnitude is 0 and needs |answer| < ZERO; an infinite one needs the same infinity.
     """
     if abs(expected) < ZERO:
         return abs(answer) < ZERO
+    if not math.isfinite(expected):  # overflowed: only the same infinity agrees
+        return answer == expected
     half_unit = 0.5 * 10.0 ** (math.floor(math.log10(abs(expected))) - (SIGNIFICANT_DIGITS - 1))
     return abs(answer - expected) <= half_unit * (1.0 + 1e-9)  # (1e-9: the float of the boundary)
 

@@ -35,11 +35,14 @@ from autograd.engine.chain import contribution
 from autograd.graph.snapshot import Snapshot, as_snapshot
 from autograd.notation.formulas import LatexMath, MarkdownMath, TextMath, written
 from autograd.notation.numbers import format_number
+from autograd.validation import check_positive_int
 
 if TYPE_CHECKING:
     from autograd.engine.value import Value
 
-__all__ = ["trace", "Trace", "BackwardStep", "Contribution"]
+__all__ = ["trace", "Trace", "BackwardStep", "Contribution", "TABLE_MAX_NODES"]
+
+TABLE_MAX_NODES = 10_000  # Trace.table()'s default bound: about 30,000 lines
 
 # How a formula can be written: plain Unicode, Markdown, LaTeX math (autograd.notation.formulas).
 _TYPESETTERS: dict[str, type[TextMath]] = {"text": TextMath, "markdown": MarkdownMath, "latex": LatexMath}
@@ -230,8 +233,19 @@ class Trace:
         return math_.wrap(" = ".join(parts), "")
 
     # ---- text ----------------------------------------------------------------------------
-    def table(self) -> str:
-        """The forward pass and every backward step as a plain-text table for the terminal."""
+    def table(self, max_nodes: int | None = TABLE_MAX_NODES) -> str:
+        """The forward pass and every backward step as a plain-text table for the terminal.
+
+        A graph of more than `max_nodes` nodes is refused before any line is written (a table of
+        10⁶ nodes takes minutes, and nobody reads it); `max_nodes=None` writes any size.
+        """
+        check_positive_int(max_nodes, "table: max_nodes", or_none=True)
+        if max_nodes is not None and len(self.order) > max_nodes:
+            raise ValueError(
+                f"table: the graph has {len(self.order)} nodes, more than max_nodes={max_nodes} (about "
+                f"{3 * len(self.order)} lines); look at parts of it with derivation(node) and "
+                "step_formula(step), or pass max_nodes=None to write it anyway"
+            )
         lines = ["Forward pass (topological order):"]
         lines += [f"  {self.forward_formula(node)}" for node in self.order]
         lines.append("")

@@ -18,7 +18,6 @@ gives byte-identical files (the PNGs too: `dot` writes no timestamp into a PNG).
 from __future__ import annotations
 
 import functools
-import json
 import string
 from pathlib import Path
 
@@ -29,6 +28,7 @@ from autograd.notation.formulas import LatexMath, MarkdownMath
 from autograd.notation.numbers import format_number
 from autograd.recording.practice import SIGNIFICANT_DIGITS, questions
 from autograd.recording.trace import Trace
+from autograd.strict_json import dumps
 from autograd.teaching.exercises import Exercise, generate
 from autograd.validation import check_positive_int
 from autograd.views.render import DotNotFoundError, Graph, draw, fit_to, layout_size
@@ -163,7 +163,7 @@ def _json(seed: int, level: int, exercises: list[Exercise]) -> str:
         "level": level,
         "exercises": [exercise.to_dict() for exercise in exercises],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
 # ---- what the pages show ------------------------------------------------------------------

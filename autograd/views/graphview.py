@@ -19,11 +19,11 @@ from __future__ import annotations
 import base64
 import functools
 import html
-import json
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from autograd.strict_json import dumps, encoded
 from autograd.views.frames import frame_sequence
 from autograd.views.render import _HIGHLIGHT, _HIGHLIGHT_FILL, _STYLE, LEGEND, SVG_CLASSES, role, svg_class
 
@@ -101,7 +101,7 @@ def katex_css() -> str:
 
 def json_for_script(data: Any) -> str:
     """`data` as JSON that is safe inside an HTML <script> element (no '</', no '<!--')."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = dumps(data, ensure_ascii=False, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
@@ -128,7 +128,7 @@ def view_model(
             "name": t.names[node],
             "role": role(node, t.root, parameter_set),
             "leaf": node.is_leaf,
-            "value": node.data,
+            "value": encoded(node.data),
             "data": format(node.data, number_format),
             "grad": format(t.grads[node], number_format),
             "final": t.final_after[node],

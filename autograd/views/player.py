@@ -23,12 +23,12 @@ from typing import Any
 from autograd.engine.value import Value
 from autograd.extras import require
 from autograd.files import write_atomic
-from autograd.graph.snapshot import Snapshot
+from autograd.graph.snapshot import Snapshot, as_snapshot
 from autograd.recording.trace import Trace, trace
 from autograd.validation import check_positive_int
 from autograd.views.frames import frames
 from autograd.views.graphview import asset, json_for_script, view_model, viz_script
-from autograd.views.render import DotNotFoundError, draw
+from autograd.views.render import DotNotFoundError, LayoutError, draw
 
 __all__ = ["play", "Player", "player_html", "PlayerTooLargeError", "DEFAULT_PLAYER_MAX_NODES", "RENDERERS"]
 
@@ -188,30 +188,38 @@ def play(
     check_positive_int(max_nodes, "play: max_nodes", or_none=True)
     model = draw_options.get("model")
     if isinstance(graph, Trace):
-        recorded = (
-            graph
-            if model is None or model is graph.snapshot.model
-            else trace(graph.root, graph.seed, model=model)
-        )
+        recorded = graph if model is None or model is graph.snapshot.model else None
+        seed, graph = graph.seed, graph.snapshot if recorded is not None else graph.root
     elif isinstance(graph, (Value, Snapshot)):
-        recorded = trace(graph, model=model)
+        recorded, seed = None, 1.0
     else:
         raise TypeError(f"play: root must be a Value, a Snapshot or a Trace, got {type(graph).__name__}")
-    if max_nodes is not None and len(recorded.order) > max_nodes:
+    graph = as_snapshot(graph, model, "play")  # sorted and named once, and sized before recording
+    size = len(graph.order)
+    if max_nodes is not None and size > max_nodes:
         raise PlayerTooLargeError(
-            f"play: the graph has {len(recorded.order)} nodes, more than max_nodes={max_nodes}; "
+            f"play: the graph has {size} nodes, more than max_nodes={max_nodes}; "
             "the player would have about two frames per node. Pass max_nodes=None to build it anyway."
         )
     if renderer == "dot" and shutil.which("dot") is None:
         raise DotNotFoundError()
+    if recorded is None:
+        recorded = trace(graph, seed)
     layout = draw(recorded.snapshot, grads=recorded.grads, max_nodes=None, **draw_options)
     data = view_model(recorded, draw_options.get("number_format", ".4g"), draw_options.get("parameters", ()))
     data["dot"] = layout.source
     data["frameMilliseconds"] = FRAME_MILLISECONDS
     index = recorded.snapshot.index
     data["folded"] = {index[node]: index[box] for node, box in layout.folded.items()}
-    use_dot = renderer == "dot" or (renderer == "auto" and shutil.which("dot") is not None)
-    prerendered = f'<div id="stepgrad-svg" hidden>{_inline_svg(layout.svg())}</div>' if use_dot else ""
+    svg = None
+    if renderer == "dot" or (renderer == "auto" and shutil.which("dot") is not None):
+        try:
+            svg = layout.svg()
+        except LayoutError:
+            if renderer == "dot":
+                raise
+    use_dot = svg is not None  # else "auto" leaves a graph `dot` could not lay out to the browser
+    prerendered = f'<div id="stepgrad-svg" hidden>{_inline_svg(svg)}</div>' if use_dot else ""
     count = len(data["frames"])
     document = _PAGE.format(
         title=html.escape(title),

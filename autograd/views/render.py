@@ -35,6 +35,7 @@ import html
 import io
 import os
 import shutil
+import subprocess
 import warnings
 from collections.abc import Callable, Collection, Iterable, Mapping
 from pathlib import Path
@@ -67,12 +68,19 @@ __all__ = [
     "layout_size",
     "fit_to",
     "DotNotFoundError",
+    "LayoutError",
+    "DOT_TIMEOUT",
+    "DOT_MAX_NODES",
     "GraphTooLargeWarning",
     "DEFAULT_MAX_NODES",
     "PNG_MAX_NODES",
 ]
 
 DEFAULT_MAX_NODES = 300  # more value nodes than this are unreadable in one picture
+# Bounds on one `dot` run. Its time grows much faster than the graph (a sum of 110 products x*y,
+# 221 value nodes, takes 36 s; 60 take 3 s), and thousands of nodes can crash it or exhaust memory.
+DOT_TIMEOUT = 30.0  # seconds; past it `dot` is ended and LayoutError raised
+DOT_MAX_NODES = 3000  # graphviz nodes (value boxes, ops, constants); more are refused before starting
 # Jupyter gets a PNG beside the SVG (what an untrusted notebook shows) up to this many value
 # nodes; a larger one takes seconds to make and megabytes to store.
 PNG_MAX_NODES = 100
@@ -95,6 +103,12 @@ def svg_class(kind: str, j: int, k: int = 0) -> str:
     """The SVG class of a part of node j's drawing (`SVG_CLASSES`): svg_class("edge", 3, 1) -> 'e3_1'."""
     return SVG_CLASSES[kind].format(j=j, k=k)
 
+
+_LAYOUT_WAYS_OUT = (
+    "draw a smaller graph, fold neurons into boxes with draw(..., model=..., collapse=True), or save "
+    "the DOT source (save_graph(graph, 'graph.dot')) and lay it out elsewhere; raise the bounds with "
+    "graph.layout_timeout / graph.layout_max_nodes (None: no bound)"
+)
 
 # Looks, as graphviz attributes. Parameters, inputs and the output are told apart by colour.
 _STYLE = {
@@ -132,6 +146,11 @@ _BOX_HEIGHT = 0.78  # inches: three lines of 12 pt text with a margin
 _WIDEST_NUMBERS = (-1.23456789e-10, -123456789.0, -0.000123456789, float("-inf"))
 
 
+class LayoutError(RuntimeError):
+    """graphviz's `dot` did not lay the graph out: too large to start, over its time limit, or it
+    failed (crashed, ran out of memory). The message says what to do instead."""
+
+
 class DotNotFoundError(RuntimeError):
     """graphviz's `dot` binary is missing; the message says how to install it."""
 
@@ -151,6 +170,8 @@ class Graph(graphviz.Digraph):
     """
 
     value_nodes = 0  # how many value boxes the drawn computation graph has
+    layout_timeout: float | None = DOT_TIMEOUT  # per `dot` run; None: no limit
+    layout_max_nodes: int | None = DOT_MAX_NODES  # None: no limit
     folded: Mapping[Value, Value] = MappingProxyType({})  # a node not drawn -> its neuron's box
 
     def __repr__(self) -> str:
@@ -172,11 +193,48 @@ class Graph(graphviz.Digraph):
             bundle["image/png"] = base64.b64encode(self.png()).decode("ascii")
         return bundle
 
-    def pipe(self, *args: Any, **kwargs: Any) -> Any:
+    def pipe(self, format: str | None = None, *, encoding: str | None = None) -> Any:
+        """The graph rendered by `dot` (bytes, or text with `encoding`), within `layout_timeout`
+        seconds and `layout_max_nodes` nodes; `dot` is ended if the caller is interrupted."""
+        chosen = format or self.format
+        if chosen not in graphviz.FORMATS:
+            raise ValueError(f"unknown output format {chosen!r} (try svg, png or pdf)")
+        dot = shutil.which("dot")
+        if dot is None:
+            raise DotNotFoundError()
+        nodes = sum(1 for line in self.body if " -> " not in line)
+        size = f"{nodes} nodes and {len(self.body) - nodes} edges"
+        if self.layout_max_nodes is not None and nodes > self.layout_max_nodes:
+            raise LayoutError(
+                f"the graph has {size}, more than `dot` is given (layout_max_nodes="
+                f"{self.layout_max_nodes}); {_LAYOUT_WAYS_OUT}"
+            )
+        process = subprocess.Popen(
+            [dot, f"-T{chosen}"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         try:
-            return super().pipe(*args, **kwargs)
-        except graphviz.ExecutableNotFound as exc:
-            raise DotNotFoundError() from exc
+            out, err = process.communicate(self.source.encode("utf-8"), timeout=self.layout_timeout)
+        except subprocess.TimeoutExpired:
+            raise LayoutError(
+                f"graphviz's dot did not lay out the graph ({size}) within {self.layout_timeout:g} s "
+                f"(layout_timeout); {_LAYOUT_WAYS_OUT}"
+            ) from None
+        finally:  # a timeout, Ctrl-C or any error: no `dot` is left running
+            if process.poll() is None:
+                process.kill()
+                process.communicate()
+        if process.returncode != 0:
+            how = (
+                f"was killed by signal {-process.returncode} (a crash, or out of memory)"
+                if process.returncode < 0
+                else f"failed with exit status {process.returncode}"
+            )
+            detail = err.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
+            raise LayoutError(f"graphviz's dot {how} on the graph ({size}) {detail[0]}; {_LAYOUT_WAYS_OUT}")
+        return out.decode(encoding) if encoding else out
 
     def svg(self) -> str:
         """The rendered graph as an SVG document (needs `dot`)."""
