@@ -13,7 +13,6 @@ and `autograd.teaching.grader`.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import shutil
 import sys
