@@ -166,7 +166,7 @@ def _lhs(t: Trace, node: Value) -> str:
 
 def _terms(t: Trace, node: Value) -> list[tuple[Value, Contribution]]:
     """(child, edge) for every use of `node`, in the order backward() adds them."""
-    return [(step.node, c) for step, c in t.terms_of[node]]
+    return [(step.node, c) for step, c in t.terms(node)]
 
 
 def diagnose(t: Trace, node: Value, answer: float) -> tuple[Mistake, str] | None:

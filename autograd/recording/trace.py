@@ -83,9 +83,16 @@ class Trace:
     steps: tuple[BackwardStep, ...]
     grads: dict[Value, float]  # the gradient ∂root/∂node of every node
     final_after: dict[Value, int] = field(repr=False)  # step index after which a gradient is final
-    # node -> (step, contribution) for each use of the node, in the order backward() adds them
-    terms_of: dict[Value, tuple[tuple[BackwardStep, Contribution], ...]] = field(repr=False)
+    # node -> [i, k, i', k', ...]: its uses as step indices and slots, in the order backward()
+    # adds them (plain ints: no object per edge for the garbage collector to walk; see `terms`)
+    term_index: dict[Value, list[int]] = field(repr=False)
     _typesetters: dict[str, TextMath] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def terms(self, node: Value) -> list[tuple[BackwardStep, Contribution]]:
+        """(step, contribution) for each use of `node`, in the order backward() adds them: the
+        terms of ∂root/∂node = Σ ∂root/∂child · ∂child/∂node (read from an index, not a scan)."""
+        flat, steps = self.term_index[node], self.steps
+        return [(steps[i - 1], steps[i - 1].contributions[k]) for i, k in zip(flat[::2], flat[1::2])]
 
     @property
     def root(self) -> Value:
@@ -222,7 +229,7 @@ class Trace:
         lhs = math_.total(node)
         if node is self.root:
             return math_.wrap(f"{lhs} = {math_.number(self.seed)}", "the seed")
-        terms = self.terms_of[node]
+        terms = self.terms(node)
         symbols = [math_.product(math_.total(s.node), math_.partial(s.node, node)) for s, _ in terms]
         numbers = [math_.product(math_.operand(s.grad), math_.operand(c.local)) for s, c in terms]
         parts = [lhs, " + ".join(symbols), " + ".join(numbers)]
@@ -321,7 +328,7 @@ def trace(root: Value | Snapshot, seed: float = 1.0, *, model: Any = None) -> Tr
     root = graph.root
     grads: dict[Value, float] = {root: float(seed)}
     final_after: dict[Value, int] = {root: 0}
-    terms: dict[Value, list[tuple[BackwardStep, Contribution]]] = {node: [] for node in graph.order}
+    term_index: dict[Value, list[int]] = {node: [] for node in graph.order}  # node -> [step, slot, ...]
     steps = []
     for node in reversed(graph.order):
         if node.is_leaf:
@@ -334,10 +341,6 @@ def trace(root: Value | Snapshot, seed: float = 1.0, *, model: Any = None) -> Tr
             grads[parent] = grads.get(parent, 0.0) + added
             contributions.append(Contribution(parent, k, local, added, grads[parent]))
             final_after[parent] = index
-        step = BackwardStep(index, node, g, tuple(contributions))
-        steps.append(step)
-        for c in contributions:
-            terms[c.parent].append((step, c))
-    return Trace(
-        graph, float(seed), tuple(steps), grads, final_after, {node: tuple(t) for node, t in terms.items()}
-    )
+            term_index[parent] += index, k
+        steps.append(BackwardStep(index, node, g, tuple(contributions)))
+    return Trace(graph, float(seed), tuple(steps), grads, final_after, term_index)
