@@ -29,6 +29,8 @@ from typing import Any
 
 import pytest
 
+from tests.notation import bar
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 INSTALL_HINT = (
@@ -559,8 +561,8 @@ def click_node(browser, widget, name: str) -> None:
 
 def step_to_end_and_edit(browser, widget):
     """On the explorer of WXB_CELL, as a student does it: click into the widget, step with the arrow
-    keys (the whole graph in view at every step, labels readable), read ∂f/∂w = 3 at the end
-    (typeset, and as text), type 5 into w's field and press Enter, read ∂f/∂x = 5 on the same layout,
+    keys (the whole graph in view at every step, labels readable), read w̄ = 3 at the end
+    (typeset, and as text), type 5 into w's field and press Enter, read x̄ = 5 on the same layout,
     click a node, erase a field's value (a bad one), then type a good one and leave with Tab."""
     from selenium.webdriver.common.keys import Keys
 
@@ -584,7 +586,7 @@ def step_to_end_and_edit(browser, widget):
         press(browser, Keys.ARROW_RIGHT)
         check_view(browser, graph, None if whole else frame_nodes(t, title.text), title.text)
     assert title.text == "done: every gradient"
-    assert "∂f/∂w = 3.0" in plain_text(formula).splitlines()
+    assert "w\u0305 = 3.0" in plain_text(formula).splitlines()
     assert typeset(formula) == [t.gradients_summary("latex")]
     toggle = widget.find_element("css selector", ".sg-as-text")  # the plain text, one click away
     click(browser, toggle)
@@ -619,8 +621,8 @@ def step_to_end_and_edit(browser, widget):
     )
     w_field = widget.find_element("css selector", 'input[data-name="w"]')
     assert w_field.get_attribute("value") == "5"
-    assert "∂f/∂x = 5.0" in plain_text(formula).splitlines()
-    assert r"\frac{\partial \mathrm{f}}{\partial \mathrm{x}} &= 5.0" in typeset(formula)[0]  # typeset anew
+    assert "x\u0305 = 5.0" in plain_text(formula).splitlines()
+    assert r"\overline{\mathrm{x}} &= 5.0" in typeset(formula)[0]  # typeset anew
     assert title.text == "done: every gradient"  # still at the same step
     same = browser.execute_script(
         "return arguments[0].querySelector('.sg-graph svg').outerHTML.length", widget
@@ -632,7 +634,7 @@ def step_to_end_and_edit(browser, widget):
 
     click_node(browser, widget, "x")  # clicking a node shows its derivation
     derivation = widget.find_element("css selector", ".sg-derivation")
-    assert plain_text(derivation) == "x = 3.0\n∂f/∂x = ∂f/∂v2 · ∂v2/∂x = 1.0 · 5.0 = 5.0"
+    assert plain_text(derivation) == f"x = 3.0\nx\u0305 = {bar('v2')} · ∂v2/∂x = 1.0 · 5.0 = 5.0"
     assert derivation.find_element("css selector", "pre").text == "x = 3.0"  # the forward line: text
     (tex,) = typeset(derivation)
     assert tex.endswith(r"\cdot \frac{\partial \mathrm{v2}}{\partial \mathrm{x}} = 1.0 \cdot 5.0 = 5.0")

@@ -80,7 +80,7 @@ def explorer_shots(out: Path, work: Path) -> None:
         widget = explore_cell(browser, lab, "practice.ipynb", PRACTICE_CELL)
         answer_in_page(browser, widget, "1")
         answer_in_page(browser, widget, "1")
-        answer_in_page(browser, widget, "2")  # ∂f/∂w is 3: 2 is w's value
+        answer_in_page(browser, widget, "2")  # w̄ is 3: 2 is w's value
         shoot(browser, out, "05-practice-after-a-wrong-answer", widget)
         answer_in_page(browser, widget, "3")
         shoot(browser, out, "06-practice-after-a-right-answer", widget)

@@ -46,6 +46,7 @@ from tests.browser import (
     write_notebook,
     wxb_trace,
 )
+from tests.notation import bar
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 NO_DOT_CELL = """\
@@ -168,7 +169,7 @@ def test_explore_a_300_node_graph_timed(lab, browser, tmp_path):
         backward.append(timed_click(browser, buttons["◀"]))
         check_view(browser, graph, frame_nodes(t, title.text), title.text)
     assert title.text.startswith("backward ")
-    assert typeset(formula) and "+= ∂loss/∂" in plain_text(formula)
+    assert typeset(formula) and " += " in plain_text(formula) and " · ∂" in plain_text(formula)
     browser.save_screenshot(str(tmp_path / "explore300-backward.png"))
     click(browser, buttons["fit"])  # as much of the graph as stays readable, around this step
     check_view(browser, graph, frame_nodes(t, title.text), "after fit")
@@ -263,7 +264,7 @@ def test_committed_notebook_shows_its_graphs_untrusted(lab, browser, name, tmp_p
 def test_explore_practice_in_jupyterlab(lab, browser, tmp_path):
     widget = explore_cell(browser, lab, "practice.ipynb", PRACTICE_CELL)
     title = widget.find_element("css selector", ".sg-title")
-    assert title.text == "Question 1/4: ∂f/∂v2 = ?"
+    assert title.text == f"Question 1/4: {bar('v2')} = ?"
     shown = boxes_of(browser, widget)
     assert shown == {
         "w": "data 2 | grad ?",
@@ -282,11 +283,11 @@ def test_explore_practice_in_jupyterlab(lab, browser, tmp_path):
     )
     assert hot not in ("black", None)
 
-    assert answer_in_page(browser, widget, "1") == "You typed 1.\nRight: ∂f/∂v2 = 1.0."
+    assert answer_in_page(browser, widget, "1") == f"You typed 1.\nRight: {bar('v2')} = 1.0."
     assert answer_in_page(browser, widget, "abc").startswith("'abc' is not a number")
-    assert title.text == "Question 2/4: ∂f/∂b = ?"  # asked again, not counted
-    assert answer_in_page(browser, widget, "1") == "You typed 1.\nRight: ∂f/∂b = 1.0."  # not "abc1"
-    feedback = answer_in_page(browser, widget, "2")  # ∂f/∂w is 3: 2 is w's value
+    assert title.text == "Question 2/4: b\u0305 = ?"  # asked again, not counted
+    assert answer_in_page(browser, widget, "1") == "You typed 1.\nRight: b\u0305 = 1.0."  # not "abc1"
+    feedback = answer_in_page(browser, widget, "2")  # w̄ is 3: 2 is w's value
     assert feedback.startswith("You typed 2.\nNot quite. That is the value of w from the forward pass")
     field = widget.find_element("css selector", ".sg-answer")
     selected = browser.execute_script(  # the wrong answer stays, selected: a new one replaces it
@@ -301,10 +302,10 @@ def test_explore_practice_in_jupyterlab(lab, browser, tmp_path):
     assert plain_text(derivation) == "w = 2.0\n(its gradient shows once you have answered it)"
     assert derivation.get_attribute("data-math") == "text"
     browser.save_screenshot(str(tmp_path / "practice-wrong.png"))
-    assert answer_in_page(browser, widget, "3") == "You typed 3.\nRight: ∂f/∂w = 3.0."  # clicked back in
+    assert answer_in_page(browser, widget, "3") == "You typed 3.\nRight: w\u0305 = 3.0."  # clicked back in
     assert boxes_of(browser, widget)["w"] == "data 2 | grad 3"
     feedback = answer_in_page(browser, widget, "2").splitlines()
-    assert feedback == ["You typed 2.", "Right: ∂f/∂x = 2.0.", "Score: 4/4"]
+    assert feedback == ["You typed 2.", "Right: x\u0305 = 2.0.", "Score: 4/4"]
     assert title.text == "Practice done: score 4/4" and widget.get_attribute("data-done") == "true"
     summary = widget.find_element("css selector", ".sg-formula")
     assert typeset(summary) == [wxb_trace().gradients_summary("latex")]
@@ -322,10 +323,10 @@ def test_explore_practice_in_jupyterlab(lab, browser, tmp_path):
     before = widget.get_attribute("data-replies")  # "start over": every answer forgotten
     click(browser, widget.find_element("css selector", ".sg-restart"))
     wait_for(lambda: widget.get_attribute("data-replies") != before, what="the practice to start over")
-    assert title.text == "Question 1/4: ∂f/∂v2 = ?" and widget.get_attribute("data-done") == "false"
+    assert title.text == f"Question 1/4: {bar('v2')} = ?" and widget.get_attribute("data-done") == "false"
     assert widget.find_element("css selector", ".sg-feedback").text == "Practice starts again."
     assert boxes_of(browser, widget)["x"] == "data 3 | grad ?"
-    assert answer_in_page(browser, widget, "1") == "You typed 1.\nRight: ∂f/∂v2 = 1.0."
+    assert answer_in_page(browser, widget, "1") == f"You typed 1.\nRight: {bar('v2')} = 1.0."
     assert severe_errors(browser) == []
 
 
@@ -435,7 +436,7 @@ def test_practice_on_folded_neurons_says_where_the_asked_node_is(lab, browser, t
     asked = [node for node in reversed(t.order) if node is not loss]  # backward()'s order
     widget = explore_cell(browser, lab, "fold_practice.ipynb", FOLDED_PRACTICE_CELL)
     title = widget.find_element("css selector", ".sg-title")
-    assert "folded" not in title.text  # ∂loss/∂v2: drawn
+    assert "folded" not in title.text  # v2's gradient: drawn
     answer_in_page(browser, widget, repr(t.grads[asked[0]]))
     assert "folded" not in title.text  # the neuron's output: its box
     answer_in_page(browser, widget, repr(t.grads[asked[1]]))
@@ -456,7 +457,9 @@ def test_explore_shows_no_gradient_before_its_step(lab, browser, tmp_path):
     assert plain_text(derivation) == "w = 2.0\nw: grad ?  (final after backward step 2)"
     click_node(browser, widget, "v2")
     assert boxes_of(browser, widget)["v2"] == "data 6 | grad 1"
-    assert plain_text(derivation) == "v2 = w * x = 2.0 * 3.0 = 6.0\n∂f/∂v2 = ∂f/∂f · ∂f/∂v2 = 1.0 · 1.0 = 1.0"
+    t = wxb_trace()
+    v2 = next(node for node in t.order if t.names[node] == "v2")
+    assert plain_text(derivation) == f"{t.forward_formula(v2)}\n{t.derivation(v2)}"  # final at this step
     focus_by_click(browser, widget)
     press(browser, Keys.HOME)
     assert boxes_of(browser, widget)["v2"] == "data ? | grad ?"

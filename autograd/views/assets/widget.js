@@ -388,7 +388,7 @@ function practice(ex) {
   restart.className = "sg-restart";
   quiz.append(ask, feedback, score, restart);
   ex.side.append(quiz);
-  ex.controls.append(el("span", "sg-hint", "Practice: type each gradient ∂root/∂node, in the order " +
+  ex.controls.append(el("span", "sg-hint", "Practice: type each gradient v\u0305 = ∂root/∂v, in the order " +
     "backward() finalizes them; click a node for its forward formula."));
   function send() {
     ex.box.setAttribute("data-answering", "true");
