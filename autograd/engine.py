@@ -26,11 +26,22 @@ import math
 import operator
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from itertools import compress, filterfalse, repeat
 from numbers import Real
+from threading import Lock
 from typing import Any
 
 from autograd.ops import OPS, DomainError, Op, format_exponent
+
+try:
+    import cython  # the compiler's pure-Python mode; as plain Python its decorators do nothing
+except ImportError:  # no Cython installed: this module runs as plain Python
+    from autograd import _no_cython as cython
+
+COMPILED: bool = cython.compiled
+"""True when this module runs compiled (an extension module built by Cython from this very
+file, with the C types declared beside it in `engine.pxd`); False when it runs as Python."""
 
 __all__ = ["Value", "no_grad", "is_grad_enabled", "DomainError", "topological_order"]
 
@@ -40,27 +51,37 @@ _EXP, _LOG, _TANH, _SIGMOID, _RELU = OPS["exp"], OPS["log"], OPS["tanh"], OPS["s
 _SUM, _DOT = OPS["sum"], OPS["dot"]
 
 
-_grad_enabled = True
+# Gradient recording is on unless the running thread is inside `no_grad()`: each thread (and
+# each asyncio task) has its own switch, a context variable. Building a node reads it only while
+# some block is open somewhere: `_no_grad_blocks` counts the open blocks of all threads.
+_recording: ContextVar[bool] = ContextVar("stepgrad_recording", default=True)
+_no_grad_blocks = 0
+_blocks_lock = Lock()
 
 
 def is_grad_enabled() -> bool:
-    """True unless inside a `no_grad()` block."""
-    return _grad_enabled
+    """True unless this thread is inside a `no_grad()` block."""
+    return _no_grad_blocks == 0 or _recording.get()
 
 
 @contextmanager
 def no_grad() -> Iterator[None]:
-    """Inside this block operations compute values but record no graph.
+    """Inside this block, in this thread, operations compute values but record no graph.
 
     Use it for evaluation and plotting: results are constants (leaves), so nothing
-    is kept alive and `backward()` on them reaches no other node.
+    is kept alive and `backward()` on them reaches no other node. Other threads
+    keep recording (the switch is per thread, as in PyTorch).
     """
-    global _grad_enabled
-    previous, _grad_enabled = _grad_enabled, False
+    global _no_grad_blocks
+    with _blocks_lock:
+        _no_grad_blocks += 1
+    token = _recording.set(False)
     try:
         yield
     finally:
-        _grad_enabled = previous
+        _recording.reset(token)
+        with _blocks_lock:
+            _no_grad_blocks -= 1
 
 
 def _as_float(x: object, where: str) -> float:
@@ -79,6 +100,8 @@ def _as_float(x: object, where: str) -> float:
     return value
 
 
+@cython.trashcan(True)  # compiled: freeing a deep chain takes turns instead of recursing
+@cython.cclass  # compiled: an extension type whose slots are the C fields of engine.pxd
 class Value:
     """A scalar in the computation graph: its data, its gradient, and how it was made.
 
@@ -147,7 +170,9 @@ class Value:
         a, b = self._a, self._b
         if b is None:
             return () if a is None else (self._da,)
-        return (self._db,) if a is None else (self._da, self._db)
+        if a is None:
+            return (self._db,)
+        return (self._da, self._db)
 
     @property
     def is_leaf(self) -> bool:
@@ -184,10 +209,13 @@ class Value:
     def __rpow__(self, other: float) -> Value:  # cˣ
         return _constant_first(_EXPONENTIAL, other, self)
 
-    # c + x and c * x: addition and multiplication commute, so the same methods serve
+    # c + x and c * x: addition and multiplication commute, so x + c and x * c serve
     # (the constant is stored as the second operand).
-    __radd__ = __add__
-    __rmul__ = __mul__
+    def __radd__(self, other: float) -> Value:  # c + x
+        return _binary(_ADD, self, other)
+
+    def __rmul__(self, other: float) -> Value:  # c * x
+        return _binary(_MUL, self, other)
 
     def __neg__(self) -> Value:  # −x
         return _unary(_NEG, self)
@@ -323,6 +351,7 @@ class Value:
         return f"Value(data={self.data}, grad={self.grad}{label})"
 
 
+@cython.cclass
 class _Fused(Value):
     """A fused n-ary node (`sum`, `dot`): its parents and local derivatives as tuples, and its
     operands (constants included) for replay and display."""
@@ -342,9 +371,16 @@ class _Fused(Value):
         return self._local_grads
 
 
-# A Value without running __init__ (whose job is checking user input). Bound once: looking up
-# object.__new__ on every call measured 8 % of a node's creation.
-_new_object = object.__new__
+def _constant(data: float) -> Value:
+    """What an operation gives inside `no_grad()`: a leaf holding `data` (already a float)."""
+    out = Value.__new__(Value)  # a Value without __init__, whose job is checking user input
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    out._operator = _LEAF
+    out._a = out._b = out._const = None
+    out._da = out._db = 0.0
+    return out
 
 
 def _node(
@@ -354,14 +390,20 @@ def _node(
 
     Inside `no_grad()` the result is a constant: a leaf.
     """
-    out = _new_object(Value)
+    if _no_grad_blocks and not _recording.get():
+        return _constant(data)
+    out = Value.__new__(Value)
     out.data = data
     out.grad = 0.0
     out.label = ""
-    if _grad_enabled:
-        out._operator, out._a, out._da, out._b, out._db, out._const = op, a, da, b, db, const
-    else:
-        out._operator, out._a, out._da, out._b, out._db, out._const = _LEAF, None, 0.0, None, 0.0, None
+    out._operator = op
+    out._a = a
+    out._da = da
+    out._b = b
+    out._db = db
+    out._const = const
+    if cython.compiled:  # a node refers only to older nodes, so reference counting frees it
+        PyObject_GC_UnTrack(out)  # noqa: F821 (declared in engine.pxd)
     return out
 
 
@@ -370,9 +412,9 @@ def _unary(op: Op, x: Value) -> Value:
     a = x.data
     out = op.value(a)
     (da,) = op.local(a, out)
-    if not _grad_enabled:
-        return _node(out, _LEAF, None, 0.0, None, 0.0, None)
-    node = _new_object(Value)
+    if _no_grad_blocks and not _recording.get():
+        return _constant(out)
+    node = Value.__new__(Value)
     node.data = out
     node.grad = 0.0
     node.label = ""
@@ -382,6 +424,8 @@ def _unary(op: Op, x: Value) -> Value:
     node._b = None
     node._db = 0.0
     node._const = None
+    if cython.compiled:
+        PyObject_GC_UnTrack(node)  # noqa: F821
     return node
 
 
@@ -399,9 +443,9 @@ def _binary(op: Op, x: Value, y: Value | float) -> Value:
         y = None
     out = op.value(a, b)
     da, db = op.local(a, b, out)
-    if not _grad_enabled:
-        return _node(out, _LEAF, None, 0.0, None, 0.0, None)
-    node = _new_object(Value)
+    if _no_grad_blocks and not _recording.get():
+        return _constant(out)
+    node = Value.__new__(Value)
     node.data = out
     node.grad = 0.0
     node.label = ""
@@ -409,8 +453,13 @@ def _binary(op: Op, x: Value, y: Value | float) -> Value:
     node._a = x
     node._da = da
     node._b = y
-    node._db = 0.0 if y is None else db
+    if y is None:  # a constant operand: no edge, no derivative
+        node._db = 0.0
+    else:
+        node._db = db
     node._const = const
+    if cython.compiled:
+        PyObject_GC_UnTrack(node)  # noqa: F821
     return node
 
 
@@ -428,16 +477,20 @@ def _fused(
 
     Its unary/binary slots stay empty: everything reads a fused node's tuples instead.
     """
-    if not _grad_enabled:
-        return _node(data, _LEAF, None, 0.0, None, 0.0, None)
-    out = _new_object(_Fused)
+    if _no_grad_blocks and not _recording.get():
+        return _constant(data)
+    out = _Fused.__new__(_Fused)
     out.data = data
     out.grad = 0.0
     out.label = ""
     out._operator = op
+    out._a = out._b = out._const = None
+    out._da = out._db = 0.0
     out._parents = parents
     out._local_grads = local_grads
     out._operands = operands
+    if cython.compiled:
+        PyObject_GC_UnTrack(out)  # noqa: F821
     return out
 
 

@@ -1,0 +1,61 @@
+"""Builds the compiled engine: autograd/engine.py compiled by Cython, beside its source.
+
+The metadata lives in pyproject.toml; this file only adds the extension module. Where it
+cannot be built (no Cython, no C compiler, no Python headers) the install still succeeds and
+the package runs the same engine as plain Python; the build says so once.
+"""
+
+import os
+import sys
+
+from setuptools import setup
+from setuptools.command.build_ext import build_ext
+
+# The modules compiled from their own .py source (with the C types in the .pxd beside each).
+COMPILED_MODULES = ["autograd/engine.py"]
+# Annotations are documentation here: a `float` annotation must not become a C double that
+# converts its argument (the engine checks and converts input itself, with its own messages).
+DIRECTIVES = {"language_level": 3, "annotation_typing": False}
+
+_FALLBACK = (
+    "stepgrad: the compiled engine was not built ({reason}); the pure-Python engine is installed "
+    "and works the same, slower. To build it: a C compiler and the Python headers "
+    "(Debian/Ubuntu: apt-get install gcc python3-dev), then reinstall."
+)
+
+
+class OptionalBuildExt(build_ext):
+    """build_ext that falls back to the pure-Python engine when compiling fails."""
+
+    def run(self) -> None:
+        try:
+            super().run()
+        except Exception as error:  # noqa: BLE001 (any failure to build leaves the pure engine)
+            self._fall_back(error)
+
+    def build_extension(self, ext) -> None:  # noqa: ANN001
+        try:
+            super().build_extension(ext)
+        except Exception as error:  # noqa: BLE001
+            self._fall_back(error)
+
+    def _fall_back(self, error: Exception) -> None:
+        if not getattr(self, "_told", False):
+            print(_FALLBACK.format(reason=f"{type(error).__name__}: {error}"), file=sys.stderr)
+            self._told = True
+
+
+def extensions() -> list:
+    """The compiled modules, or none (with the message) when Cython is missing or not wanted."""
+    if os.environ.get("STEPGRAD_PURE_PYTHON") == "1":
+        print("stepgrad: STEPGRAD_PURE_PYTHON=1, building the pure-Python engine only", file=sys.stderr)
+        return []
+    try:
+        from Cython.Build import cythonize
+    except ImportError:
+        print(_FALLBACK.format(reason="Cython is not installed"), file=sys.stderr)
+        return []
+    return cythonize(COMPILED_MODULES, compiler_directives=DIRECTIVES, quiet=True)
+
+
+setup(ext_modules=extensions(), cmdclass={"build_ext": OptionalBuildExt})
