@@ -114,9 +114,9 @@ package-check: $(VENV)/.installed-dev system-dot
 # in WebAssembly), and the explorer's formula typesetter, KaTeX: its script, its style sheet and
 # its .woff2 fonts (graphview.katex_css() inlines them as data: URLs), with a SHA256SUMS file.
 VIZ_VERSION := 3.31.0
-VIZ_DIR := autograd/assets/viz
+VIZ_DIR := autograd/views/assets/viz
 KATEX_VERSION := 0.19.1
-KATEX_DIR := autograd/assets/katex
+KATEX_DIR := autograd/views/assets/katex
 assets:
 	@command -v npm >/dev/null || { echo "make assets needs npm: sudo apt-get install -y npm"; exit 1; }
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \

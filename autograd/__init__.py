@@ -15,21 +15,21 @@ loaded only by code that draws.
 from importlib import import_module
 from typing import Any
 
-from autograd.check import central_difference, gradcheck
-from autograd.engine import DomainError, Value, is_grad_enabled, no_grad
-from autograd.gradients import grad, hessian, hvp
-from autograd.graph import GraphStats, edges, graph_stats, leaves, topological_order
-from autograd.replay import replay
+from autograd.engine.check import central_difference, gradcheck
+from autograd.engine.gradients import grad, hessian, hvp
+from autograd.engine.replay import replay
+from autograd.engine.value import DomainError, Value, is_grad_enabled, no_grad
+from autograd.graph.walk import GraphStats, edges, graph_stats, leaves, topological_order
 
 __version__ = "0.2.0"
 
 # name → the module that defines it, imported when the name is first used
 _LAZY = {
-    "draw": "autograd.render",
-    "save_graph": "autograd.render",
-    "trace": "autograd.stepper",
-    "play": "autograd.player",
-    "explore": "autograd.widget",
+    "draw": "autograd.views.render",
+    "save_graph": "autograd.views.render",
+    "trace": "autograd.recording.trace",
+    "play": "autograd.views.player",
+    "explore": "autograd.views.widget",
 }
 
 __all__ = [

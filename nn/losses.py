@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from autograd.engine import Value
+from autograd.engine.value import Value
 from nn.data import signed
 
 __all__ = [

@@ -18,7 +18,7 @@ import math
 import random
 from collections.abc import Callable, Sequence
 
-from autograd.engine import Value
+from autograd.engine.value import Value
 from autograd.validation import check_positive_int
 
 __all__ = ["ACTIVATIONS", "INITIALISATIONS", "Module", "Neuron", "Layer", "MLP"]

@@ -12,7 +12,7 @@ import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from autograd.engine import Value
+from autograd.engine.value import Value
 
 __all__ = ["Constant", "LinearDecay", "StepDecay", "Optimizer", "SGD", "Adam"]
 

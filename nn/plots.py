@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from autograd.engine import Value, no_grad
+from autograd.engine.value import Value, no_grad
 from autograd.extras import require
 from autograd.files import write_atomic
 from nn.losses import argmax

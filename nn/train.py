@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from numbers import Real
 
-from autograd.engine import DomainError, Value, no_grad
+from autograd.engine.value import DomainError, Value, no_grad
 from autograd.extras import missing, require
 from nn import losses
 from nn.data import batches

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from autograd.engine import Value
-from autograd.expr import ExpressionError, evaluate, parse, parse_assignments
+from autograd.engine.value import Value
+from autograd.teaching.expr import ExpressionError, evaluate, parse, parse_assignments
 from stepgrad.verb import UsageError
 
 __all__ = ["expression_graph", "pointing"]

@@ -6,8 +6,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from autograd.expr import parse_number
 from autograd.files import check_writable_directory
+from autograd.notation.numbers import parse_number
 from autograd.validation import check_positive_int
 from stepgrad.verb import UsageError
 

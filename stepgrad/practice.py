@@ -5,8 +5,9 @@
     stepgrad worksheet --count N --seed S      exercises on paper and their answer key
     stepgrad check-engine FILE[:CLASS]         grade a home-made micrograd Value class
 
-The work is done by the library: `autograd.quiz` (the conversation, checked by
-`autograd.practice`), `autograd.exercises` and `autograd.worksheet`, `autograd.grader`.
+The work is done by the library: `autograd.teaching.quiz` (the conversation, checked by
+`autograd.recording.practice`), `autograd.teaching.exercises`, `autograd.teaching.worksheet`
+and `autograd.teaching.grader`.
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ import json
 import sys
 from pathlib import Path
 
-from autograd.exercises import LEVELS, generate
-from autograd.grader import DEFAULT_TIMEOUT, MAX_TIMEOUT, EngineLoadError, check_engine_file
-from autograd.quiz import run_quiz, transcript
-from autograd.stepper import Trace, trace
-from autograd.worksheet import MAX_EXERCISES, write_worksheet
+from autograd.recording.trace import Trace, trace
+from autograd.teaching.exercises import LEVELS, generate
+from autograd.teaching.grader import DEFAULT_TIMEOUT, MAX_TIMEOUT, EngineLoadError, check_engine_file
+from autograd.teaching.quiz import run_quiz, transcript
+from autograd.teaching.worksheet import MAX_EXERCISES, write_worksheet
 from stepgrad.expression import expression_graph
 from stepgrad.options import positive_float, positive_int, writable_directory
 from stepgrad.verb import FAILED, OK, UsageError, Verb

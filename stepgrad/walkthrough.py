@@ -14,14 +14,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from autograd.engine import Value
+from autograd.engine.value import Value
 from autograd.extras import DOT_INSTALL
 from autograd.files import write_atomic
-from autograd.graph import leaves
-from autograd.player import PlayerTooLargeError, play
-from autograd.render import DotNotFoundError, draw
-from autograd.stepper import Trace, trace
-from autograd.walkthrough import regularized_neuron, wxb
+from autograd.graph.walk import leaves
+from autograd.recording.trace import Trace, trace
+from autograd.teaching.walkthrough import regularized_neuron, wxb
+from autograd.views.player import PlayerTooLargeError, play
+from autograd.views.render import DotNotFoundError, draw
 from stepgrad.expression import expression_graph
 from stepgrad.options import finite_number, writable_directory
 from stepgrad.verb import FAILED, OK, UsageError, Verb

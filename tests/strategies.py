@@ -7,7 +7,7 @@ numbers, and appends its result (`affine` appends one result per row). The last
 node is the root.
 
 Every operation is one row of `TABLE`, written from the math — independently of
-the engine's own table, `autograd.ops` — with one function per back-end: plain
+the engine's own table, `autograd.engine.ops` — with one function per back-end: plain
 floats (for central differences), stepgrad's `Value`, sympy (exact derivatives)
 and micrograd 0.1.0 (another engine; rows it lacks say so). `run` reads the
 table for every back-end, so each oracle sees exactly the function the engine

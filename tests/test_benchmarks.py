@@ -14,7 +14,7 @@ import math
 import pytest
 
 from autograd import Value
-from autograd.check import central_difference
+from autograd.engine.check import central_difference
 from benchmarks import floor
 from benchmarks.__main__ import main
 from benchmarks.agreement import AgreementError, check_agreement

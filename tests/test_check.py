@@ -1,4 +1,4 @@
-"""autograd.check: the central-difference oracle and gradcheck, which must be able to fail."""
+"""autograd.engine.check: the central-difference oracle and gradcheck, which must be able to fail."""
 
 import math
 
@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from autograd.check import GradientMismatch, central_difference, gradcheck
-from autograd.engine import _unary
-from autograd.ops import Op
+from autograd.engine.check import GradientMismatch, central_difference, gradcheck
+from autograd.engine.ops import Op
+from autograd.engine.value import _unary
 
 
 @given(st.floats(-3.0, 3.0), st.floats(-3.0, 3.0))

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from autograd import DomainError, Value, no_grad
-from autograd.graph import graph_stats, topological_order
+from autograd.graph.walk import graph_stats, topological_order
 
 
 def grads(*vs: Value) -> tuple[float, ...]:

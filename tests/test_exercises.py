@@ -1,4 +1,4 @@
-"""Seeded exercises (autograd.exercises): every answer against sympy, hand-friendly, distinct, by level."""
+"""Seeded exercises (autograd.teaching.exercises): answers vs sympy, hand-friendly, distinct, by level."""
 
 from __future__ import annotations
 
@@ -11,15 +11,15 @@ import sympy
 from hypothesis import given
 from hypothesis import strategies as st
 
-from autograd import exercises
-from autograd.exercises import LEVELS, generate
-from autograd.expr import parse
+from autograd.teaching import exercises
+from autograd.teaching.exercises import LEVELS, generate
+from autograd.teaching.expr import parse
 
 _ACTIVATIONS = ("relu", "sigmoid", "tanh")
 
 
 def to_sympy(node: ast.expr, symbols: dict[str, sympy.Symbol]) -> sympy.Expr:
-    """An expression of autograd.expr's language as sympy (walking the checked tree, no eval)."""
+    """An expression of autograd.teaching.expr's language as sympy (walking the checked tree, no eval)."""
     if isinstance(node, ast.Constant):
         return sympy.nsimplify(node.value)
     if isinstance(node, ast.Name):

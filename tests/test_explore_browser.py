@@ -339,9 +339,9 @@ def test_explore_folds_neurons_in_jupyterlab(lab, browser, tmp_path):
     from selenium.webdriver.common.keys import Keys
 
     from autograd import trace
-    from autograd.graph import topological_order
-    from autograd.neurons import neuron_calls
-    from autograd.render import parameter_names
+    from autograd.graph.names import parameter_names
+    from autograd.graph.neurons import neuron_calls
+    from autograd.graph.walk import topological_order
     from tests.browser import mlp_loss
 
     loss, model = mlp_loss()

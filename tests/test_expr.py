@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-import autograd.expr as expr
+import autograd.teaching.expr as expr
 from autograd import leaves
-from autograd.check import central_difference
-from autograd.expr import ExpressionError, evaluate, parse, parse_assignments
+from autograd.engine.check import central_difference
+from autograd.teaching.expr import ExpressionError, evaluate, parse, parse_assignments
 
 # (expression, words the message must contain, 1-based column)
 HOSTILE = [

@@ -15,8 +15,8 @@ from pathlib import Path
 import micrograd.engine
 import pytest
 
-from autograd import engine as our_engine
-from autograd.grader import LECTURE, EngineLoadError, check_engine, check_engine_file, load_engine
+from autograd.engine import value as our_engine
+from autograd.teaching.grader import LECTURE, EngineLoadError, check_engine, check_engine_file, load_engine
 from stepgrad.cli import main
 from stepgrad.practice import split_target
 
@@ -71,7 +71,7 @@ def test_micrograd_passes_with_its_missing_ops_skipped(capsys):
 
 
 def test_our_engine_passes_everything():
-    report = check_engine(load_engine(our_engine.__file__), "autograd/engine.py")
+    report = check_engine(load_engine(our_engine.__file__), "autograd/engine/value.py")
     assert report.passed and report.skipped == []
     assert len(report.results) == 27
     assert (
@@ -254,7 +254,7 @@ def test_only_the_named_file_is_imported(tmp_path):
     script = textwrap.dedent(
         f"""
         import sys
-        from autograd.grader import check_engine, load_engine
+        from autograd.teaching.grader import check_engine, load_engine
         path_before, before = list(sys.path), set(sys.modules)
         report = check_engine(load_engine({str(engine)!r}))
         new = set(sys.modules) - before

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograd.check import central_difference
+from autograd.engine.check import central_difference
 from tests.strategies import float_function, programs, run, sympy_gradient
 
 

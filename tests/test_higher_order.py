@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 
 from autograd import Value, draw, grad, hessian, hvp, trace
-from autograd.check import central_difference
+from autograd.engine.check import central_difference
 from nn import MLP
 from tests.strategies import programs, run, sympy_derivative
 

@@ -16,16 +16,16 @@ def _loaded_after(statement: str, modules: tuple[str, ...]) -> list[str]:
 
 @pytest.mark.parametrize("statement", ["import autograd", "from autograd import Value", "import nn"])
 def test_the_engine_and_nn_load_no_drawing_plotting_or_progress_library(statement):
-    assert _loaded_after(statement, ("graphviz", "matplotlib", "tqdm", "autograd.render")) == []
+    assert _loaded_after(statement, ("graphviz", "matplotlib", "tqdm", "autograd.views.render")) == []
 
 
 def test_recording_backprop_needs_no_graphviz():
-    assert _loaded_after("from autograd import trace; import autograd.notation", ("graphviz",)) == []
+    assert _loaded_after("from autograd import trace; import autograd.notation.formulas", ("graphviz",)) == []
 
 
 def test_the_drawing_tools_load_on_first_use():
     assert _loaded_after("from autograd import draw", ("graphviz",)) == ["graphviz"]
-    assert autograd.trace is autograd.stepper.trace and autograd.draw is autograd.render.draw
+    assert autograd.trace is autograd.recording.trace.trace and autograd.draw is autograd.views.render.draw
     assert set(autograd.__all__) <= set(dir(autograd))
     with pytest.raises(AttributeError, match="has no attribute 'nope'"):
         autograd.nope  # noqa: B018

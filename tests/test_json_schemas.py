@@ -14,8 +14,8 @@ import jsonschema
 import micrograd.engine
 import pytest
 
-from autograd.exercises import LEVELS
-from autograd.grader import check_engine_file
+from autograd.teaching.exercises import LEVELS
+from autograd.teaching.grader import check_engine_file
 from nn import MLP
 from nn.checkpoint import save
 from nn.module import ACTIVATIONS

@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from autograd import Value, trace
-from autograd.graphview import katex_css, katex_script, named_trace
-from autograd.walkthrough import regularized_neuron
+from autograd.teaching.walkthrough import regularized_neuron
+from autograd.views.graphview import katex_css, katex_script, named_trace
 from tests.browser import chromium, go_offline, mlp_loss, severe_errors
 from tests.strategies import extreme_programs, programs, run
 from tests.test_stepper import latex_formulas

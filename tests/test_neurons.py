@@ -1,4 +1,4 @@
-"""Finding each neuron's nodes (autograd.neurons) and drawing them folded (draw(collapse=...)).
+"""Finding each neuron's nodes (autograd.graph.neurons) and drawing them folded (draw(collapse=...)).
 
 The oracle for a call: calling the neuron itself on the same inputs gives its output's value,
 and its parameters are exactly the neuron's own (`named_parameters()` of the model).
@@ -12,9 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from autograd import Value, draw
-from autograd.graph import topological_order
-from autograd.neurons import ACTIVATIONS, neuron_calls, neuron_name
-from autograd.render import parameter_names
+from autograd.graph.names import parameter_names
+from autograd.graph.neurons import ACTIVATIONS, neuron_calls, neuron_name
+from autograd.graph.walk import topological_order
 from nn.module import ACTIVATIONS as NN_ACTIVATIONS
 from nn.module import MLP, Neuron
 
@@ -154,7 +154,7 @@ def test_collapsed_graph_renders_with_dot():
 
 
 def test_with_a_model_each_neuron_output_and_sum_is_named_after_the_neuron():
-    from autograd.render import display_names
+    from autograd.graph.names import display_names
 
     model = MLP(2, [2, 1], activation="tanh", rng=random.Random(5))
     samples = [[0.5, -1.5], [1.0, 2.0]]

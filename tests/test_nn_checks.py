@@ -10,10 +10,10 @@ import pytest
 import autograd.validation
 import nn.checks
 from autograd import Value, draw, play
-from autograd.exercises import generate
-from autograd.practice import Practice
-from autograd.stepper import trace
-from autograd.worksheet import worksheet_files
+from autograd.recording.practice import Practice
+from autograd.recording.trace import trace
+from autograd.teaching.exercises import generate
+from autograd.teaching.worksheet import worksheet_files
 from benchmarks.__main__ import main as benchmarks_main
 from nn import MLP, Layer, Neuron, batches, make_blobs, make_moons
 from nn.checkpoint import from_dict, load, to_dict

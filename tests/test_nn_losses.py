@@ -9,7 +9,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from autograd import Value
-from autograd.check import central_difference
+from autograd.engine.check import central_difference
 from nn import (
     MLP,
     accuracy,

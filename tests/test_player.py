@@ -11,12 +11,12 @@ import pytest
 from PIL import Image
 
 from autograd import Value
-from autograd.frames import frames
-from autograd.graphview import viz_script
-from autograd.player import Player, play, player_html
-from autograd.render import DotNotFoundError
-from autograd.stepper import trace
-from autograd.walkthrough import regularized_neuron, wxb
+from autograd.recording.trace import trace
+from autograd.teaching.walkthrough import regularized_neuron, wxb
+from autograd.views.frames import frames
+from autograd.views.graphview import viz_script
+from autograd.views.player import Player, play, player_html
+from autograd.views.render import DotNotFoundError
 
 OLD_NEURON_PLAYER_BYTES = 386_390  # the neuron's player as pre-rendered SVG frames, before this design
 

@@ -3,9 +3,9 @@ laid out by `dot` or in the page by the vendored Graphviz-wasm; a 300-node graph
 
 import pytest
 
-from autograd.player import play
-from autograd.stepper import trace
-from autograd.walkthrough import regularized_neuron
+from autograd.recording.trace import trace
+from autograd.teaching.walkthrough import regularized_neuron
+from autograd.views.player import play
 from tests.browser import STEP_SCRIPT, chromium, go_offline, mlp_loss, record_timing, severe_errors, wait_for
 
 
@@ -148,9 +148,9 @@ def test_player_of_a_300_node_graph_offline(browser, tmp_path):
 
 
 def test_player_with_folded_neurons_lights_the_box_of_a_step_inside(browser, tmp_path):
-    from autograd.graph import topological_order
-    from autograd.neurons import neuron_calls
-    from autograd.render import parameter_names
+    from autograd.graph.names import parameter_names
+    from autograd.graph.neurons import neuron_calls
+    from autograd.graph.walk import topological_order
 
     loss, model = mlp_loss()
     recorded = trace(loss)

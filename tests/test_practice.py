@@ -1,4 +1,4 @@
-"""The answer checker and mistake classifier (autograd.practice)."""
+"""The answer checker and mistake classifier (autograd.recording.practice)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from autograd.expr import evaluate
-from autograd.practice import (
+from autograd.recording.practice import (
     Mistake,
     NotANumber,
     Practice,
@@ -19,7 +18,8 @@ from autograd.practice import (
     parse_answer,
     questions,
 )
-from autograd.stepper import trace
+from autograd.recording.trace import trace
+from autograd.teaching.expr import evaluate
 from tests.strategies import programs, run
 
 

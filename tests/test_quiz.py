@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-from autograd.exercises import generate
-from autograd.practice import questions
+from autograd.recording.practice import questions
+from autograd.teaching.exercises import generate
 from stepgrad.cli import main
 
 

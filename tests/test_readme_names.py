@@ -1,7 +1,7 @@
 """Every name the README calls is importable where the README says it is.
 
 A call in the prose, `name(...)`, must be an attribute of `autograd` or `nn`, of a module
-the same paragraph names (`nn.plots`, `autograd.stepper`), a method of one of the classes a
+the same paragraph names (`nn.plots`, `autograd.recording.trace`), a method of one of the classes a
 reader calls methods on, or a builtin. Every `from X import a, b` in an example imports.
 """
 
@@ -14,7 +14,7 @@ import pytest
 
 import autograd
 import nn
-from autograd.stepper import Trace
+from autograd.recording.trace import Trace
 from nn.module import Module
 from nn.optim import Optimizer
 
@@ -60,7 +60,7 @@ def test_save_graph_imports_from_autograd_as_the_readme_uses_it():
     from autograd import save_graph
 
     assert "save_graph(g, " in PROSE
-    assert save_graph is importlib.import_module("autograd.render").save_graph
+    assert save_graph is importlib.import_module("autograd.views.render").save_graph
 
 
 @pytest.mark.parametrize(

@@ -11,16 +11,10 @@ import pytest
 from hypothesis import given, settings
 
 from autograd import Value, edges, topological_order
-from autograd.notation import node_names
-from autograd.render import (
-    DotNotFoundError,
-    GraphTooLargeWarning,
-    draw,
-    parameter_names,
-    save_graph,
-    short_parameter_name,
-)
-from autograd.walkthrough import wxb
+from autograd.engine.names import node_names
+from autograd.graph.names import parameter_names, short_parameter_name
+from autograd.teaching.walkthrough import wxb
+from autograd.views.render import DotNotFoundError, GraphTooLargeWarning, draw, save_graph
 from tests.strategies import programs, run
 
 SVG = "{http://www.w3.org/2000/svg}"

@@ -1,4 +1,4 @@
-"""autograd.replay: re-evaluating a recorded graph equals building it afresh, bit for bit."""
+"""autograd.engine.replay: re-evaluating a recorded graph equals building it afresh, bit for bit."""
 
 import re
 from itertools import chain
@@ -8,8 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from autograd import DomainError, Value, topological_order
-from autograd.replay import replay
-from autograd.stepper import trace
+from autograd.engine.replay import replay
+from autograd.recording.trace import trace
 from tests.strategies import OPS, Program, Step, extreme_programs, leaf_values, programs, run
 
 ERRORS = (ZeroDivisionError, OverflowError, ValueError)

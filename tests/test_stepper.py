@@ -9,10 +9,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from autograd import Value, topological_order
-from autograd.frames import frames
-from autograd.notation import LatexMath, format_number
-from autograd.stepper import trace
-from autograd.walkthrough import regularized_neuron, wxb
+from autograd.notation.formulas import LatexMath
+from autograd.notation.numbers import format_number
+from autograd.recording.trace import trace
+from autograd.teaching.walkthrough import regularized_neuron, wxb
+from autograd.views.frames import frames
 from tests.strategies import extreme_programs, programs, run
 
 

@@ -9,10 +9,10 @@ import sys
 import pytest
 
 from autograd import Value, explore, trace
-from autograd import widget as widget_module
-from autograd.graphview import katex_css, katex_script, view_model
-from autograd.practice import Mistake, NotANumber, questions
-from autograd.render import PNG_MAX_NODES, GraphTooLargeWarning, draw
+from autograd.recording.practice import Mistake, NotANumber, questions
+from autograd.views import widget as widget_module
+from autograd.views.graphview import katex_css, katex_script, view_model
+from autograd.views.render import PNG_MAX_NODES, GraphTooLargeWarning, draw
 from nn.module import MLP
 
 

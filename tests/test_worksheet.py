@@ -9,12 +9,12 @@ import subprocess
 
 import pytest
 
-import autograd.worksheet
-from autograd.exercises import generate
-from autograd.expr import evaluate
-from autograd.practice import questions
-from autograd.stepper import trace
-from autograd.worksheet import write_worksheet
+import autograd.teaching.worksheet
+from autograd.recording.practice import questions
+from autograd.recording.trace import trace
+from autograd.teaching.exercises import generate
+from autograd.teaching.expr import evaluate
+from autograd.teaching.worksheet import write_worksheet
 from stepgrad.cli import main
 
 PAGES = ("worksheet.md", "answers.md", "worksheet.tex", "answers.tex", "worksheet.json")
@@ -121,7 +121,7 @@ def test_a_failed_write_exits_1_naming_the_file(tmp_path, capsys, monkeypatch):
     def disk_full(path, data):
         raise OSError(28, "No space left on device", str(path))
 
-    monkeypatch.setattr(autograd.worksheet, "write_atomic", disk_full)
+    monkeypatch.setattr(autograd.teaching.worksheet, "write_atomic", disk_full)
     assert main(["worksheet", "--count", "1", "--seed", "1", "--out", str(tmp_path / "ws")]) == 1
     err = capsys.readouterr().err
     assert f"stepgrad worksheet: error: No space left on device: {tmp_path / 'ws'}" in err

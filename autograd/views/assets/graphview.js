@@ -1,6 +1,6 @@
 // stepgrad's graph view: the graph of draw(), laid out once, restyled at every step.
 // Shared by the offline player and the explore() widget; the frames are those of
-// autograd.frames.frames: the inputs, each forward node, the seed, each backward step, done.
+// autograd.views.frames.frames: the inputs, each forward node, the seed, each backward step, done.
 (function (root) {
   "use strict";
   if (root.StepgradView) { return; }

@@ -1,6 +1,6 @@
 """Checking a learner's gradients: is an answer right, and which mistake is it?
 
-Everything here reads a recorded backward pass (`autograd.stepper.Trace`) and does
+Everything here reads a recorded backward pass (`autograd.recording.trace.Trace`) and does
 no input or output, so the terminal quiz (`stepgrad quiz`) and a notebook ask the
 same questions and give the same feedback:
 
@@ -38,13 +38,12 @@ from enum import StrEnum
 from itertools import combinations
 from typing import TYPE_CHECKING
 
-from autograd.expr import parse_number
-from autograd.notation import format_number
+from autograd.notation.numbers import format_number, parse_number
 from autograd.validation import check_positive_int
 
 if TYPE_CHECKING:
-    from autograd.engine import Value
-    from autograd.stepper import Contribution, Trace
+    from autograd.engine.value import Value
+    from autograd.recording.trace import Contribution, Trace
 
 __all__ = [
     "SIGNIFICANT_DIGITS",

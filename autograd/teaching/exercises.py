@@ -1,7 +1,7 @@
 """Seeded backprop exercises with numbers a learner can do by hand.
 
 `generate(count, seed, level)` draws `count` distinct exercises, each an expression in
-`stepgrad grad`'s language (`autograd.expr`) with a value for every variable:
+`stepgrad grad`'s language (`autograd.teaching.expr`) with a value for every variable:
 
     level 1   f = w·x + b-sized: 2–3 operations (+ − * /, a square), no fan-out;
     level 2   a neuron with an activation and a loss, with fan-out (a variable used twice):
@@ -26,9 +26,9 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from autograd.engine import Value
-from autograd.expr import evaluate, parse
-from autograd.stepper import Trace, trace
+from autograd.engine.value import Value
+from autograd.recording.trace import Trace, trace
+from autograd.teaching.expr import evaluate, parse
 from autograd.validation import check_positive_int
 
 __all__ = ["LEVELS", "Exercise", "generate", "hand_friendly"]
@@ -41,7 +41,7 @@ _ATTEMPTS_PER_EXERCISE = 200
 
 @dataclass(frozen=True)
 class Exercise:
-    """An expression (in `autograd.expr`'s language) and a value for each of its variables."""
+    """An expression (in `autograd.teaching.expr`'s language) and a value for each of its variables."""
 
     expression: str
     inputs: dict[str, float]

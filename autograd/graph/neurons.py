@@ -20,10 +20,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from autograd.graph import children
+from autograd.graph.walk import children
 
 if TYPE_CHECKING:
-    from autograd.engine import Value
+    from autograd.engine.value import Value
 
 __all__ = ["ACTIVATIONS", "NeuronCall", "neuron_calls", "neuron_name"]
 
@@ -71,7 +71,7 @@ def neuron_calls(order: Sequence[Value], parameter_names: Mapping[Value, str]) -
     """Every call of a neuron in the graph `order` (topological), in the order of their outputs.
 
     `parameter_names` maps parameters to names such as 'L0.n3.w1'
-    (`autograd.render.parameter_names(model)`).
+    (`autograd.graph.names.parameter_names(model)`).
     """
     owner = {p: neuron_name(name) for p, name in parameter_names.items()}
     neuron: dict[Value, str] = {}  # a node of some call's sum -> the neuron's name

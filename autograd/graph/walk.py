@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from autograd.engine import topological_order
+from autograd.engine.value import topological_order
 
 if TYPE_CHECKING:
-    from autograd.engine import Value
+    from autograd.engine.value import Value
 
 __all__ = ["topological_order", "edges", "children", "leaves", "GraphStats", "graph_stats"]
 

@@ -23,7 +23,7 @@ Given a `model` (anything with `named_parameters()`), parameters are named in sh
 `save_graph(g, "graph.svg")` writes a file. In Jupyter it shows as SVG with a PNG beside
 it (the PNG is what an untrusted notebook shows); without graphviz's `dot` program it
 shows as HTML that lays the graph out in the browser with the vendored Graphviz-wasm
-(`autograd.graphview`). Rendering to a file without `dot` raises `DotNotFoundError`,
+(`autograd.views.graphview`). Rendering to a file without `dot` raises `DotNotFoundError`,
 whose message says how to install it; the DOT source can still be saved.
 """
 
@@ -35,7 +35,6 @@ import io
 import os
 import shutil
 import warnings
-from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
@@ -44,20 +43,18 @@ from typing import TYPE_CHECKING, Any
 import graphviz
 
 from autograd.files import as_path, write_atomic
-from autograd.graph import children, graph_stats, topological_order
-from autograd.neurons import NeuronCall, neuron_calls
-from autograd.notation import node_names, op_text
+from autograd.graph.names import display_names, parameter_names
+from autograd.graph.neurons import NeuronCall, neuron_calls
+from autograd.graph.walk import children, graph_stats, topological_order
+from autograd.notation.formulas import op_text
 from autograd.validation import check_positive_int
 
 if TYPE_CHECKING:
-    from autograd.engine import Value
+    from autograd.engine.value import Value
 
 __all__ = [
     "draw",
     "Graph",
-    "display_names",
-    "parameter_names",
-    "short_parameter_name",
     "role",
     "collapsed_calls",
     "LEGEND",
@@ -148,7 +145,9 @@ class Graph(graphviz.Digraph):
     ) -> dict[str, str]:
         """SVG and PNG where `dot` is on PATH; else HTML laid out in the browser (no `dot`)."""
         if shutil.which("dot") is None:
-            from autograd.graphview import graph_html  # imported when needed: it reads the 1.3 MB renderer
+            from autograd.views.graphview import (
+                graph_html,  # imported when needed: it reads the 1.3 MB renderer
+            )
 
             hint = "graphviz's `dot` is not installed: the graph is drawn by JavaScript in the notebook"
             return {"text/html": graph_html(self.source), "text/plain": f"{self!r} ({hint})"}
@@ -181,67 +180,6 @@ class Graph(graphviz.Digraph):
         return out.getvalue()
 
 
-_SHORT_PARTS = {"layers": "L", "neurons": "n"}
-
-
-def short_parameter_name(dotted: str) -> str:
-    """A dotted parameter name made short: 'layers.0.neurons.3.w.1' -> 'L0.n3.w1'.
-
-    Each word is joined to the index after it; 'layers' and 'neurons' become L and n.
-    """
-    parts: list[str] = []
-    for part in dotted.split("."):
-        if part.isdigit() and parts and not parts[-1][-1:].isdigit():
-            parts[-1] += part
-        else:
-            parts.append(_SHORT_PARTS.get(part, part))
-    return ".".join(parts)
-
-
-def parameter_names(model: Any) -> dict[Value, str]:
-    """{parameter: short name} from `model.named_parameters()` (any object that has it)."""
-    named = getattr(model, "named_parameters", None)
-    if not callable(named):
-        raise TypeError(
-            f"model must have a named_parameters() method (an nn.Module), got {type(model).__name__}"
-        )
-    return {p: short_parameter_name(name) for name, p in named()}
-
-
-def display_names(order: Sequence[Value], model: Any = None) -> dict[Value, str]:
-    """The names nodes are shown by: with a `model`, its parameters' names (`L0.n3.w1`) and
-    each unlabelled neuron output a (`L0.n3`) and weighted sum z (`L0.n3.z`; a model that is
-    one neuron: `a`, `z`), numbered `L0.n3_0`, `L0.n3_1`, ... when the graph calls the neuron
-    more than once (once per sample); else as `notation.node_names` (labels, or v{i}). A
-    name already taken gets `_{i}` added."""
-    names = node_names(order)
-    if model is None:
-        return names
-    given = parameter_names(model)
-    given |= {node: name for node, name in _neuron_names(order, given).items() if not node.label}
-    taken = set(given.values())
-    return {
-        node: given.get(node) or (f"{names[node]}_{i}" if names[node] in taken else names[node])
-        for i, node in enumerate(order)
-    }
-
-
-def _neuron_names(order: Sequence[Value], parameters: Mapping[Value, str]) -> dict[Value, str]:
-    """{a: 'L0.n3', z: 'L0.n3.z'} for each neuron call (see `display_names`)."""
-    calls = neuron_calls(order, parameters)
-    count = Counter(call.name for call in calls)
-    seen = dict.fromkeys(count, 0)
-    found = {}
-    for call in calls:
-        suffix = f"_{seen[call.name]}" if count[call.name] > 1 else ""
-        seen[call.name] += 1
-        alone = all("." not in parameters[p] for p in call.parameters)  # the model is one neuron
-        found[call.output] = ("a" if alone else call.name) + suffix
-        if call.activation != "linear":
-            found[call.nodes[-2]] = ("z" if alone else f"{call.name}.z") + suffix
-    return found
-
-
 def draw(
     root: Value,
     *,
@@ -264,7 +202,7 @@ def draw(
         edge_labels: print each local derivative ∂child/∂parent on its edge.
         highlight_nodes: value nodes drawn in red.
         highlight_edges: edges (parent, child, k) drawn in red — k is the parent slot,
-            as in `autograd.graph.edges`.
+            as in `autograd.graph.walk.edges`.
         parameters: leaves to draw as parameters (orange); other leaves are inputs (blue);
             the root is the output (green).
         number_format: format spec for numbers, e.g. ".4g" or ".2f".
@@ -276,12 +214,12 @@ def draw(
         model: an object with `named_parameters()` (e.g. an `nn.MLP`): its parameters are
             drawn as parameters, named in short form (`L0.n3.w1`).
         collapse: fold each call of a neuron into one box showing its output a = g(z)
-            (`autograd.neurons`; needs `model`): True for every neuron, or the names of
+            (`autograd.graph.neurons`; needs `model`): True for every neuron, or the names of
             some ('L0.n3'). The box keeps the class of a's node (`vj`), with `neuron` added;
             its parameters and the nodes of z are not drawn, and edges into z's nodes point
             at the box.
     """
-    from autograd.engine import Value
+    from autograd.engine.value import Value
 
     if not isinstance(root, Value):
         raise TypeError(f"draw: root must be a Value, got {type(root).__name__}")

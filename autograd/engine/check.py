@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 
-from autograd.engine import Value, _as_float, no_grad
+from autograd.engine.value import Value, _as_float, no_grad
 
 __all__ = ["central_difference", "gradcheck", "GradientMismatch"]
 

@@ -1,9 +1,9 @@
 """The graph as the browser shows it: one layout, restyled at every step.
 
 The player, the explorer widget and `draw()` without `dot` all show the DOT of
-`autograd.render.draw`, laid out once — by graphviz's `dot` where it is installed, or in
+`autograd.views.render.draw`, laid out once — by graphviz's `dot` where it is installed, or in
 the browser by Graphviz compiled to WebAssembly (the vendored `@viz-js/viz`, package data
-in autograd/assets/viz/, nothing fetched at run time). A step never lays the graph out
+in autograd/views/assets/viz/, nothing fetched at run time). A step never lays the graph out
 again: `assets/graphview.js` rewrites the numbers, fills and edge colours of the same SVG,
 so every frame keeps every position (the value boxes have a fixed size).
 
@@ -11,7 +11,7 @@ What a step shows comes from `view_model(trace)`: per node its name, role, forma
 and gradient, the step after which that gradient is final, its forward formula and its
 derivation; per backward step the node, the edges it pushes along and the chain-rule line.
 The explorer typesets the chain-rule formulas, which it also gets in LaTeX, with the vendored
-KaTeX (autograd/assets/katex/: `katex_script()`, and `katex_css()` with the fonts inlined).
+KaTeX (autograd/views/assets/katex/: `katex_script()`, and `katex_css()` with the fonts inlined).
 """
 
 from __future__ import annotations
@@ -25,10 +25,11 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from autograd.render import _HIGHLIGHT, _HIGHLIGHT_FILL, _STYLE, LEGEND, display_names, role
+from autograd.graph.names import display_names
+from autograd.views.render import _HIGHLIGHT, _HIGHLIGHT_FILL, _STYLE, LEGEND, role
 
 if TYPE_CHECKING:
-    from autograd.stepper import Trace
+    from autograd.recording.trace import Trace
 
 __all__ = [
     "view_model",
@@ -46,13 +47,13 @@ ASSETS = Path(__file__).with_name("assets")
 
 @functools.cache
 def asset(name: str) -> str:
-    """The text of one file in autograd/assets/ (the vendored renderer, the view's scripts)."""
+    """The text of one file in autograd/views/assets/ (the vendored renderer, the view's scripts)."""
     return (ASSETS / name).read_text(encoding="utf-8")
 
 
 def _umd_script(function: str, bundle: str) -> str:
     """JavaScript that defines `globalThis.<function>()`, returning the module of the vendored
-    UMD bundle `bundle` (a path in autograd/assets/), evaluated on the first call.
+    UMD bundle `bundle` (a path in autograd/views/assets/), evaluated on the first call.
 
     A UMD bundle given `exports` and `module` objects fills those instead of looking for a
     module loader or setting a global, so it works the same in a page, an iframe and an ES module.

@@ -15,7 +15,7 @@ gradients in, as `zero_grad()` followed by `backward()` would.
 
 A `Trace` prints as a text table (`.table()`), spells out the derivation of any
 node's gradient in text, Markdown or LaTeX (`.derivation(node)`), turns into
-graph frames (`frames(trace)`) and into a player (`autograd.player`).
+graph frames (`frames(trace)`) and into a player (`autograd.views.player`).
 """
 
 from __future__ import annotations
@@ -25,15 +25,17 @@ from dataclasses import dataclass, field
 from numbers import Real
 from typing import TYPE_CHECKING, Any
 
-from autograd.graph import topological_order
-from autograd.notation import LatexMath, MarkdownMath, TextMath, format_number, node_names, written
+from autograd.engine.names import node_names
+from autograd.graph.walk import topological_order
+from autograd.notation.formulas import LatexMath, MarkdownMath, TextMath, written
+from autograd.notation.numbers import format_number
 
 if TYPE_CHECKING:
-    from autograd.engine import Value
+    from autograd.engine.value import Value
 
 __all__ = ["trace", "Trace", "BackwardStep", "Contribution"]
 
-# How a formula can be written: plain Unicode, Markdown, LaTeX math (autograd.notation).
+# How a formula can be written: plain Unicode, Markdown, LaTeX math (autograd.notation.formulas).
 _TYPESETTERS: dict[str, type[TextMath]] = {"text": TextMath, "markdown": MarkdownMath, "latex": LatexMath}
 _STYLES = tuple(_TYPESETTERS)
 _LINE_STYLES = ("text", "latex")  # for formulas of several lines (Markdown has no layout for them)
@@ -265,7 +267,7 @@ def trace(root: Value, seed: float = 1.0) -> Trace:
     way a zero gradient contributes 0.0 along every edge, even where the local
     derivative is infinite (0 · ∞ is taken as 0, never NaN).
     """
-    from autograd.engine import Value
+    from autograd.engine.value import Value
 
     if not isinstance(root, Value):
         raise TypeError(f"trace: root must be a Value, got {type(root).__name__}")

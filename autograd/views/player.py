@@ -1,8 +1,8 @@
 """A self-contained HTML player for a recorded backward pass, and its animated image.
 
-`play(f)` builds one HTML document: the graph of `autograd.render.draw` laid out once
+`play(f)` builds one HTML document: the graph of `autograd.views.render.draw` laid out once
 (by `dot` when it is installed, else in the browser by the vendored Graphviz-wasm), the
-data of every frame of `autograd.frames.frames` (numbers, formulas, what is current),
+data of every frame of `autograd.views.frames.frames` (numbers, formulas, what is current),
 and the scripts that restyle the graph frame by frame: previous / next / play buttons,
 a slider, the arrow keys (Home / End jump, space plays), zoom and pan. Nothing is loaded
 from the network, so the file works offline and can be mailed around. In Jupyter a
@@ -22,14 +22,14 @@ from typing import TYPE_CHECKING, Any
 
 from autograd.extras import require
 from autograd.files import write_atomic
-from autograd.frames import frames
-from autograd.graphview import asset, json_for_script, named_trace, view_model, viz_script
-from autograd.render import DotNotFoundError, draw
-from autograd.stepper import Trace, trace
+from autograd.recording.trace import Trace, trace
 from autograd.validation import check_positive_int
+from autograd.views.frames import frames
+from autograd.views.graphview import asset, json_for_script, named_trace, view_model, viz_script
+from autograd.views.render import DotNotFoundError, draw
 
 if TYPE_CHECKING:
-    from autograd.engine import Value
+    from autograd.engine.value import Value
 
 __all__ = ["play", "Player", "player_html", "PlayerTooLargeError", "DEFAULT_PLAYER_MAX_NODES", "RENDERERS"]
 
@@ -173,7 +173,7 @@ def play(
 ) -> Player:
     """Record backprop on `graph` (a root Value, or a `Trace`) and build its player.
 
-    `draw_options` go to `autograd.render.draw` (rankdir, edge_labels, parameters, model,
+    `draw_options` go to `autograd.views.render.draw` (rankdir, edge_labels, parameters, model,
     number_format, collapse: a step inside a folded neuron lights its box). `renderer`:
     "dot" lays the graph out now with graphviz's `dot` (a small
     file), "browser" leaves it to the vendored Graphviz-wasm in the page (no `dot` needed;

@@ -14,61 +14,20 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from autograd.ops import format_exponent
+from autograd.engine.names import is_compound
+from autograd.engine.ops import format_exponent
+from autograd.notation.numbers import format_number
 
 if TYPE_CHECKING:
-    from autograd.engine import Value
+    from autograd.engine.value import Value
 
 __all__ = [
-    "format_number",
-    "node_names",
-    "is_compound",
     "written",
     "op_text",
     "TextMath",
     "MarkdownMath",
     "LatexMath",
 ]
-
-
-def format_number(x: float) -> str:
-    """Six significant digits, always showing that it is a float: 1.0, 0.880797, 1e-08.
-
-    −0.0 is written 0.0 (a zero contribution has no sign worth showing: `+ 0.0`, not `+ −0.0`).
-    """
-    text = format(x, "z.6g")  # 'z': negative zero is written as zero
-    if not any(c in text for c in ".en"):  # 'n': inf and nan
-        text += ".0"
-    return text
-
-
-def node_names(order: Sequence[Value]) -> dict[Value, str]:
-    """A short display name for each node: its label, or v{i} (its topological index).
-
-    A label used by several nodes gets its index appended (`x_3`) so names stay unique.
-    """
-    counts: dict[str, int] = {}
-    for node in order:
-        counts[node.label] = counts.get(node.label, 0) + 1
-    names = {}
-    for i, node in enumerate(order):
-        if not node.label:
-            names[node] = f"v{i}"
-        elif counts[node.label] > 1:
-            names[node] = f"{node.label}_{i}"
-        else:
-            names[node] = node.label
-    return names
-
-
-def is_compound(name: str) -> bool:
-    """True for a name with an operator outside parentheses (y−t, a+b; not (y−t)² or L_reg)."""
-    depth = 0
-    for c in name:
-        depth += (c == "(") - (c == ")")
-        if depth == 0 and c in "+-−*/·^ ":
-            return True
-    return False
 
 
 def written(node: Value, parts: Sequence[str], numbers: bool = False) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from autograd.engine import Value, _as_float, _set_result, topological_order
+from autograd.engine.value import Value, _as_float, _set_result, topological_order
 
 __all__ = ["replay"]
 

@@ -20,15 +20,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from autograd.engine import Value
-from autograd.exercises import Exercise, generate
+from autograd.engine.value import Value
 from autograd.extras import DOT_INSTALL
 from autograd.files import write_atomic
-from autograd.notation import format_number
-from autograd.practice import SIGNIFICANT_DIGITS, questions
-from autograd.render import DotNotFoundError, draw
-from autograd.stepper import Trace
+from autograd.notation.numbers import format_number
+from autograd.recording.practice import SIGNIFICANT_DIGITS, questions
+from autograd.recording.trace import Trace
+from autograd.teaching.exercises import Exercise, generate
 from autograd.validation import check_positive_int
+from autograd.views.render import DotNotFoundError, draw
 
 __all__ = ["JSON_SCHEMA", "MAX_EXERCISES", "worksheet_files", "write_worksheet"]
 

@@ -3,7 +3,7 @@
 `run_quiz(t, answers, out)` shows the forward pass of a recorded backward pass, then asks
 for ∂root/∂node for every node in the order `backward()` finalizes them, reading one
 answer per line from the text stream `answers` and writing to `out` (the command
-`stepgrad quiz` passes standard input and output). The checking is `autograd.practice`'s:
+`stepgrad quiz` passes standard input and output). The checking is `autograd.recording.practice`'s:
 right within 3 significant digits, two tries, a named mistake where one is recognised,
 the derivation after the second miss. Text that is not a number gets a message and the
 question again (it is not an answer). At the end of `answers` the quiz stops.
@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from typing import Any, TextIO
 
-from autograd.practice import SIGNIFICANT_DIGITS, NotANumber, Practice, parse_answer
-from autograd.stepper import Trace
+from autograd.recording.practice import SIGNIFICANT_DIGITS, NotANumber, Practice, parse_answer
+from autograd.recording.trace import Trace
 
 __all__ = ["JSON_SCHEMA", "run_quiz", "transcript"]
 

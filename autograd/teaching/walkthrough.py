@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from autograd.engine import Value
+from autograd.engine.value import Value
 
 __all__ = ["wxb", "regularized_neuron"]
 

@@ -26,7 +26,8 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from autograd.engine import Value
+from autograd.engine.value import Value
+from autograd.notation.numbers import parse_number
 
 __all__ = [
     "ExpressionError",
@@ -34,7 +35,6 @@ __all__ = [
     "parse",
     "evaluate",
     "parse_assignments",
-    "parse_number",
     "FUNCTIONS",
     "MAX_LENGTH",
     "MAX_DEPTH",
@@ -320,17 +320,6 @@ def _binary(op: ast.operator, left: Value | float, right: Value | float) -> Valu
     if isinstance(op, ast.Div):
         return left / right
     return left**right
-
-
-def parse_number(text: str) -> float:
-    """A finite float from text as typed ('2', '-0.5', '1e-3'); ValueError naming the text otherwise."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise ValueError(f"{text!r} is not a number") from None
-    if not math.isfinite(value):
-        raise ValueError(f"{text!r} is not a finite number")
-    return value
 
 
 def parse_assignments(pairs: Iterable[str]) -> dict[str, float]:

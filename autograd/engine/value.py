@@ -6,7 +6,7 @@ result with respect to each of its parents:
 
     out = x * y        ∂out/∂x = y,  ∂out/∂y = x
 
-Every op is one row of the op table in `autograd.ops`, where its forward value
+Every op is one row of the op table in `autograd.engine.ops`, where its forward value
 and local derivatives are written side by side. A node records, as data, which
 row made it, its operands and their local derivatives; a unary or binary node
 (almost every node) keeps them in slots of its own — at most two parents `_a`,
@@ -32,7 +32,7 @@ from numbers import Real
 from threading import Lock
 from typing import Any
 
-from autograd.ops import OPS, DomainError, Op, format_exponent
+from autograd.engine.ops import OPS, DomainError, Op, format_exponent
 
 try:
     import cython  # the compiler's pure-Python mode; as plain Python its decorators do nothing
@@ -125,7 +125,7 @@ class Value:
     # ---- the graph, read-only ---------------------------------------------------------
     @property
     def operator(self) -> Op:
-        """The row of the op table (`autograd.ops.OPS`) that made this value."""
+        """The row of the op table (`autograd.engine.ops.OPS`) that made this value."""
         return self._operator
 
     @property

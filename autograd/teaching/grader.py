@@ -5,7 +5,7 @@ with `data`, `grad`, operators and `backward()`. `check_engine(cls)` runs a batt
 against oracles that do not depend on our engine:
 
     ops         every op's value (against `math`) and local derivatives (against central
-                differences, `autograd.check.central_difference`) at several points;
+                differences, `autograd.engine.check.central_difference`) at several points;
     graphs      reused nodes (a + a; b = a + a, c = b + b; a * a; a − a) and a diamond,
                 against closed forms;
     constants   numbers on either side: 2 + x, x + 2, 2 * x, 1 − x, x / 2, 2 / x, 2 ** x;
@@ -47,8 +47,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from autograd.check import central_difference
-from autograd.notation import format_number
+from autograd.engine.check import central_difference
+from autograd.notation.numbers import format_number
 
 __all__ = [
     "JSON_SCHEMA",
@@ -598,7 +598,10 @@ def _second_backward_note(cls: type, announce: Callable[[Step], None]) -> str:
 # The child runs `_serve`: it imports the file and runs the battery, and sends each step before it
 # runs and each result, as JSON lines on its standard output. The parent waits at most `timeout`
 # seconds for each line; when one does not come, it stops the child and reports the last step.
-_CHILD = "import sys; sys.path[:] = sys.argv[3:]; from autograd.grader import _serve; _serve(*sys.argv[1:3])"
+_CHILD = (
+    "import sys; sys.path[:] = sys.argv[3:]; "
+    "from autograd.teaching.grader import _serve; _serve(*sys.argv[1:3])"
+)
 _NOT_RUN = "not run: the checks stopped before it"
 
 

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from autograd.engine import Value, _as_float, topological_order
-from autograd.notation import is_compound, node_names
+from autograd.engine.names import is_compound, node_names
+from autograd.engine.value import Value, _as_float, topological_order
 
 __all__ = ["grad", "hessian", "hvp"]
 

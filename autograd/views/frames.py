@@ -3,7 +3,7 @@
 The forward pass node by node, the seed, every backward step (the current node and
 its edges in red, gradients filled in as they become final), and a last frame with
 every gradient. Each frame is a title, the formula of the moment (from the trace)
-and the graph drawn by `autograd.render.draw`; the HTML player shows them in turn.
+and the graph drawn by `autograd.views.render.draw`; the HTML player shows them in turn.
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from autograd.render import Graph, draw
+from autograd.views.render import Graph, draw
 
 if TYPE_CHECKING:
-    from autograd.engine import Value
-    from autograd.stepper import Trace
+    from autograd.engine.value import Value
+    from autograd.recording.trace import Trace
 
 __all__ = ["Frame", "frames"]
 
@@ -34,7 +34,7 @@ def frames(t: Trace, **draw_options: Any) -> list[Frame]:
     backward step (current node and its edges in red, gradients filled in as they become
     final), and a last frame showing every gradient.
 
-    `draw_options` go to `autograd.render.draw` (rankdir, edge_labels, parameters, ...).
+    `draw_options` go to `autograd.views.render.draw` (rankdir, edge_labels, parameters, ...).
     """
     result = []
     order = t.order

@@ -8,12 +8,12 @@ chain rule beside the graph. Clicking a node shows its derivation, Σ over its c
 (`Trace.derivation`). The chain-rule formulas are the stepper's LaTeX, typeset in the page by
 the vendored KaTeX (its fonts inlined in the widget's style sheet; the plain text one click
 away). Every leaf has a number field: an edit replays the graph in the
-kernel with the new value (`autograd.replay`), traces backprop again and sends the new
+kernel with the new value (`autograd.engine.replay`), traces backprop again and sends the new
 numbers; the layout stays as it is.
 
 `explore(root, practice=True)` asks instead of showing: every gradient but the root's is
 "?" until the student types it, in `backward()`'s order, the asked node in red. The kernel
-checks each answer with `autograd.practice.Practice` (the quiz's checker: two tries, the
+checks each answer with `autograd.recording.practice.Practice` (the quiz's checker: two tries, the
 mistake named, the derivation after the second miss; text that is not a number is asked
 again) and only then sends that gradient: the synced state never holds an unanswered
 gradient, nor a formula or derivation that would give it away. Editing a leaf replays the
@@ -34,18 +34,19 @@ from collections.abc import Collection
 from numbers import Real
 from typing import TYPE_CHECKING, Any
 
+from autograd.engine.replay import replay
 from autograd.extras import require
-from autograd.graph import topological_order
-from autograd.graphview import asset, katex_css, katex_script, named_trace, view_model, viz_script
-from autograd.neurons import neuron_calls
-from autograd.player import DEFAULT_PLAYER_MAX_NODES
-from autograd.practice import NotANumber, Practice, Reply, parse_answer
-from autograd.render import PNG_MAX_NODES, collapsed_calls, draw, parameter_names
-from autograd.replay import replay
-from autograd.stepper import trace
+from autograd.graph.names import parameter_names
+from autograd.graph.neurons import neuron_calls
+from autograd.graph.walk import topological_order
+from autograd.recording.practice import NotANumber, Practice, Reply, parse_answer
+from autograd.recording.trace import trace
+from autograd.views.graphview import asset, katex_css, katex_script, named_trace, view_model, viz_script
+from autograd.views.player import DEFAULT_PLAYER_MAX_NODES
+from autograd.views.render import PNG_MAX_NODES, collapsed_calls, draw
 
 if TYPE_CHECKING:
-    from autograd.engine import Value
+    from autograd.engine.value import Value
 
 __all__ = ["explore"]
 
@@ -68,17 +69,17 @@ def explore(
         model: an object with `named_parameters()` (e.g. an `nn.MLP`): its parameters are
             coloured as parameters and named in short form (`L0.n3.w1`).
         parameters: more leaves to colour as parameters.
-        number_format, rankdir, edge_labels: as for `autograd.render.draw`.
+        number_format, rankdir, edge_labels: as for `autograd.views.render.draw`.
         max_nodes: larger graphs are refused (`None`: no bound), as for `play`.
         practice: hide each gradient until the student types it (the quiz's checker and
-            feedback, `autograd.practice`); `widget.answer("3")` answers from Python.
+            feedback, `autograd.recording.practice`); `widget.answer("3")` answers from Python.
         collapse: start with neurons folded into one box each (needs `model`; True for all,
             or names such as 'L0.n3'), as `draw(..., collapse=...)`. The widget's buttons,
             `widget.collapse(...)` and `widget.expand(...)` fold and unfold them later.
 
     In a notebook the widget shows itself; where widgets cannot run (an untrusted or
     static notebook) its output shows a PNG of the graph instead, when `dot` is installed
-    and the graph has at most `autograd.render.PNG_MAX_NODES` (100) value boxes (a folded
+    and the graph has at most `autograd.views.render.PNG_MAX_NODES` (100) value boxes (a folded
     neuron is one box, so `collapse=True` gives an MLP's loss its picture).
     `widget.edit(leaf, value)` edits from Python, as the number fields do.
     """
