@@ -1,4 +1,4 @@
-"""Builds the compiled engine: autograd/engine.py compiled by Cython, beside its source.
+"""Builds the compiled engine: autograd/engine/ops.py and value.py compiled by Cython, beside them.
 
 The metadata lives in pyproject.toml; this file only adds the extension module. Where it
 cannot be built (no Cython, no C compiler, no Python headers) the install still succeeds and
@@ -12,7 +12,7 @@ from setuptools import setup
 from setuptools.command.build_ext import build_ext
 
 # The modules compiled from their own .py source (with the C types in the .pxd beside each).
-COMPILED_MODULES = ["autograd/engine.py"]
+COMPILED_MODULES = ["autograd/engine/ops.py", "autograd/engine/value.py"]
 # Annotations are documentation here: a `float` annotation must not become a C double that
 # converts its argument (the engine checks and converts input itself, with its own messages).
 DIRECTIVES = {"language_level": 3, "annotation_typing": False}

@@ -18,6 +18,12 @@ and applies the chain rule
     grad_i = Σ_j grad_j · ∂v_j/∂v_i        (sum over the children j of node i)
 
 so every node needs only its own gradient and its stored local derivatives.
+
+This file is also the source of the compiled engine: Cython compiles it as it is, with the
+C types of `value.pxd` (a node's slots become C fields). Compiled, a node is not tracked by
+Python's cyclic garbage collector: a node refers only to nodes made before it, so a graph
+holds no cycle and reference counting frees it, and the collector never walks the graph.
+The `if cython.compiled:` lines do that; run as Python they are skipped.
 """
 
 from __future__ import annotations
@@ -37,11 +43,11 @@ from autograd.engine.ops import OPS, DomainError, Op, format_exponent
 try:
     import cython  # the compiler's pure-Python mode; as plain Python its decorators do nothing
 except ImportError:  # no Cython installed: this module runs as plain Python
-    from autograd import _no_cython as cython
+    from autograd.engine import _no_cython as cython
 
 COMPILED: bool = cython.compiled
 """True when this module runs compiled (an extension module built by Cython from this very
-file, with the C types declared beside it in `engine.pxd`); False when it runs as Python."""
+file, with the C types declared beside it in `value.pxd`); False when it runs as Python."""
 
 __all__ = ["Value", "no_grad", "is_grad_enabled", "DomainError", "topological_order"]
 
@@ -101,7 +107,7 @@ def _as_float(x: object, where: str) -> float:
 
 
 @cython.trashcan(True)  # compiled: freeing a deep chain takes turns instead of recursing
-@cython.cclass  # compiled: an extension type whose slots are the C fields of engine.pxd
+@cython.cclass  # compiled: an extension type whose slots are the C fields of value.pxd
 class Value:
     """A scalar in the computation graph: its data, its gradient, and how it was made.
 
@@ -121,6 +127,8 @@ class Value:
         self._operator = _LEAF
         self._a = self._b = self._const = None
         self._da = self._db = 0.0
+        if cython.compiled:  # a leaf refers to no other node: no cycle to look for
+            PyObject_GC_UnTrack(self)  # noqa: F821 (declared in value.pxd)
 
     # ---- the graph, read-only ---------------------------------------------------------
     @property
@@ -380,6 +388,8 @@ def _constant(data: float) -> Value:
     out._operator = _LEAF
     out._a = out._b = out._const = None
     out._da = out._db = 0.0
+    if cython.compiled:
+        PyObject_GC_UnTrack(out)  # noqa: F821
     return out
 
 
@@ -403,7 +413,7 @@ def _node(
     out._db = db
     out._const = const
     if cython.compiled:  # a node refers only to older nodes, so reference counting frees it
-        PyObject_GC_UnTrack(out)  # noqa: F821 (declared in engine.pxd)
+        PyObject_GC_UnTrack(out)  # noqa: F821
     return out
 
 

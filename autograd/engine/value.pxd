@@ -1,4 +1,4 @@
-# C declarations for compiling autograd/engine.py with Cython (its pure-Python mode): the same
+# C declarations for compiling autograd/engine/value.py with Cython (its pure-Python mode): the same
 # source, with the slots of a node as C fields. `make` and `pip install -e .` build it (setup.py).
 cimport cython
 
@@ -31,10 +31,10 @@ cdef Value _constant(double data)
 cdef Value _node(double data, object op, Value a, double da, Value b, double db, object const)
 
 @cython.locals(a=cython.double, node=Value)
-cdef Value _unary(object op, Value x)
+cpdef Value _unary(object op, Value x)
 
 @cython.locals(a=cython.double, b=cython.double, node=Value)
-cdef Value _binary(object op, Value x, object y)
+cpdef Value _binary(object op, Value x, object y)
 
 @cython.locals(out=_Fused)
 cdef Value _fused(object op, double data, tuple parents, tuple local_grads, tuple operands)
