@@ -7,6 +7,7 @@ the package runs the same engine as plain Python; the build says so once.
 
 import os
 import sys
+from pathlib import Path
 
 from setuptools import setup
 from setuptools.command.build_ext import build_ext
@@ -55,7 +56,24 @@ def extensions() -> list:
     except ImportError:
         print(_FALLBACK.format(reason="Cython is not installed"), file=sys.stderr)
         return []
-    return cythonize(COMPILED_MODULES, compiler_directives=DIRECTIVES, quiet=True)
+    modules = cythonize(COMPILED_MODULES, compiler_directives=DIRECTIVES, quiet=True)
+    for module in modules:
+        for source in module.sources:
+            _dictionary_on_first_use(Path(source))
+    return modules
+
+
+# Cython gives every instance of a class with a `__dict__` an empty dictionary when it is made.
+# A node's dictionary holds only attributes of the user's, which almost no node gets: it is made
+# on first use instead (as Python does; Cython's own code and CPython's accept it missing).
+_EAGER_DICT = "p->__dict__ = PyDict_New(); if (unlikely(!p->__dict__)) goto bad;"
+_LAZY_DICT = "p->__dict__ = NULL;"
+
+
+def _dictionary_on_first_use(c_file: Path) -> None:
+    text = c_file.read_text(encoding="utf-8")
+    if _EAGER_DICT in text:
+        c_file.write_text(text.replace(_EAGER_DICT, _LAZY_DICT), encoding="utf-8")
 
 
 setup(ext_modules=extensions(), cmdclass={"build_ext": OptionalBuildExt})

@@ -4,6 +4,33 @@ cimport cython
 
 cdef extern from "Python.h":
     void PyObject_GC_UnTrack(object)
+    void PyObject_GC_Track(object)
+    bint PyObject_GC_IsTracked(object)
+
+# Setting an attribute that is not a slot (it goes into the node's dictionary) calls back
+# `_keep_in_sight(node, value)`, so that a cycle closed through it is tracked by the collector.
+cdef extern from *:
+    """
+    static PyObject *stepgrad_attribute_callback = NULL;
+
+    static int stepgrad_setattro(PyObject *self, PyObject *name, PyObject *value) {
+        PyObject *slot = _PyType_Lookup(Py_TYPE(self), name);
+        if (PyObject_GenericSetAttr(self, name, value) < 0) return -1;
+        if (value == NULL || (slot != NULL && Py_TYPE(slot)->tp_descr_set != NULL)) return 0;
+        PyObject *result = PyObject_CallFunctionObjArgs(stepgrad_attribute_callback, self, value, NULL);
+        if (result == NULL) return -1;
+        Py_DECREF(result);
+        return 0;
+    }
+
+    static void stepgrad_watch_attributes(PyObject *type, PyObject *callback) {
+        Py_INCREF(callback);
+        stepgrad_attribute_callback = callback;
+        ((PyTypeObject *)type)->tp_setattro = stepgrad_setattro;
+        PyType_Modified((PyTypeObject *)type);
+    }
+    """
+    void _watch_attributes "stepgrad_watch_attributes"(object type, object callback)
 
 cdef class Value:
     cdef public double data
@@ -15,6 +42,7 @@ cdef class Value:
     cdef public double _da
     cdef public double _db
     cdef public object _const
+    cdef dict __dict__
 
     @cython.locals(node=Value, a=Value, b=Value, g=cython.double)
     cpdef backward(self, seed=*)

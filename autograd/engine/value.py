@@ -116,9 +116,11 @@ class Value:
         grad:  ∂root/∂self after `root.backward()`; starts at 0.0.
         label: an optional name shown by the renderer and the stepper.
     Read-only views of the graph: `op`, `operator`, `operands`, `parents`, `local_grads`.
+    Any other attribute may be set, as on micrograd's Value (`p.m = 0.0` for an optimizer's
+    moments); a node that never gets one has no dictionary.
     """
 
-    __slots__ = ("data", "grad", "label", "_operator", "_a", "_b", "_da", "_db", "_const")
+    __slots__ = ("data", "grad", "label", "_operator", "_a", "_b", "_da", "_db", "_const", "__dict__")
 
     def __init__(self, data: float, label: str = "") -> None:
         self.data = _as_float(data, "Value")
@@ -576,3 +578,51 @@ def topological_order(root: Value) -> list[Value]:
         if a is not None and a not in visited:
             stack.append(a)
     return order
+
+
+# ---- attributes of the user's, on the compiled engine ------------------------------------------
+def _keep_in_sight(holder: Value, value: Any) -> None:
+    """Compiled engine only: called after `holder.name = value` set an attribute of the user's.
+
+    Compiled nodes are not tracked by the cyclic collector, which is right while a node refers
+    only to older nodes. An attribute may close a cycle (`a.partner = a * 2`); for the collector
+    to find it, every node on it must be tracked. So the holder and every node the value
+    reaches (through lists, tuples, sets, dicts and objects' attributes) are tracked, each with
+    its ancestors. Numbers and strings (`p.m = 0.0`, `n._vis_color = "red"`) reach nothing.
+    """
+    if isinstance(value, (float, int, str, bytes, type(None))):
+        return
+    _track_with_ancestors(holder)
+    seen = set()
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, Value):
+            _track_with_ancestors(item)
+            item = item.__dict__ if hasattr(item, "__dict__") else {}
+        if isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, (list, tuple, set, frozenset)):
+            pending.extend(item)
+        elif not isinstance(item, type) and hasattr(item, "__dict__"):
+            pending.append(vars(item))
+
+
+def _track_with_ancestors(node: Value) -> None:
+    """Have the collector track `node` and every node it depends on (stopping at tracked ones:
+    a tracked node's ancestors are tracked already)."""
+    pending = [node]
+    while pending:
+        n = pending.pop()
+        if PyObject_GC_IsTracked(n):  # noqa: F821
+            continue
+        PyObject_GC_Track(n)  # noqa: F821
+        pending.extend(n.parents)
+
+
+if cython.compiled:
+    _watch_attributes(Value, _keep_in_sight)  # noqa: F821 (value.pxd: calls it after each such set)
