@@ -31,13 +31,13 @@ class OptionalBuildExt(build_ext):
     def run(self) -> None:
         try:
             super().run()
-        except Exception as error:  # noqa: BLE001 (any failure to build leaves the pure engine)
+        except Exception as error:
             self._fall_back(error)
 
-    def build_extension(self, ext) -> None:  # noqa: ANN001
+    def build_extension(self, ext) -> None:
         try:
             super().build_extension(ext)
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             self._fall_back(error)
 
     def _fall_back(self, error: Exception) -> None:
@@ -67,7 +67,7 @@ def extensions() -> list:
 # A node's dictionary holds only attributes of the user's, which almost no node gets: it is made
 # on first use instead (as Python does; Cython's own code and CPython's accept it missing).
 _EAGER_DICT = "p->__dict__ = PyDict_New(); if (unlikely(!p->__dict__)) goto bad;"
-_LAZY_DICT = "p->__dict__ = NULL;"
+_LAZY_DICT = "p->__dict__ = NULL; if (0) goto bad;"
 
 
 def _dictionary_on_first_use(c_file: Path) -> None:

@@ -20,6 +20,7 @@ from importlib import import_module
 from typing import Any
 
 from autograd.engine.check import central_difference, gradcheck
+from autograd.engine.define import define_op
 from autograd.engine.gradients import grad, hessian, hvp
 from autograd.engine.replay import replay
 from autograd.engine.value import COMPILED, DomainError, Value, is_grad_enabled, no_grad
@@ -39,6 +40,7 @@ _LAZY = {
 __all__ = [
     "Value",
     "COMPILED",
+    "define_op",
     "no_grad",
     "is_grad_enabled",
     "DomainError",

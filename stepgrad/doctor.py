@@ -1,8 +1,8 @@
 """`stepgrad doctor`: what this installation has, and what is in the way.
 
-It reports which engine runs (compiled or pure Python, and why), graphviz's `dot` program (found? which version?), which extras of
-`autograd.extras.EXTRAS` are installed, whether the notebook widget's front end
-(anywidget) imports, and whether another installed distribution also provides the
+It reports which engine runs (compiled or pure Python, and why), graphviz's `dot` program
+(found? which version?), which extras of `autograd.extras.EXTRAS` are installed, whether the
+notebook widget's front end (anywidget) imports, and whether another installed distribution also provides the
 `autograd` or `nn` import package (HIPS autograd does: one of the two overwrites the
 other's files; stepgrad belongs in a virtual environment of its own).
 Exit status 0 when nothing is in the way, 1 when something is (no `dot`, a clash).
@@ -132,7 +132,8 @@ VERBS = (
     Verb(
         "doctor",
         help="check the installation: the engine, dot, extras, the notebook widget, clashing packages",
-        description="Say which engine runs (compiled, or pure Python and why), whether graphviz's dot is found (and its version), which extras are installed, "
+        description="Say which engine runs (compiled, or pure Python and why), whether graphviz's dot "
+        "is found (and its version), which extras are installed, "
         "whether the notebook widget's front end (anywidget) imports, and whether another installed "
         "distribution also provides the autograd or nn import package. Exit status 1 if something "
         "is in the way.",

@@ -96,7 +96,8 @@ def collect(drawn: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
         root.backward()
         return [root.data, *(x.grad for x in leaves)]
 
-    results["extreme"] = [_outcome(lambda p=decode(p): backward(p)) for p in drawn["extreme"]]
+    extreme = [decode(p) for p in drawn["extreme"]]
+    results["extreme"] = [_outcome(lambda p=p: backward(p)) for p in extreme]
 
     from benchmarks.transformer import Transformer
 

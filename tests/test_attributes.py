@@ -81,7 +81,14 @@ class _Sentinel:
         lambda a: setattr(a * 3, "back", a),  # an intermediate node holds the leaf
         lambda a: setattr(a, "itself", a),
     ],
-    ids=["no cycle", "a.partner = a*2", "through a longer graph", "through containers", "node→leaf", "a.itself"],
+    ids=[
+        "no cycle",
+        "a.partner = a*2",
+        "through a longer graph",
+        "through containers",
+        "node→leaf",
+        "a.itself",
+    ],
 )
 def test_a_cycle_through_attributes_is_freed_by_the_collector(close_the_cycle):
     a = Value(1.0)

@@ -12,6 +12,6 @@ def cclass(cls: type) -> type:
     return cls
 
 
-def trashcan(_enabled: bool):  # noqa: ANN201
+def trashcan(_enabled: bool):
     """Cython's `@cython.trashcan(True)`: compiled, deep chains are freed without recursion."""
     return lambda cls: cls

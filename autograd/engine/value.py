@@ -106,6 +106,13 @@ def _as_float(x: object, where: str) -> float:
     return value
 
 
+_MADE_BY_HAND = (
+    "Value(data, children, op) is how micrograd makes a node by hand; here an op is a row of the op "
+    "table, which computes the value and the local derivatives together. For an op of your own, "
+    "define it once: sin = autograd.define_op('sin', math.sin, lambda x, out: (cos(x),)), then sin(x)."
+)
+
+
 @cython.trashcan(True)  # compiled: freeing a deep chain takes turns instead of recursing
 @cython.cclass  # compiled: an extension type whose slots are the C fields of value.pxd
 class Value:
@@ -122,7 +129,9 @@ class Value:
 
     __slots__ = ("data", "grad", "label", "_operator", "_a", "_b", "_da", "_db", "_const", "__dict__")
 
-    def __init__(self, data: float, label: str = "") -> None:
+    def __init__(self, data: float, label: str = "", _op: Any = None) -> None:
+        if _op is not None or isinstance(label, (tuple, list, set, frozenset)):
+            raise TypeError(_MADE_BY_HAND)
         self.data = _as_float(data, "Value")
         self.grad = 0.0
         self.label = label
