@@ -59,21 +59,26 @@ def extensions() -> list:
     modules = cythonize(COMPILED_MODULES, compiler_directives=DIRECTIVES, quiet=True)
     for module in modules:
         for source in module.sources:
-            _dictionary_on_first_use(Path(source))
+            _node_constructor(Path(source))
     return modules
 
 
-# Cython gives every instance of a class with a `__dict__` an empty dictionary when it is made.
-# A node's dictionary holds only attributes of the user's, which almost no node gets: it is made
-# on first use instead (as Python does; Cython's own code and CPython's accept it missing).
+# Two changes to the C that Cython writes for a node's constructor:
+# - Cython gives every instance of a class with a `__dict__` an empty dictionary when it is made.
+#   A node's dictionary holds only attributes of the user's, which almost no node gets: it is made
+#   on first use instead (as Python does; Cython's own code and CPython's accept it missing).
+# - A node leaves the cyclic collector's list as soon as it is made: it refers only to nodes made
+#   before it, so a graph has no cycles and reference counting frees it; the collector never has
+#   to walk it (value.py's `_keep_in_sight` tracks what an attribute of the user's may close).
 _EAGER_DICT = "p->__dict__ = PyDict_New(); if (unlikely(!p->__dict__)) goto bad;"
-_LAZY_DICT = "p->__dict__ = NULL; if (0) goto bad;"
+_LAZY_DICT_UNTRACKED = "p->__dict__ = NULL; PyObject_GC_UnTrack(o); if (0) goto bad;"
 
 
-def _dictionary_on_first_use(c_file: Path) -> None:
+def _node_constructor(c_file: Path) -> None:
+    """Apply the two changes above to the C of value.py (the only class with a `__dict__`)."""
     text = c_file.read_text(encoding="utf-8")
     if _EAGER_DICT in text:
-        c_file.write_text(text.replace(_EAGER_DICT, _LAZY_DICT), encoding="utf-8")
+        c_file.write_text(text.replace(_EAGER_DICT, _LAZY_DICT_UNTRACKED), encoding="utf-8")
 
 
 setup(ext_modules=extensions(), cmdclass={"build_ext": OptionalBuildExt})

@@ -1,9 +1,9 @@
 # C declarations for compiling autograd/engine/value.py with Cython (its pure-Python mode): the same
 # source, with the slots of a node as C fields. `make` and `pip install -e .` build it (setup.py).
 cimport cython
+from autograd.engine.ops cimport Op
 
 cdef extern from "Python.h":
-    void PyObject_GC_UnTrack(object)
     void PyObject_GC_Track(object)
     bint PyObject_GC_IsTracked(object)
 
@@ -36,7 +36,7 @@ cdef class Value:
     cdef public double data
     cdef public double grad
     cdef public object label
-    cdef public object _operator
+    cdef public Op _operator
     cdef public Value _a
     cdef public Value _b
     cdef public double _da
@@ -56,16 +56,23 @@ cdef class _Fused(Value):
 cdef Value _constant(double data)
 
 @cython.locals(out=Value)
-cdef Value _node(double data, object op, Value a, double da, Value b, double db, object const)
+cdef Value _node(double data, Op op, Value a, double da, Value b, double db, object const)
 
-@cython.locals(a=cython.double, node=Value)
-cpdef Value _unary(object op, Value x)
+@cython.locals(node=Value)
+cpdef Value _unary(Op op, Value x)
 
-@cython.locals(a=cython.double, b=cython.double, node=Value)
-cpdef Value _binary(object op, Value x, object y)
+@cython.locals(node=Value, other=Value)
+cpdef Value _binary(Op op, Value x, object y)
 
 @cython.locals(out=_Fused)
-cdef Value _fused(object op, double data, tuple parents, tuple local_grads, tuple operands)
+cdef Value _fused(Op op, double data, tuple parents, tuple local_grads, tuple operands)
 
-@cython.locals(order=list, visited=set, stack=list, a=Value, b=Value)
+@cython.locals(order=list, visited=set, stack=list, node=Value, a=Value, b=Value)
 cpdef list topological_order(Value root)
+
+# Module constants read on every node, as C globals (no dictionary look-up).
+cdef Op _LEAF, _ADD, _SUB, _MUL, _DIV, _POW, _POWER, _EXPONENTIAL, _NEG
+cdef Op _EXP, _LOG, _TANH, _SIGMOID, _RELU, _SUM, _DOT
+cdef object _recording
+cdef Py_ssize_t _no_grad_blocks
+cdef Value _PARENTS_DONE

@@ -21,9 +21,10 @@ so every node needs only its own gradient and its stored local derivatives.
 
 This file is also the source of the compiled engine: Cython compiles it as it is, with the
 C types of `value.pxd` (a node's slots become C fields). Compiled, a node is not tracked by
-Python's cyclic garbage collector: a node refers only to nodes made before it, so a graph
-holds no cycle and reference counting frees it, and the collector never walks the graph.
-The `if cython.compiled:` lines do that; run as Python they are skipped.
+Python's cyclic garbage collector (setup.py has the compiled constructor leave it out): a
+node refers only to nodes made before it, so a graph holds no cycle, reference counting
+frees it, and the collector never walks the graph. An attribute of the user's may close a
+cycle; `_keep_in_sight` (compiled only) has the collector track what it reaches.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ import operator
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from itertools import compress, filterfalse, repeat
+from itertools import compress, repeat
 from numbers import Real
 from threading import Lock
 from typing import Any
@@ -138,8 +139,6 @@ class Value:
         self._operator = _LEAF
         self._a = self._b = self._const = None
         self._da = self._db = 0.0
-        if cython.compiled:  # a leaf refers to no other node: no cycle to look for
-            PyObject_GC_UnTrack(self)  # noqa: F821 (declared in value.pxd)
 
     # ---- the graph, read-only ---------------------------------------------------------
     @property
@@ -345,8 +344,8 @@ class Value:
             g = node.grad
             if g == 0.0:
                 continue
-            if node._operator.arity is None:  # fused: out = op(t₀, t₁, …), an edge per Value term
-                for parent, local in zip(node._parents, node._local_grads):
+            if isinstance(node, _Fused):  # out = op(t₀, t₁, …), an edge per Value term
+                for parent, local in zip(node.parents, node.local_grads):
                     parent.grad += g * local
                 continue
             a, b = node._a, node._b  # out = op(a, b) or op(a); a constant stands in for a or b
@@ -399,8 +398,6 @@ def _constant(data: float) -> Value:
     out._operator = _LEAF
     out._a = out._b = out._const = None
     out._da = out._db = 0.0
-    if cython.compiled:
-        PyObject_GC_UnTrack(out)  # noqa: F821
     return out
 
 
@@ -423,8 +420,6 @@ def _node(
     out._b = b
     out._db = db
     out._const = const
-    if cython.compiled:  # a node refers only to older nodes, so reference counting frees it
-        PyObject_GC_UnTrack(out)  # noqa: F821
     return out
 
 
@@ -445,8 +440,6 @@ def _unary(op: Op, x: Value) -> Value:
     node._b = None
     node._db = 0.0
     node._const = None
-    if cython.compiled:
-        PyObject_GC_UnTrack(node)  # noqa: F821
     return node
 
 
@@ -458,7 +451,8 @@ def _binary(op: Op, x: Value, y: Value | float) -> Value:
     """
     a = x.data
     if isinstance(y, Value):
-        b, const = y.data, None
+        other = y  # (compiled, a Value-typed name: its data is read as a C field)
+        b, const = other.data, None
     else:
         b = const = _as_float(y, op.symbol)
         y = None
@@ -479,8 +473,6 @@ def _binary(op: Op, x: Value, y: Value | float) -> Value:
     else:
         node._db = db
     node._const = const
-    if cython.compiled:
-        PyObject_GC_UnTrack(node)  # noqa: F821
     return node
 
 
@@ -510,8 +502,6 @@ def _fused(
     out._parents = parents
     out._local_grads = local_grads
     out._operands = operands
-    if cython.compiled:
-        PyObject_GC_UnTrack(out)  # noqa: F821
     return out
 
 
@@ -551,15 +541,16 @@ def _constants_as_floats(operands: Sequence[Any], numbers: Sequence[float]) -> I
 
 
 # A marker on the sort's stack: "the node below me has had all its parents emitted".
-_PARENTS_DONE = object()
+# (A bare Value that is no node of any graph, so the stack holds Values only.)
+_PARENTS_DONE = Value.__new__(Value)
 
 
 def topological_order(root: Value) -> list[Value]:
     """Every node `root` depends on, each after all of its parents; `root` is last.
 
     Depth-first post-order with an explicit stack instead of recursion. A node seen
-    for the first time goes back on the stack under a marker, with its parents not
-    yet visited above it (the first parent on top). When the marker comes off the
+    for the first time goes back on the stack under a marker, with its parents above
+    it (the first parent on top; one seen before is passed over when it comes off). When the marker comes off the
     stack again, every parent has been emitted, so the node is emitted. Parents are
     taken in their stored order, so the order is the same on every run. The stack
     holds nodes only (no tuple or iterator per node), which keeps a million-node
@@ -578,13 +569,13 @@ def topological_order(root: Value) -> list[Value]:
         visited.add(node)
         stack.append(node)
         stack.append(_PARENTS_DONE)
-        if node._operator.arity is None:  # a fused node's parents, last pushed first
-            stack.extend(filterfalse(visited.__contains__, reversed(node._parents)))
+        if isinstance(node, _Fused):  # a fused node's parents, last pushed first
+            stack.extend(reversed(node.parents))
             continue
         a, b = node._a, node._b  # (read from the slots: `node.parents` would build a tuple)
-        if b is not None and b not in visited:
+        if b is not None:
             stack.append(b)
-        if a is not None and a not in visited:
+        if a is not None:
             stack.append(a)
     return order
 
