@@ -550,11 +550,11 @@ def topological_order(root: Value) -> list[Value]:
 
     Depth-first post-order with an explicit stack instead of recursion. A node seen
     for the first time goes back on the stack under a marker, with its parents above
-    it (the first parent on top; one seen before is passed over when it comes off). When the marker comes off the
-    stack again, every parent has been emitted, so the node is emitted. Parents are
-    taken in their stored order, so the order is the same on every run. The stack
-    holds nodes only (no tuple or iterator per node), which keeps a million-node
-    chain fast.
+    it (the first parent on top; one seen before is passed over when it comes off).
+    When the marker comes off the stack again, every parent has been emitted, so the
+    node is emitted. Parents are taken in their stored order, so the order is the same
+    on every run. The stack holds nodes only (no tuple or iterator per node), which
+    keeps a million-node chain fast.
     """
     order: list[Value] = []
     visited: set[Value] = set()
