@@ -6,7 +6,7 @@ doing all its work (`benchmarks/transformer_script.py`). Three engines: stepgrad
 stepgrad's pure-Python engine (STEPGRAD_PURE_PYTHON=1) and the minimal Value. Before any
 timing every engine's losses are compared (compiled and pure bit for bit, the minimal Value
 within rounding); then rounds are interleaved and each process's wall time recorded (medians
-reported), and each engine's peak resident memory (the kernel's maxrss) is read once.
+reported), and each engine's peak resident memory (the kernel's VmHWM) is read once.
 """
 
 from __future__ import annotations
@@ -43,14 +43,16 @@ def run_once(engine: str, steps: int) -> tuple[float, list[str]]:
 
 
 def peak_of(engine: str, steps: int) -> int:
-    """The process's peak resident memory, read by the process itself at its end (maxrss, bytes)."""
+    """The process's peak resident memory in bytes, as the kernel counts it for this process image
+    (VmHWM, read by the script itself at its end; `ru_maxrss` would include the forking parent)."""
     argument, pure = ENGINES[engine]
     code = (
-        "import resource, runpy, sys; "
-        f"sys.argv = [{str(SCRIPT)!r}, {argument!r}, '{steps}']; "
-        "import contextlib, io\n"
-        "with contextlib.redirect_stdout(io.StringIO()): runpy.run_path(sys.argv[0], run_name='__main__')\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)"
+        "import contextlib, io, runpy, sys\n"
+        f"sys.argv = [{str(SCRIPT)!r}, {argument!r}, '{steps}']\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    runpy.run_path(sys.argv[0], run_name='__main__')\n"
+        "status = open('/proc/self/status').read().split('VmHWM:')[1].split()\n"
+        "print(int(status[0]) * 1024)"
     )
     env = {**os.environ, "STEPGRAD_PURE_PYTHON": pure}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)

@@ -224,7 +224,7 @@ def _process_table(results: dict[str, Any]) -> list[str]:
         f"The transformer as a script, whole fresh processes ({whole['steps']} steps; start-up, imports "
         "and the collector included; the same losses checked first):",
         "",
-        _row(["engine", "seconds (median)", "× minimal Value", "peak memory (maxrss)"]),
+        _row(["engine", "seconds (median)", "× minimal Value", "peak memory (VmHWM)"]),
         _row(["---", "---:", "---:", "---:"]),
     ]
     for engine, seconds in whole["seconds"].items():
