@@ -24,6 +24,7 @@ from autograd.engine.define import define_op
 from autograd.engine.gradients import grad, hessian, hvp
 from autograd.engine.replay import replay
 from autograd.engine.value import COMPILED, DomainError, Value, is_grad_enabled, no_grad
+from autograd.graph.snapshot import Snapshot, snapshot
 from autograd.graph.walk import GraphStats, edges, graph_stats, leaves, topological_order
 
 __version__ = "0.2.0"
@@ -49,6 +50,8 @@ __all__ = [
     "leaves",
     "graph_stats",
     "GraphStats",
+    "snapshot",
+    "Snapshot",
     "replay",
     "grad",
     "hessian",

@@ -31,7 +31,7 @@ from autograd.files import as_path, write_atomic
 from autograd.validation import check_positive_int
 from nn.module import ACTIVATIONS, MLP
 
-__all__ = ["FORMAT", "VERSION", "to_dict", "from_dict", "save", "load"]
+__all__ = ["FORMAT", "VERSION", "to_dict", "to_json", "from_dict", "save", "load"]
 
 FORMAT = "stepgrad-mlp"
 VERSION = 1
@@ -60,15 +60,36 @@ def to_dict(model: MLP, metadata: dict[str, Any] | None = None) -> dict[str, Any
         ],
         "metadata": dict(metadata or {}),
     }
+    for i, layer in enumerate(document["layers"]):
+        for j, row in enumerate(layer["weights"]):
+            _check_finite(row, f"layers[{i}].weights[{j}]")
+        _check_finite(layer["biases"], f"layers[{i}].biases")
     _check_metadata(document["metadata"])
     return document
+
+
+def _check_finite(row: list[float], where: str) -> None:
+    """ValueError naming the first parameter in `row` that is NaN or infinite: JSON has no such number."""
+    for k, x in enumerate(row):
+        if not math.isfinite(x):
+            raise ValueError(
+                f"{where}[{k}] is {x}; a checkpoint holds finite numbers only (did training diverge?)"
+            )
+
+
+def to_json(model: MLP, metadata: dict[str, Any] | None = None) -> str:
+    """The model as the text of a checkpoint file (what `save` writes)."""
+    return json.dumps(to_dict(model, metadata), indent=1, allow_nan=False) + "\n"
 
 
 def save(model: MLP, path: str | os.PathLike[str], metadata: dict[str, Any] | None = None) -> Path:
     """Write the model's JSON atomically (temporary file, then rename); returns the path."""
     target = as_path(path, "save")
-    text = json.dumps(to_dict(model, metadata), indent=1, allow_nan=False)
-    return write_atomic(target, text + "\n")
+    try:
+        text = to_json(model, metadata)
+    except ValueError as error:
+        raise ValueError(f"{target}: {error}; nothing was written") from None
+    return write_atomic(target, text)
 
 
 def load(path: str | os.PathLike[str]) -> MLP:
@@ -118,9 +139,9 @@ def from_dict(document: object) -> MLP:
         where = f"layers[{i}]"
         if not isinstance(layer, dict) or set(layer) != {"activation", "weights", "biases"}:
             raise ValueError(f"{where} must be an object with keys activation, weights, biases")
-        if layer["activation"] not in ACTIVATIONS:
+        if not isinstance(layer["activation"], str) or layer["activation"] not in ACTIVATIONS:
             raise ValueError(
-                f"{where}.activation {layer['activation']!r} is not one of {', '.join(ACTIVATIONS)}"
+                f"{where}.activation {_shown(layer['activation'])} is not one of {', '.join(ACTIVATIONS)}"
             )
         weights, biases = layer["weights"], layer["biases"]
         if not isinstance(weights, list) or not 1 <= len(weights) <= MAX_WIDTH:
@@ -148,15 +169,31 @@ def _numbers(row: object, length: int, where: str) -> None:
         got = f"{len(row)} entries" if isinstance(row, list) else _kind(row)
         raise ValueError(f"{where} must be a list of {length} numbers, got {got}")
     for k, x in enumerate(row):
-        if isinstance(x, bool) or not isinstance(x, int | float) or not math.isfinite(x):
-            raise ValueError(f"{where}[{k}] must be a finite number, got {x!r}")
+        if not _is_finite_number(x):
+            raise ValueError(f"{where}[{k}] must be a finite number, got {_shown(x)}")
+
+
+def _is_finite_number(x: object) -> bool:
+    """A JSON number (not a boolean) that is a finite float: a 400-digit integer is not."""
+    if isinstance(x, bool) or not isinstance(x, int | float):
+        return False
+    try:
+        return math.isfinite(x)
+    except OverflowError:  # an int too large for a float
+        return False
+
+
+def _shown(x: object) -> str:
+    """`x` as Python writes it, cut to 40 characters (a 400-digit number, a long list)."""
+    text = repr(x)
+    return text if len(text) <= 40 else f"{text[:37]}... ({len(text)} characters)"
 
 
 def _check_metadata(metadata: object) -> None:
     if not isinstance(metadata, dict) or len(metadata) > MAX_METADATA:
         raise ValueError(f"metadata must be an object with at most {MAX_METADATA} entries")
     for key, value in metadata.items():
-        ok = isinstance(value, str | bool) or (isinstance(value, int | float) and math.isfinite(value))
+        ok = isinstance(value, str | bool) or _is_finite_number(value)
         if not isinstance(key, str) or not ok or (isinstance(value, str) and len(value) > 1000):
             raise ValueError(
                 f"metadata[{key!r}] must be a string (≤ 1000 characters), a finite number or a boolean"

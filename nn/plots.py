@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["inline_figure", "plot_history", "plot_decision_boundary", "save_png"]
+__all__ = ["inline_figure", "plot_history", "plot_decision_boundary", "png_bytes", "save_png"]
 
 
 def inline_figure(width: float, height: float) -> Figure:
@@ -36,12 +36,13 @@ def inline_figure(width: float, height: float) -> Figure:
         """A Figure that Jupyter displays as PNG even when pyplot's inline backend is off."""
 
         def _repr_png_(self) -> bytes:
-            return _png_bytes(self)
+            return png_bytes(self)
 
     return InlineFigure(figsize=(width, height), layout="constrained")
 
 
-def _png_bytes(fig: Figure, dpi: int = 100) -> bytes:
+def png_bytes(fig: Figure, dpi: int = 100) -> bytes:
+    """The figure rendered as PNG, in memory."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi)
     return buffer.getvalue()
@@ -126,4 +127,4 @@ def plot_decision_boundary(
 
 def save_png(fig: Figure, path: str | os.PathLike[str], dpi: int = 100) -> Path:
     """Render the figure to PNG bytes in memory, then write them atomically."""
-    return write_atomic(path, _png_bytes(fig, dpi))
+    return write_atomic(path, png_bytes(fig, dpi))

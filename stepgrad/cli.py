@@ -63,6 +63,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the `stepgrad` command; returns the process exit status."""
     words = list(sys.argv[1:] if argv is None else argv)
+    if sys.stdout is None:  # started with standard output closed (`stepgrad wxb >&-`)
+        if sys.stderr is not None:
+            print("stepgrad: error: standard output is closed, so nothing could be printed; nothing was done",
+                  file=sys.stderr)  # fmt: skip
+        return BAD_INPUT
     parser = build_parser()
     chosen = _chosen_parser(parser, words)
     if chosen is not None:

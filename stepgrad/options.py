@@ -19,6 +19,7 @@ __all__ = [
     "fraction",
     "positive_int",
     "layer_sizes",
+    "output_directory",
     "writable_directory",
 ]
 
@@ -96,6 +97,15 @@ def layer_sizes(text: str) -> list[int]:
     if len(sizes) > MAX_LAYERS:
         raise argparse.ArgumentTypeError(f"at most {MAX_LAYERS} layer sizes, got {len(sizes)} in {text!r}")
     return [_positive(n, "layer sizes", MAX_LAYER_WIDTH) for n in sizes]
+
+
+def output_directory(text: str) -> Path:
+    """A directory to write into ('out/wxb'); '' is refused (Path would read it as the current folder)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(
+            "expected a directory, got an empty path (for the current folder: .)"
+        )
+    return Path(text)
 
 
 def writable_directory(path: Path, option: str = "--out") -> Path:

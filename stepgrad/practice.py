@@ -13,17 +13,18 @@ and `autograd.teaching.grader`.
 from __future__ import annotations
 
 import argparse
-import json
+import math
 import sys
 from pathlib import Path
 
 from autograd.recording.trace import Trace, trace
+from autograd.strict_json import dumps
 from autograd.teaching.exercises import LEVELS, generate
 from autograd.teaching.grader import DEFAULT_TIMEOUT, MAX_TIMEOUT, EngineLoadError, check_engine_file
 from autograd.teaching.quiz import run_quiz, transcript
 from autograd.teaching.worksheet import MAX_EXERCISES, write_worksheet
 from stepgrad.expression import expression_graph
-from stepgrad.options import positive_float, positive_int, writable_directory
+from stepgrad.options import output_directory, positive_float, positive_int, writable_directory
 from stepgrad.verb import FAILED, OK, UsageError, Verb
 
 __all__ = ["VERBS", "exercise_count", "split_target", "timeout_seconds"]
@@ -44,7 +45,7 @@ def _run_quiz(args: argparse.Namespace) -> int:
     print(f"Quiz: {expression}   with {', '.join(f'{k} = {v!r}' for k, v in inputs.items())}\n", file=talk)
     session = run_quiz(t, sys.stdin, talk, echo=not sys.stdin.isatty())
     if args.format == "json":
-        print(json.dumps(transcript(expression, session), indent=2, ensure_ascii=False))
+        print(dumps(transcript(expression, session), indent=2, ensure_ascii=False))
     return OK if session.done else FAILED
 
 
@@ -62,7 +63,15 @@ def _quiz_exercise(args: argparse.Namespace) -> tuple[str, dict[str, float], Tra
             'give an expression and its values (stepgrad quiz "w*x + b" w=2 x=3 b=1) or --seed S'
         )
     root, values = expression_graph(args.expression, args.assignments)
-    return args.expression.strip(), values, trace(root)
+    recorded = trace(root)
+    for node in recorded.order:
+        for what, number in (("", node.data), ("∂f/∂", recorded.grads[node])):
+            if not math.isfinite(number):
+                raise UsageError(
+                    f"{what}{recorded.names[node]} is {number} (the arithmetic overflows), and answers "
+                    "are finite numbers: quiz on smaller values"
+                )
+    return args.expression.strip(), values, recorded
 
 
 # ---- stepgrad worksheet ---------------------------------------------------------------------
@@ -78,7 +87,10 @@ def _worksheet_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, required=True, help="the seed: same seed, same worksheet")
     parser.add_argument("--level", type=int, choices=LEVELS, default=1, help="difficulty (default 1)")
     parser.add_argument(
-        "--out", type=Path, default=Path("out/worksheet"), help="output directory (default out/worksheet)"
+        "--out",
+        type=output_directory,
+        default=Path("out/worksheet"),
+        help="output directory (default out/worksheet)",
     )
 
 
@@ -132,7 +144,7 @@ def _run_check_engine(args: argparse.Namespace) -> int:
     except EngineLoadError as exc:
         raise UsageError(str(exc)) from None
     if args.format == "json":
-        print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+        print(dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:
         print(report.table())
     return OK if report.passed else FAILED

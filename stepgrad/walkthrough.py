@@ -9,8 +9,8 @@ player, one offline file).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +19,18 @@ from autograd.extras import DOT_INSTALL
 from autograd.files import write_atomic
 from autograd.graph.walk import leaves
 from autograd.recording.trace import Trace, trace
+from autograd.strict_json import dumps
 from autograd.teaching.walkthrough import regularized_neuron, wxb
 from autograd.views.player import PlayerTooLargeError, play
-from autograd.views.render import DotNotFoundError, draw
+from autograd.views.render import (
+    DEFAULT_MAX_NODES,
+    DotNotFoundError,
+    GraphTooLargeWarning,
+    LayoutError,
+    draw,
+)
 from stepgrad.expression import expression_graph
-from stepgrad.options import finite_number, writable_directory
+from stepgrad.options import finite_number, output_directory, writable_directory
 from stepgrad.verb import FAILED, OK, UsageError, Verb
 
 __all__ = ["VERBS", "JSON_SCHEMA"]
@@ -49,7 +56,10 @@ def _grad_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _add_output_options(parser: argparse.ArgumentParser, default_out: str) -> None:
     parser.add_argument(
-        "--out", type=Path, default=Path(default_out), help=f"output directory (default {default_out})"
+        "--out",
+        type=output_directory,
+        default=Path(default_out),
+        help=f"output directory (default {default_out})",
     )
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
 
@@ -92,45 +102,59 @@ def _report(
     if args.format == "text":
         print(f"{title}   with {', '.join(f'{k} = {v!r}' for k, v in inputs.items())}\n")
         print(recorded.table(), flush=True)
-    contents, problems = _make_files(recorded, out, parameters, title)
+    contents, problems, notes = _make_files(recorded, out, parameters, title)
     files = {kind: str(write_atomic(path, data)) for kind, (path, data) in contents.items()}
     if args.format == "json":
         document: dict[str, Any] = {"schema": JSON_SCHEMA, "title": title, "inputs": inputs}
         document |= recorded.to_dict()
         document["files"] = files
-        print(json.dumps(document, indent=2, ensure_ascii=False))
+        print(dumps(document, indent=2, ensure_ascii=False))
     else:
         print("\nWrote:")
         for kind, path in files.items():
             print(f"  {kind:6} {path}")
-    for problem in problems:
-        print(f"stepgrad {args.command}: {problem}", file=sys.stderr)
+    for message in [*notes, *problems]:
+        print(f"stepgrad {args.command}: {message}", file=sys.stderr)
     return FAILED if problems else OK
 
 
 def _make_files(
     t: Trace, out: Path, parameters: list[Value], title: str
-) -> tuple[dict[str, tuple[Path, str | bytes]], list[str]]:
-    """The outputs that can be made, {kind: (path, contents)}, and what could not be made.
+) -> tuple[dict[str, tuple[Path, str | bytes]], list[str], list[str]]:
+    """The outputs that can be made, {kind: (path, contents)}, what could not be made, and notes
+    on what was (a graph too large for one picture is drawn as a summary).
 
     The player needs no `dot`: without it, the page lays the graph out itself.
     """
-    graph = draw(t.root, grads=t.grads, parameters=parameters)
+    with warnings.catch_warnings():  # said below in the command's words, not as a Python warning
+        warnings.simplefilter("ignore", GraphTooLargeWarning)
+        graph = draw(t.root, grads=t.grads, parameters=parameters)
     dot_path, svg_path = out / "graph.dot", out / "graph.svg"
     contents: dict[str, tuple[Path, str | bytes]] = {"dot": (dot_path, graph.source)}
-    problems = []
+    problems, notes = [], []
+    if graph.value_nodes > DEFAULT_MAX_NODES:
+        notes.append(
+            f"note: graph.svg and graph.dot show a summary: the graph has {graph.value_nodes} value nodes, "
+            f"more than the {DEFAULT_MAX_NODES} that fit one picture (player.html has them all)"
+        )
     try:
         contents["svg"] = (svg_path, graph.svg())
     except DotNotFoundError:
         problems.append(_no_dot_message(dot_path, svg_path))
+    except LayoutError as error:
+        what = str(error).split("; ")[0]  # what happened, without the ways out of the Python API
+        problems.append(
+            f"no graph.svg: {what}. The DOT source is in {dot_path}; render it without a time limit "
+            f"with: dot -Tsvg {dot_path} -o {svg_path} (player.html lays the graph out in the browser)"
+        )
     renderer = "dot" if "svg" in contents else "browser"
     try:
         player = play(t, title=f"Backprop, step by step: {title}", parameters=parameters, renderer=renderer)
     except PlayerTooLargeError as error:
         problems.append(f"no player.html: {error}; graph.dot holds the whole graph")
-        return contents, problems
+        return contents, problems, notes
     contents["player"] = (out / "player.html", player.html)
-    return contents, problems
+    return contents, problems, notes
 
 
 def _no_dot_message(dot_path: Path, svg_path: Path) -> str:

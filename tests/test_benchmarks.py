@@ -10,6 +10,7 @@ import dataclasses
 import io
 import json
 import math
+import re
 
 import pytest
 
@@ -215,3 +216,15 @@ def test_floor_mlp_matches_central_differences():
         return floor_mlp(dataclasses.replace(problem, initial=params)).loss_and_gradients()
 
     _assert_matches_differences(loss, list(problem.initial), model.gradients())
+
+
+def test_the_explorer_benchmark_reports_both_sizes_and_the_growth(capsys):
+    from benchmarks import explorer
+
+    assert explorer.main(["--quick"]) == 0
+    out = capsys.readouterr().out
+    rows = [line for line in out.splitlines() if re.match(r"\| \d+ \| [\d,]+ \|", line)]
+    assert [row.split("|")[1:3] for row in rows] == [[" 2 ", " 473 "], [" 9 ", " 942 "]]
+    assert re.search(r"From 473 to 942 nodes \(1\.99×\): explore\(\) \d+\.\d\d×, edit \d+\.\d\d×\.", out)
+    with pytest.raises(SystemExit):
+        explorer.main(["--repeat", "0"])

@@ -127,3 +127,55 @@ def test_a_closed_output_pipe_ends_quietly_with_141(tmp_path):
     finally:
         os.close(writer)
     assert (run.returncode, run.stderr.decode()) == (141, "")
+
+
+def test_closed_standard_output_is_refused_before_any_work(tmp_path):
+    """`stepgrad wxb >&-`: nothing can be printed, so say so on stderr and exit 2, writing nothing."""
+    import subprocess
+    import sys
+
+    command = f"exec {sys.executable} -m stepgrad wxb --out {tmp_path / 'out'} >&-"
+    run = subprocess.run(["bash", "-c", command], stderr=subprocess.PIPE, text=True, timeout=60, check=False)
+    assert run.returncode == 2
+    assert (
+        run.stderr
+        == "stepgrad: error: standard output is closed, so nothing could be printed; nothing was done\n"
+    )
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    "verb",
+    [
+        ["wxb"],
+        ["grad", "x*y", "x=1", "y=2"],
+        ["train", "moons"],
+        ["worksheet", "--count", "1", "--seed", "1"],
+    ],
+)
+def test_an_empty_out_is_refused(capsys, tmp_path, monkeypatch, verb):
+    monkeypatch.chdir(tmp_path)
+    status, out, err = run(capsys, *verb, "--out", "")
+    assert status == 2 and out == ""
+    assert "--out: expected a directory, got an empty path (for the current folder: .)" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_train_interrupted_while_making_its_files_leaves_the_previous_set(capsys, tmp_path, monkeypatch):
+    """Ctrl-C after model.json was written left it beside the previous run's loss.png and boundary.png."""
+    from matplotlib.figure import Figure
+
+    assert run(capsys, "train", "moons", *SMALL, "--out", str(tmp_path))[0] == 0
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    real_savefig, calls = Figure.savefig, []
+
+    def interrupted_on_the_second(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real_savefig(self, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", interrupted_on_the_second)
+    status, _, err = run(capsys, "train", "moons", *SMALL, "--seed", "2", "--out", str(tmp_path))
+    assert (status, err.strip()) == (130, "stepgrad train: interrupted")
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before

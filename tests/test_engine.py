@@ -325,6 +325,22 @@ def test_non_numbers_raise_type_error_naming_the_type(bad):
         Value(bad)
 
 
+@pytest.mark.parametrize("bad", [12345, None, b"x", ("a",)])
+def test_a_label_that_is_not_a_string_is_refused_at_once(bad):
+    with pytest.raises(TypeError, match=f"Value: label must be a str, got {type(bad).__name__}"):
+        Value(1.0, bad)
+    with pytest.raises(TypeError, match="label must be a str"):
+        Value(1.0, label=bad)
+
+
+def test_numpy_bools_are_taken_as_bools_are():
+    np = pytest.importorskip("numpy", reason="numpy is an optional extra")
+    assert (
+        [Value(np.True_).data, Value(np.False_).data] == [Value(True).data, Value(False).data] == [1.0, 0.0]
+    )
+    assert (Value(2.0) * np.True_).data == 2.0
+
+
 @pytest.mark.parametrize("bad", ["x", None, 1j])
 def test_ops_with_non_numbers_raise_type_error(bad):
     x = Value(1.0)

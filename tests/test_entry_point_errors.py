@@ -21,16 +21,16 @@ def _model():
 
 
 CASES = [
-    ("draw", lambda: draw("f"), TypeError, "draw: root must be a Value, got str"),
-    ("draw", lambda: draw(3.0), TypeError, "draw: root must be a Value, got float"),
+    ("draw", lambda: draw("f"), TypeError, "draw: root must be a Value or a Snapshot, got str"),
+    ("draw", lambda: draw(3.0), TypeError, "draw: root must be a Value or a Snapshot, got float"),
     ("draw", lambda: draw(_f(), max_nodes="a"), ValueError, "draw: max_nodes"),
     ("draw", lambda: draw(_f(), max_nodes=0), ValueError, "draw: max_nodes"),
     ("draw", lambda: draw(_f(), rankdir="up"), ValueError, "draw: rankdir"),
     ("draw", lambda: draw(_f(), number_format=".4q"), ValueError, "draw: bad number_format"),
     ("save_graph", lambda: save_graph(draw(_f()), 3), TypeError, "path must be a str or os.PathLike"),
     ("save_graph", lambda: save_graph(draw(_f()), "graph"), ValueError, "save_graph: 'graph' has no suffix"),
-    ("play", lambda: play("f"), TypeError, "root must be a Value, got str"),
-    ("play", lambda: play(None), TypeError, "root must be a Value, got NoneType"),
+    ("play", lambda: play("f"), TypeError, "play: root must be a Value, a Snapshot or a Trace, got str"),
+    ("play", lambda: play(None), TypeError, "a Snapshot or a Trace, got NoneType"),
     ("play", lambda: play(Value(1.0) * 2.0, title=3), TypeError, "title must be a string, got int"),
     (
         "play",
@@ -44,7 +44,7 @@ CASES = [
         ValueError,
         "max_nodes: expected a positive integer",
     ),
-    ("trace", lambda: trace([1.0]), TypeError, "trace: root must be a Value, got list"),
+    ("trace", lambda: trace([1.0]), TypeError, "trace: root must be a Value or a Snapshot, got list"),
     ("trace", lambda: trace(_f(), seed="1"), TypeError, "trace: seed must be a finite real number"),
     ("trace", lambda: trace(_f(), seed=float("inf")), TypeError, "trace: seed must be a finite real number"),
     ("fit", lambda: fit("model", X, Y), TypeError, "fit: model must be callable"),

@@ -156,3 +156,25 @@ def test_too_few_distinct_exercises_is_a_clear_error(monkeypatch):
         ValueError, match=r"found only \d+ distinct level-3 exercises for seed 1 .* ask for fewer"
     ):
         generate(50, 1, 3)
+
+
+@pytest.mark.parametrize("level", LEVELS)
+@pytest.mark.parametrize("seed", [11, 0, 7])
+def test_shapes_are_drawn_without_replacement(level, seed, monkeypatch):
+    """`stepgrad worksheet --count 6 --seed 11 --level 1` repeated a shape while others were unused."""
+    shape_of: dict[str, str] = {}  # expression -> the template that wrote it
+
+    def named(template):
+        def draw(rng):
+            expression, values = template(rng)
+            shape_of[expression] = template.__name__
+            return expression, values
+
+        return draw
+
+    templates = exercises._TEMPLATES[level]
+    monkeypatch.setitem(exercises._TEMPLATES, level, tuple(named(template) for template in templates))
+    drawn = [shape_of[e.expression] for e in generate(2 * len(templates), seed, level)]
+    first, second = drawn[: len(templates)], drawn[len(templates) :]
+    assert sorted(first) == sorted(t.__name__ for t in templates), first  # each shape once, then
+    assert sorted(second) == sorted(first)  # each once more

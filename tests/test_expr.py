@@ -171,3 +171,21 @@ def test_parse_assignments():
 def test_parse_refuses_non_strings():
     with pytest.raises(TypeError):
         parse(b"x")
+
+
+def test_names_are_normalized_as_python_reads_them():
+    """Python reads the italic 𝑥 of a PDF as x (NFKC); the values' names are read the same way."""
+    assert parse("𝑥*2 + ｙ").variables == ("x", "y")
+    assert parse_assignments(["𝑥=3", "ｙ = 1"]) == {"x": 3.0, "y": 1.0}
+    f = evaluate("𝑥*2 + ｙ", {"𝑥": 3.0, "y": 1.0})
+    assert f.data == 7.0
+    with pytest.raises(ExpressionError, match="x is given twice"):
+        parse_assignments(["x=1", "𝑥=2"])
+    with pytest.raises(ExpressionError, match="x given twice"):
+        evaluate("x*2", {"x": 1.0, "𝑥": 2.0})
+
+
+def test_cli_grad_accepts_a_name_copied_from_a_pdf(tmp_path):
+    from stepgrad.cli import main
+
+    assert main(["grad", "𝑥*2", "𝑥=3", "--format", "json", "--out", str(tmp_path)]) == 0

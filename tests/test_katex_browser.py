@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from autograd import Value, trace
 from autograd.teaching.walkthrough import regularized_neuron
-from autograd.views.graphview import katex_css, katex_script, named_trace
+from autograd.views.graphview import katex_css, katex_script
 from tests.browser import chromium, go_offline, mlp_loss, severe_errors
 from tests.strategies import extreme_programs, programs, run
 from tests.test_stepper import latex_formulas
@@ -48,7 +48,7 @@ def test_named_graphs_compile(page):
     loss, mlp = mlp_loss()
     awkward = Value(2.0, "a_b^c~d\\e{f}&%$#") * Value(-1e-9, "y−t")
     awkward.label = "(y−t)²"
-    traces = [trace(regularized_neuron()), named_trace(trace(loss), mlp), trace(awkward)]
+    traces = [trace(regularized_neuron()), trace(loss, model=mlp), trace(awkward)]
     formulas = [tex for t in traces for tex in latex_formulas(t)]
     assert len(formulas) > 500 and page.execute_script(COMPILE, formulas) == []
 

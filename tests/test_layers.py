@@ -1,7 +1,7 @@
 """The layering: engine → graph → notation → recording → views → teaching → nn → the command line.
 
 Each layer is a folder and imports only itself and the layers to its left (lazily too). The
-helpers at the top of `autograd/` (validation, files, extras) import no layer and any layer may
+helpers at the top of `autograd/` (validation, files, extras, strict_json) import no layer and any layer may
 use them; `autograd/__init__.py` gathers the public names from every layer.
 """
 
@@ -23,7 +23,7 @@ LAYERS = [
     "nn",
     "stepgrad",
 ]
-HELPERS = {"autograd.validation", "autograd.files", "autograd.extras"}
+HELPERS = {"autograd.validation", "autograd.files", "autograd.extras", "autograd.strict_json"}
 
 
 def _layer(module: str) -> str:

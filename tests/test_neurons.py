@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from autograd import Value, draw
 from autograd.graph.names import parameter_names
 from autograd.graph.neurons import ACTIVATIONS, neuron_calls, neuron_name
+from autograd.graph.snapshot import snapshot
 from autograd.graph.walk import topological_order
 from nn.module import ACTIVATIONS as NN_ACTIVATIONS
 from nn.module import MLP, Neuron
@@ -154,15 +155,13 @@ def test_collapsed_graph_renders_with_dot():
 
 
 def test_with_a_model_each_neuron_output_and_sum_is_named_after_the_neuron():
-    from autograd.graph.names import display_names
-
     model = MLP(2, [2, 1], activation="tanh", rng=random.Random(5))
     samples = [[0.5, -1.5], [1.0, 2.0]]
     outputs = [model(x) for x in samples]
     outputs[1].label = "y1"  # a label the user gave wins
     loss = sum(((y - 1.0) ** 2 for y in outputs), Value(0.0))
     order = topological_order(loss)
-    names = display_names(order, model)
+    names = snapshot(loss, model).names
     calls = calls_of(loss, model)
     first, second = [c for c in calls if c.name == "L0.n1"]
     assert names[first.output] == "L0.n1_0" and names[first.nodes[-2]] == "L0.n1.z_0"
@@ -171,8 +170,8 @@ def test_with_a_model_each_neuron_output_and_sum_is_named_after_the_neuron():
     assert len(set(names.values())) == len(order)
     single = MLP(2, [1], rng=random.Random(5))
     (call,) = calls_of(single([1.0, 2.0]), single)
-    assert display_names(topological_order(call.output), single)[call.output] == "L0.n0"
+    assert snapshot(call.output, single).names[call.output] == "L0.n0"
     neuron = Neuron(2, activation="tanh", rng=random.Random(5))  # a model that is one neuron
     a = neuron([1.0, 2.0])
-    names = display_names(topological_order(a), neuron)
+    names = snapshot(a, neuron).names
     assert names[a] == "a" and names[a.parents[0]] == "z" and names[neuron.w[0]] == "w0"

@@ -56,6 +56,18 @@ def _variants():
         ("string number", set_(["layers", 0, "biases", 0], "0"), "finite number"),
         ("bool number", set_(["layers", 0, "biases", 0], False), "finite number"),
         ("huge number", set_(["layers", 0, "biases", 0], 1e400), "finite number"),
+        (
+            "400-digit weight",
+            set_(["layers", 0, "weights", 1, 0], 10**400),
+            r"weights\[1\]\[0\] must be a finite",
+        ),
+        ("400-digit metadata", set_(["metadata"], {"epochs": -(10**400)}), r"metadata\['epochs'\]"),
+        (
+            "list activation",
+            set_(["layers", 1, "activation"], ["relu"]),
+            r"layers\[1\]\.activation \['relu'\]",
+        ),
+        ("object activation", set_(["layers", 0, "activation"], {"a": 1}), r"layers\[0\]\.activation"),
         ("extra key", set_(["code"], "print(1)"), "unknown"),
         ("bad metadata", set_(["metadata"], {"x": [1]}), "metadata"),
         ("too wide", set_(["nin"], 10**6), "nin"),

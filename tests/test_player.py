@@ -15,7 +15,7 @@ from autograd.recording.trace import trace
 from autograd.teaching.walkthrough import regularized_neuron, wxb
 from autograd.views.frames import frames
 from autograd.views.graphview import viz_script
-from autograd.views.player import Player, play, player_html
+from autograd.views.player import FRAME_MILLISECONDS, Player, play, player_html
 from autograd.views.render import DotNotFoundError
 
 OLD_NEURON_PLAYER_BYTES = 386_390  # the neuron's player as pre-rendered SVG frames, before this design
@@ -67,12 +67,14 @@ def test_one_offline_file_with_every_frame(renderer):
     assert scripts == [{"type": "application/json", "id": "stepgrad-model"}] + [{}] * (
         2 if renderer == "dot" else 3
     )
-    assert ("Viz.js 3.31.0" in document) == (renderer == "browser")
+    assert (viz_script() in document) == (renderer == "browser")
     assert (document.count("<svg") == 1) == (renderer == "dot")  # dot's one layout, or none
     expected = frames(trace(loss))
     model = model_of(document)
     computed = [n for n in model["nodes"] if not n["leaf"]]
-    assert len(computed) + len(model["steps"]) + 3 == len(expected) == 1 + 10 + 1 + 10 + 1
+    assert len(model["frames"]) == len(expected) == 1 + 10 + 1 + 10 + 1
+    assert [f["title"] for f in model["frames"]] == [f.title for f in expected]  # the page's frames
+    assert model["frameMilliseconds"] == FRAME_MILLISECONDS
     assert f'max="{len(expected) - 1}"' in document
     for control in ("first", "prev", "play", "next", "last", "slider", "zoom-in", "zoom-out", "zoom-fit"):
         assert any(attrs.get("id") == control for _, attrs in tags)
@@ -135,7 +137,7 @@ def test_renderer_dot_without_dot_says_how_to_install(monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(DotNotFoundError, match="apt-get install graphviz"):
         play(wxb(), renderer="dot")
-    assert "Viz.js 3.31.0" in player_html(wxb())  # auto: the browser lays it out
+    assert viz_script() in player_html(wxb())  # auto: the browser lays it out
 
 
 def test_large_graph_is_refused_unless_asked():
@@ -196,3 +198,28 @@ def test_an_animation_of_hundreds_of_frames_is_refused_before_any_work(tmp_path)
     with pytest.raises(ValueError, match=r"201 frames, more than max_frames=150.*max_frames=None"):
         player.save(tmp_path / "long.gif")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_pages_frames_show_what_the_python_frames_draw():
+    """The view model's frame sequence, read as the page reads it (the node in red with its op's
+    edge; forward: its incoming edges, the first `computed` computed values known; backward: the
+    step's edges), matches what `frames()` draws, frame by frame, in draw's SVG classes."""
+    loss = regularized_neuron()
+    model = model_of(player_html(loss, renderer="browser"))
+    computed = [j for j, node in enumerate(model["nodes"]) if not node["leaf"]]
+    for page, frame in zip(model["frames"], frames(trace(loss)), strict=True):
+        lines = frame.graph.source.splitlines()
+        red = [re.search(r"class=(\w+)", line)[1] for line in lines if 'color="#d32f2f"' in line]
+        known = [
+            int(j)
+            for j in re.findall(r"^\tn(\d+) \[label=<<b>[^<]*</b><br/>data (?!\?)", frame.graph.source, re.M)
+        ]
+        j, step = page["node"], page["step"]
+        lit = [] if j is None else [f"v{j}", f"o{j}"]
+        if step is None:
+            lit += [] if j is None else [f"e{j}_{k}" for k in range(model["nodes"][j]["parents"])]
+            assert [i for i in known if i in computed] == computed[: page["computed"]], page["title"]
+        elif 1 <= step <= len(model["steps"]):
+            lit += model["steps"][step - 1]["edges"]
+        assert sorted(red) == sorted(lit), page["title"]
+    assert model["svgClasses"] == {"value": "v{j}", "op": "p{j}", "edge": "e{j}_{k}", "output": "o{j}"}

@@ -3,6 +3,7 @@ laid out by `dot` or in the page by the vendored Graphviz-wasm; a 300-node graph
 
 import pytest
 
+from autograd import Value
 from autograd.recording.trace import trace
 from autograd.teaching.walkthrough import regularized_neuron
 from autograd.views.player import play
@@ -196,3 +197,20 @@ def test_the_graph_follows_its_box_until_the_reader_zooms(browser, tmp_path):
         assert browser.execute_script(scale) == zoomed
     finally:
         browser.set_window_size(1300, 900)
+
+
+def test_player_of_an_overflowing_graph_loads(browser, tmp_path):
+    """x·1e308·10 is inf and inf·0 is nan: the page's data is strict JSON, so it still loads and steps."""
+    from selenium.webdriver.common.keys import Keys
+
+    x = Value(1.0, "x")
+    f = x * 1e308 * 10.0 * 0.0
+    f.label = "f"
+    page = play(f, renderer="browser").save(tmp_path / "player.html")
+    body = open_player(browser, page)
+    body.send_keys(Keys.END)
+    frame, title, _, boxes = shown(browser)
+    assert frame == int(browser.find_element("id", "slider").get_attribute("max"))
+    assert title == "done: every gradient"
+    assert any("|data inf|" in box for box in boxes) and any("|data nan|" in box for box in boxes)
+    assert severe_errors(browser) == []

@@ -12,8 +12,10 @@ from hypothesis import given, settings
 
 from autograd import Value, edges, topological_order
 from autograd.engine.names import node_names
+from autograd.extras import DOT_INSTALL
 from autograd.graph.names import parameter_names, short_parameter_name
 from autograd.teaching.walkthrough import wxb
+from autograd.views.graphview import viz_script
 from autograd.views.render import DotNotFoundError, GraphTooLargeWarning, draw, save_graph
 from tests.strategies import programs, run
 
@@ -198,7 +200,7 @@ def test_without_dot_jupyter_gets_html_drawn_by_the_vendored_renderer(monkeypatc
     bundle = graph._repr_mimebundle_()  # no DotNotFoundError: nothing needs `dot`
     assert set(bundle) == {"text/html", "text/plain"}
     page = bundle["text/html"]
-    assert "Viz.js 3.31.0" in page and "StepgradViz" in page  # the renderer, inline
+    assert viz_script() in page  # the vendored renderer, inline
     assert json.dumps(graph.source).replace("<", "\\u003c") in page  # the DOT, script-safe
     assert "</script" not in graph.source and page.count("</script>") == 2
     assert "Trust Notebook" in page  # what an untrusted notebook shows instead
@@ -212,9 +214,9 @@ def test_missing_dot_binary_explains_how_to_install(monkeypatch, tmp_path):
         with pytest.raises(DotNotFoundError) as excinfo:
             render()
         message = str(excinfo.value)
-        assert "apt-get install graphviz" in message
-        assert "brew install graphviz" in message
-        assert "conda install -c conda-forge graphviz" in message
+        for where, command in DOT_INSTALL:  # the commands `stepgrad doctor` and the worksheet give
+            assert f"    {command}" in message and f"({where})" in message
+        assert "sudo apt-get install graphviz" in message
         assert ".source" in message and ".dot" in message
     assert not (tmp_path / "g.svg").exists()
     assert save_graph(graph, tmp_path / "g.dot").read_text() == graph.source  # still possible

@@ -109,3 +109,23 @@ def test_bad_arguments_are_refused_by_name():
         replay(y, {x: float("nan")})
     with pytest.raises(TypeError, match="expected a real number"):
         replay(y, {x: "3"})
+    with pytest.raises(ValueError, match="order must be root's topological order"):
+        replay(y, {x: 2.0}, order=[y, x])
+    assert y.data == 2.0  # refused before anything changed
+
+
+@given(programs(), st.data())
+def test_replay_along_a_given_order_equals_replay_that_sorts(program, data):
+    new = data.draw(st.lists(leaf_values, min_size=len(program.leaves), max_size=len(program.leaves)))
+    outcomes = []
+    for given_order in (False, True):
+        leaves, root = run(program, "value")
+        order = topological_order(root)
+        values = {leaf: v for leaf, v in zip(leaves, new) if leaf in set(order)}
+        try:
+            replay(root, values, order=order if given_order else None)
+        except ERRORS as exc:
+            outcomes.append(type(exc))
+        else:
+            outcomes.append(snapshot(root))
+    assert outcomes[0] == outcomes[1]

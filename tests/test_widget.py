@@ -2,6 +2,7 @@
 (What it shows in a browser is tested in tests/test_explore_browser.py and test_explore_hosts.py.)"""
 
 import base64
+import importlib
 import json
 import random
 import sys
@@ -10,8 +11,7 @@ import pytest
 
 from autograd import Value, explore, trace
 from autograd.recording.practice import Mistake, NotANumber, questions
-from autograd.views import widget as widget_module
-from autograd.views.graphview import katex_css, katex_script, view_model
+from autograd.views.graphview import katex_css, katex_script, view_model, viz_script
 from autograd.views.render import PNG_MAX_NODES, GraphTooLargeWarning, draw
 from nn.module import MLP
 
@@ -23,17 +23,23 @@ def wxb():
     return f, w, x, b
 
 
-def test_explorer_holds_the_layout_and_every_frame():
+def test_explorer_holds_the_layout_and_every_frame_and_changes_no_grad():
     f, w, x, b = wxb()
     explorer = explore(f)
     assert repr(explorer) == "Explorer('f', 5 nodes)"
     assert explorer.dot == draw(f, grads=trace(f).grads, max_nodes=None).source
     assert explorer.view == view_model(trace(f), latex=True)
-    assert "Viz.js 3.31.0" in explorer._esm and "export default" in explorer._esm
-    assert "StepgradKatex" in explorer._esm and katex_script() in explorer._esm
-    assert katex_css() in explorer._css and "url(fonts/" not in explorer._css  # the fonts inline
     assert explorer.view["summary"].splitlines()[0] == "∂f/∂w = 3.0"
-    assert (w.grad, x.grad, b.grad) == (0.0, 0.0, 0.0)  # exploring changes no .grad
+    assert (w.grad, x.grad, b.grad) == (0.0, 0.0, 0.0)
+
+
+def test_the_explorer_brings_its_renderer_typesetter_and_fonts():
+    """Nothing fetched at run time: the vendored Graphviz-wasm and KaTeX are in the widget's
+    module, KaTeX's fonts inline in its style sheet."""
+    explorer = explore(wxb()[0])
+    assert viz_script() in explorer._esm and katex_script() in explorer._esm
+    assert explorer._esm.rstrip().endswith("export default { render: render };")  # an ES module for anywidget
+    assert katex_css() in explorer._css and "url(fonts/" not in explorer._css
 
 
 def test_the_view_model_carries_the_formulas_in_latex_for_the_explorer_only():
@@ -121,17 +127,13 @@ def test_options_are_checked_and_large_graphs_refused():
 
 
 def test_missing_anywidget_names_the_install_command(monkeypatch):
-    f, *_ = wxb()
-    widget_module._explorer_class.cache_clear()
     monkeypatch.setitem(sys.modules, "anywidget", None)  # import anywidget raises ImportError
-    try:
-        with pytest.raises(ImportError) as excinfo:
-            explore(f)
-        assert str(excinfo.value) == (
-            "explore() needs anywidget, which is not installed: pip install 'stepgrad[widget]'"
-        )
-    finally:
-        widget_module._explorer_class.cache_clear()
+    monkeypatch.delitem(sys.modules, "autograd.views.widget")  # imported afresh below
+    with pytest.raises(ImportError) as excinfo:
+        importlib.import_module("autograd.views.widget")
+    assert str(excinfo.value) == (
+        "explore() needs anywidget, which is not installed: pip install 'stepgrad[widget]'"
+    )
 
 
 def test_no_png_for_a_large_graph():

@@ -1,6 +1,7 @@
-"""The engine: the op table (`ops`), the `Value` node and its backward pass (`value`), node names
-(`names`), replaying a graph on new leaf values (`replay`), gradients as graphs and second
-derivatives (`gradients`) and the numerical check (`check`).
+"""The engine: the op table (`ops`), the `Value` node and its backward pass (`value`), the chain
+rule's step defined once (`chain`), node names (`names`), replaying a graph on new leaf values
+(`replay`), gradients as graphs and second derivatives (`gradients`) and the numerical check
+(`check`).
 
 `from autograd.engine import Value` works as in micrograd (`from micrograd.engine import Value`).
 

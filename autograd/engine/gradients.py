@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from autograd.engine.chain import gradients
 from autograd.engine.names import is_compound, node_names
 from autograd.engine.value import Value, _as_float, topological_order
 
@@ -42,27 +43,19 @@ def grad(output: Value, inputs: Value | Sequence[Value], create_graph: bool = Fa
             raise TypeError(f"grad: inputs[{k}] must be a Value, got {type(x).__name__} {x!r}")
     order = topological_order(output)
     if not create_graph:
-        grads = _float_gradients(order)
+        grads = gradients(order)
         return [Value(grads.get(x, 0.0)) for x in inputs]
     grads = _gradient_graph(order)
     _label_backward_nodes(order, grads)
     return [g if isinstance(g, Value) else Value(g) for g in (grads.get(x, 0.0) for x in inputs)]
 
 
-def _float_gradients(order: list[Value]) -> dict[Value, float]:
-    """What backward() computes, in the same order and with the same additions, without `.grad`."""
-    grads = {order[-1]: 1.0}
-    for node in reversed(order):
-        g = grads.get(node, 0.0)
-        if g == 0.0:  # passes nothing on (0 · ∞ is taken as 0, as backward does)
-            continue
-        for parent, local in zip(node.parents, node.local_grads):
-            grads[parent] = grads.get(parent, 0.0) + g * local
-    return grads
-
-
 def _gradient_graph(order: list[Value]) -> dict[Value, Value | float]:
-    """∂root/∂v for every node v, each a Value built from the forward nodes (or a float constant)."""
+    """∂root/∂v for every node v, each a Value built from the forward nodes (or a float constant).
+
+    The sweep of `autograd.engine.chain.gradients` run on Values: the same order and the same
+    additions; a gradient that is the constant 0.0 passes nothing on (a Value gradient always
+    does: it is a function, though its value may be 0)."""
     grads: dict[Value, Value | float] = {order[-1]: 1.0}
     for node in reversed(order):
         g = grads.get(node, 0.0)

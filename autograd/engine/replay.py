@@ -12,24 +12,31 @@ are identical bit for bit. Gradients are not touched: run `backward()` (or
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from autograd.engine.value import Value, _as_float, _set_result, topological_order
 
 __all__ = ["replay"]
 
 
-def replay(root: Value, values: Mapping[Value, float] | None = None) -> Value:
+def replay(
+    root: Value, values: Mapping[Value, float] | None = None, *, order: Sequence[Value] | None = None
+) -> Value:
     """Set the given leaves' data, recompute every node under `root`, and return `root`.
 
     `values` maps leaves of `root`'s graph to their new data (finite numbers). A
     domain error (`log` of a negative number, a division by zero, ...) is raised as
-    building the graph would raise it, and leaves the whole graph as it was.
+    building the graph would raise it, and leaves the whole graph as it was. `order`,
+    `topological_order(root)` when the caller already has it (a `Snapshot`'s), is not
+    sorted again.
     """
     if not isinstance(root, Value):
         raise TypeError(f"replay: root must be a Value, got {type(root).__name__}")
     values = dict(values or {})
-    order = topological_order(root)
+    if order is None:
+        order = topological_order(root)
+    elif not order or order[-1] is not root:
+        raise ValueError("replay: order must be root's topological order, ending at root")
     in_graph = set(order)
     new_data: dict[Value, float] = {}
     for leaf, number in values.items():

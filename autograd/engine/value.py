@@ -95,7 +95,7 @@ def _as_float(x: object, where: str) -> float:
     """Check that `x` is a finite real number and return it as a float."""
     if type(x) is float:
         value = x
-    elif isinstance(x, (int, Real)):  # int first (checking the abstract Real is slow); bool, fractions, numpy
+    elif isinstance(x, (int, Real)) or _is_numpy_bool(x):  # int first (Real is slow); bool, fractions, numpy
         try:
             value = float(x)
         except OverflowError:  # an int beyond ±1.8e308
@@ -105,6 +105,11 @@ def _as_float(x: object, where: str) -> float:
     if not math.isfinite(value):
         raise ValueError(f"{where}: got {value}; data must be finite (NaN and ±inf are refused)")
     return value
+
+
+def _is_numpy_bool(x: object) -> bool:
+    """numpy's np.True_ and np.False_, which numpy does not register as numbers: taken as bool is."""
+    return type(x).__module__ == "numpy" and type(x).__name__ in ("bool", "bool_")
 
 
 _MADE_BY_HAND = (
@@ -131,10 +136,14 @@ class Value:
     __slots__ = ("data", "grad", "label", "_operator", "_a", "_b", "_da", "_db", "_const", "__dict__")
 
     def __init__(self, data: float, label: str = "", _op: Any = None) -> None:
-        if _op is not None or isinstance(label, (tuple, list, set, frozenset)):
+        if _op is not None or (
+            isinstance(label, (tuple, list, set, frozenset)) and any(isinstance(c, Value) for c in label)
+        ):  # Value(data, children, op): micrograd's node made by hand
             raise TypeError(_MADE_BY_HAND)
         self.data = _as_float(data, "Value")
         self.grad = 0.0
+        if not isinstance(label, str):
+            raise TypeError(f"Value: label must be a str, got {type(label).__name__} {label!r}")
         self.label = label
         self._operator = _LEAF
         self._a = self._b = self._const = None

@@ -1,2 +1,3 @@
-"""Graph utilities: walking a graph (`walk`: edges, leaves, children, sizes), finding the calls of
-a model's neurons in it (`neurons`) and the names its nodes are shown by (`names`)."""
+"""Graph utilities: walking a graph (`walk`: edges, leaves, each node's uses, sizes), finding the
+calls of a model's neurons in it (`neurons`), the names its nodes are shown by (`names`), and one
+snapshot of a graph that holds all of these, read once (`snapshot`)."""

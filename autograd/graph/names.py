@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from autograd.engine.names import node_names
-from autograd.graph.neurons import neuron_calls
+from autograd.graph.neurons import NeuronCall
 
 if TYPE_CHECKING:
     from autograd.engine.value import Value
@@ -43,17 +43,22 @@ def parameter_names(model: Any) -> dict[Value, str]:
     return {p: short_parameter_name(name) for name, p in named()}
 
 
-def display_names(order: Sequence[Value], model: Any = None) -> dict[Value, str]:
-    """The names nodes are shown by: with a `model`, its parameters' names (`L0.n3.w1`) and
-    each unlabelled neuron output a (`L0.n3`) and weighted sum z (`L0.n3.z`; a model that is
-    one neuron: `a`, `z`), numbered `L0.n3_0`, `L0.n3_1`, ... when the graph calls the neuron
-    more than once (once per sample); else as `notation.node_names` (labels, or v{i}). A
-    name already taken gets `_{i}` added."""
+def display_names(
+    order: Sequence[Value], parameters: Mapping[Value, str] | None = None, calls: Sequence[NeuronCall] = ()
+) -> dict[Value, str]:
+    """The names nodes are shown by (`autograd.graph.snapshot` reads them once per graph).
+
+    Without a model's `parameters` (`parameter_names(model)`): as `autograd.engine.names.node_names`
+    (labels, or v{i}). With them: each parameter's name (`L0.n3.w1`) and, for the neuron
+    `calls` found among them, each unlabelled neuron output a (`L0.n3`) and weighted sum z
+    (`L0.n3.z`; a model that is one neuron: `a`, `z`), numbered `L0.n3_0`, `L0.n3_1`, ... when
+    the graph calls the neuron more than once (once per sample). A name already taken gets
+    `_{i}` added."""
     names = node_names(order)
-    if model is None:
+    if not parameters:
         return names
-    given = parameter_names(model)
-    given |= {node: name for node, name in _neuron_names(order, given).items() if not node.label}
+    given = dict(parameters)
+    given |= {node: name for node, name in _neuron_names(calls, parameters).items() if not node.label}
     taken = set(given.values())
     return {
         node: given.get(node) or (f"{names[node]}_{i}" if names[node] in taken else names[node])
@@ -61,9 +66,8 @@ def display_names(order: Sequence[Value], model: Any = None) -> dict[Value, str]
     }
 
 
-def _neuron_names(order: Sequence[Value], parameters: Mapping[Value, str]) -> dict[Value, str]:
+def _neuron_names(calls: Sequence[NeuronCall], parameters: Mapping[Value, str]) -> dict[Value, str]:
     """{a: 'L0.n3', z: 'L0.n3.z'} for each neuron call (see `display_names`)."""
-    calls = neuron_calls(order, parameters)
     count = Counter(call.name for call in calls)
     seen = dict.fromkeys(count, 0)
     found = {}

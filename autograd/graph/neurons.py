@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from autograd.graph.walk import children
+from autograd.graph.walk import uses_of
 
 if TYPE_CHECKING:
     from autograd.engine.value import Value
@@ -67,11 +67,18 @@ def neuron_name(parameter_name: str) -> str:
     return owner or "neuron"
 
 
-def neuron_calls(order: Sequence[Value], parameter_names: Mapping[Value, str]) -> list[NeuronCall]:
+def neuron_calls(
+    order: Sequence[Value],
+    parameter_names: Mapping[Value, str],
+    *,
+    uses: Mapping[Value, Sequence[tuple[Value, int]]] | None = None,
+    index: Mapping[Value, int] | None = None,
+) -> list[NeuronCall]:
     """Every call of a neuron in the graph `order` (topological), in the order of their outputs.
 
     `parameter_names` maps parameters to names such as 'L0.n3.w1'
-    (`autograd.graph.names.parameter_names(model)`).
+    (`autograd.graph.names.parameter_names(model)`). `uses` (`autograd.graph.walk.uses_of`)
+    and `index` (node -> position in `order`), when the caller has them, save reading them again.
     """
     owner = {p: neuron_name(name) for p, name in parameter_names.items()}
     neuron: dict[Value, str] = {}  # a node of some call's sum -> the neuron's name
@@ -99,7 +106,8 @@ def neuron_calls(order: Sequence[Value], parameter_names: Mapping[Value, str]) -
     for node in order:
         if node in neuron:
             calls.setdefault(_find(first, node), []).append(node)
-    uses = children(order)
+    if uses is None:
+        uses = uses_of(order)
     found = []
     for members in calls.values():
         name = neuron[members[0]]
@@ -108,13 +116,14 @@ def neuron_calls(order: Sequence[Value], parameter_names: Mapping[Value, str]) -
         if all(not isinstance(o, float) and owner.get(o) == name for o in read):
             continue  # reads only its own parameters: not a call (a penalty such as Σ w²)
         top = members[-1]
-        used_by = uses.get(top, [])
-        if len(used_by) == 1 and used_by[0].operator.name in ACTIVATIONS:
-            members.append(used_by[0])
+        used_by = uses[top]
+        if len(used_by) == 1 and used_by[0][0].operator.name in ACTIVATIONS:
+            members.append(used_by[0][0])
         parameters = tuple(dict.fromkeys(p for m in members for p in m.parents if owner.get(p) == name))
         found.append(NeuronCall(name, parameters, tuple(members)))
-    position = {node: i for i, node in enumerate(order)}
-    return sorted(found, key=lambda call: position[call.output])
+    if index is None:
+        index = {node: i for i, node in enumerate(order)}
+    return sorted(found, key=lambda call: index[call.output])
 
 
 def _find(first: dict[Value, Value], node: Value) -> Value:

@@ -18,7 +18,7 @@ from autograd.engine.value import topological_order
 if TYPE_CHECKING:
     from autograd.engine.value import Value
 
-__all__ = ["topological_order", "edges", "children", "leaves", "GraphStats", "graph_stats"]
+__all__ = ["topological_order", "edges", "uses_of", "leaves", "GraphStats", "graph_stats"]
 
 
 def edges(root: Value) -> list[tuple[Value, Value, int]]:
@@ -29,13 +29,14 @@ def edges(root: Value) -> list[tuple[Value, Value, int]]:
     return [(p, node, k) for node in topological_order(root) for k, p in enumerate(node.parents)]
 
 
-def children(order: Sequence[Value]) -> dict[Value, list[Value]]:
-    """node -> the nodes in `order` that use it, one entry per use (`a * a` lists its node twice)."""
-    found: dict[Value, list[Value]] = {}
-    for node in order:
-        for parent in node.parents:
-            found.setdefault(parent, []).append(node)
-    return found
+def uses_of(order: Sequence[Value]) -> dict[Value, tuple[tuple[Value, int], ...]]:
+    """node -> ((child, k), ...) for every node of `order`: each use of it, child.parents[k] is
+    node, children in the order of `order` (`a * a` gives its node two uses; the root has none)."""
+    found: dict[Value, list[tuple[Value, int]]] = {node: [] for node in order}
+    for child in order:
+        for k, parent in enumerate(child.parents):
+            found[parent].append((child, k))
+    return {node: tuple(uses) for node, uses in found.items()}
 
 
 def leaves(root: Value) -> list[Value]:

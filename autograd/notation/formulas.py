@@ -11,7 +11,7 @@ an op's name.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from autograd.engine.names import is_compound
@@ -65,8 +65,9 @@ def op_text(node: Value) -> str:
 class TextMath:
     """Plain Unicode: ∂L/∂w · 3.0."""
 
-    def __init__(self, names: dict[Value, str]) -> None:
+    def __init__(self, names: Mapping[Value, str]) -> None:
         self.names = names
+        self._atoms: dict[Value, str] = {}  # atom(node), written once per node
 
     def name(self, node: Value) -> str:
         """The node's display name, as this style writes it."""
@@ -78,7 +79,11 @@ class TextMath:
 
     def atom(self, node: Value) -> str:
         """The name, parenthesised if it is compound: ∂L/∂(y−t), not ∂L/∂y−t."""
-        return self.parenthesised(self.name(node)) if is_compound(self.names[node]) else self.name(node)
+        atom = self._atoms.get(node)
+        if atom is None:
+            name = self.name(node)
+            atom = self._atoms[node] = self.parenthesised(name) if is_compound(self.names[node]) else name
+        return atom
 
     def product(self, a: str, b: str) -> str:
         """a times b."""
@@ -164,9 +169,10 @@ class LatexMath(TextMath):
         "^": r"\text{\textasciicircum{}}",
         "~": r"\text{\textasciitilde{}}",
     }
+    _TEXT_TABLE, _TABLE = str.maketrans(_TEXT_SPECIAL), str.maketrans(_SPECIAL)  # for str.translate
 
     def name(self, node: Value) -> str:
-        return r"\mathrm{" + "".join(self._SPECIAL.get(c, c) for c in self.names[node]) + "}"
+        return r"\mathrm{" + self.names[node].translate(self._TABLE) + "}"
 
     def parenthesised(self, text: str) -> str:
         return rf"\left({text}\right)"
@@ -190,7 +196,7 @@ class LatexMath(TextMath):
         return rf"{formula} \quad {self.words(f'({note})')}" if note else formula
 
     def words(self, text: str) -> str:
-        return r"\text{" + "".join(self._TEXT_SPECIAL.get(c, c) for c in text) + "}"
+        return r"\text{" + text.translate(self._TEXT_TABLE) + "}"
 
     def line_break(self) -> str:
         return r" \\ \quad "

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import math
 
 __all__ = ["format_number", "parse_number"]
 
 
+@functools.lru_cache(maxsize=1 << 16, typed=True)  # a trace writes each number several times
 def format_number(x: float) -> str:
     """Six significant digits, always showing that it is a float: 1.0, 0.880797, 1e-08.
 

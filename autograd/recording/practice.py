@@ -105,10 +105,12 @@ def is_right(answer: float, expected: float) -> bool:
     """Does `answer` agree with `expected` to SIGNIFICANT_DIGITS significant digits?
 
     |answer − expected| ≤ ½·10^(⌊log₁₀|expected|⌋ − 2); an expected value below ZERO in
-    magnitude is 0 and needs |answer| < ZERO.
+    magnitude is 0 and needs |answer| < ZERO; an infinite one needs the same infinity.
     """
     if abs(expected) < ZERO:
         return abs(answer) < ZERO
+    if not math.isfinite(expected):  # overflowed: only the same infinity agrees
+        return answer == expected
     half_unit = 0.5 * 10.0 ** (math.floor(math.log10(abs(expected))) - (SIGNIFICANT_DIGITS - 1))
     return abs(answer - expected) <= half_unit * (1.0 + 1e-9)  # (1e-9: the float of the boundary)
 
@@ -164,7 +166,7 @@ def _lhs(t: Trace, node: Value) -> str:
 
 def _terms(t: Trace, node: Value) -> list[tuple[Value, Contribution]]:
     """(child, edge) for every use of `node`, in the order backward() adds them."""
-    return [(step.node, c) for step in t.steps for c in step.contributions if c.parent is node]
+    return [(step.node, c) for step, c in t.terms_of[node]]
 
 
 def diagnose(t: Trace, node: Value, answer: float) -> tuple[Mistake, str] | None:

@@ -7,11 +7,12 @@ parents it applies the chain rule along every edge i → j:
 
 When node j is reached its own gradient is final: every child of j came later in
 the topological order, so it has already pushed its contribution. `trace`
-replays exactly this walk (same order, same float operations, so the same
-numbers bit for bit) and keeps, for every step, the node, its final gradient and,
-for each parent edge, the local derivative, the contribution and the parent's
-running sum. It never touches `.grad` on the graph; `Trace.apply()` writes the
-gradients in, as `zero_grad()` followed by `backward()` would.
+replays exactly this walk (same order, same float operations — the step of
+`autograd.engine.chain` — so the same numbers bit for bit) and keeps, for every
+step, the node, its final gradient and, for each parent edge, the local
+derivative, the contribution and the parent's running sum. It never touches
+`.grad` on the graph; `Trace.apply()` writes the gradients in, as `zero_grad()`
+followed by `backward()` would.
 
 A `Trace` prints as a text table (`.table()`), spells out the derivation of any
 node's gradient in text, Markdown or LaTeX (`.derivation(node)`), turns into
@@ -21,19 +22,23 @@ graph frames (`frames(trace)`) and into a player (`autograd.views.player`).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from numbers import Real
 from typing import TYPE_CHECKING, Any
 
-from autograd.engine.names import node_names
-from autograd.graph.walk import topological_order
+from autograd.engine.chain import contribution
+from autograd.graph.snapshot import Snapshot, as_snapshot
 from autograd.notation.formulas import LatexMath, MarkdownMath, TextMath, written
 from autograd.notation.numbers import format_number
+from autograd.validation import check_positive_int
 
 if TYPE_CHECKING:
     from autograd.engine.value import Value
 
-__all__ = ["trace", "Trace", "BackwardStep", "Contribution"]
+__all__ = ["trace", "Trace", "BackwardStep", "Contribution", "TABLE_MAX_NODES"]
+
+TABLE_MAX_NODES = 10_000  # Trace.table()'s default bound: about 30,000 lines
 
 # How a formula can be written: plain Unicode, Markdown, LaTeX math (autograd.notation.formulas).
 _TYPESETTERS: dict[str, type[TextMath]] = {"text": TextMath, "markdown": MarkdownMath, "latex": LatexMath}
@@ -41,7 +46,7 @@ _STYLES = tuple(_TYPESETTERS)
 _LINE_STYLES = ("text", "latex")  # for formulas of several lines (Markdown has no layout for them)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Contribution:
     """One edge of the chain rule: grad_parent += grad_node · ∂node/∂parent."""
 
@@ -52,7 +57,7 @@ class Contribution:
     running: float  # the parent's gradient after adding this contribution
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BackwardStep:
     """The chain rule applied at one node, whose gradient is final from here on."""
 
@@ -69,13 +74,29 @@ class Trace:
     `print(trace)` prints the table; in Jupyter the repr is one short line.
     """
 
-    root: Value
+    snapshot: Snapshot  # the graph's order, names and uses, read once
     seed: float
-    order: tuple[Value, ...]  # topological order: the forward pass
-    names: dict[Value, str]  # display names (labels, or v{i})
     steps: tuple[BackwardStep, ...]
     grads: dict[Value, float]  # ∂root/∂node for every node
     final_after: dict[Value, int] = field(repr=False)  # step index after which a gradient is final
+    # node -> (step, contribution) for each use of the node, in the order backward() adds them
+    terms_of: dict[Value, tuple[tuple[BackwardStep, Contribution], ...]] = field(repr=False)
+    _typesetters: dict[str, TextMath] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    @property
+    def root(self) -> Value:
+        """The node whose gradients are recorded."""
+        return self.snapshot.root
+
+    @property
+    def order(self) -> tuple[Value, ...]:
+        """Topological order: the forward pass."""
+        return self.snapshot.order
+
+    @property
+    def names(self) -> Mapping[Value, str]:
+        """The names nodes are shown by (the snapshot's: labels, v{i}, a model's `L0.n3.w1`)."""
+        return self.snapshot.names
 
     def __repr__(self) -> str:
         return (
@@ -112,7 +133,7 @@ class Trace:
 
     def partial(self, of: Value, wrt: Value) -> str:
         """One partial derivative in the stepper's notation: '∂f/∂w', '∂L/∂(y−t)'."""
-        return TextMath(self.names).partial(of, wrt)
+        return self._typesetter("text", "partial").partial(of, wrt)
 
     def step_formula(self, step: BackwardStep, style: str = "text") -> str:
         """The chain rule at this step, one line per parent edge i, with numbers:
@@ -172,7 +193,9 @@ class Trace:
         if style not in styles:
             allowed = " or ".join([", ".join(map(repr, styles[:-1])), repr(styles[-1])])
             raise ValueError(f"{caller}: style must be {allowed}, got {style!r}")
-        return _TYPESETTERS[style](self.names)
+        if style not in self._typesetters:  # one per style: it remembers how each name is written
+            self._typesetters[style] = _TYPESETTERS[style](self.names)
+        return self._typesetters[style]
 
     # ---- derivations ---------------------------------------------------------------------
     def derivation(self, node: Value, style: str = "text") -> str:
@@ -187,7 +210,7 @@ class Trace:
         lhs = math_.partial(self.root, node)
         if node is self.root:
             return math_.wrap(f"{lhs} = {math_.number(self.seed)}", "the seed")
-        terms = [(step, c) for step in self.steps for c in step.contributions if c.parent is node]
+        terms = self.terms_of[node]
         symbols = [
             math_.product(math_.partial(self.root, s.node), math_.partial(s.node, node)) for s, _ in terms
         ]
@@ -200,8 +223,19 @@ class Trace:
         return math_.wrap(" = ".join(parts), "")
 
     # ---- text ----------------------------------------------------------------------------
-    def table(self) -> str:
-        """The forward pass and every backward step as a plain-text table for the terminal."""
+    def table(self, max_nodes: int | None = TABLE_MAX_NODES) -> str:
+        """The forward pass and every backward step as a plain-text table for the terminal.
+
+        A graph of more than `max_nodes` nodes is refused before any line is written (a table of
+        10⁶ nodes takes minutes, and nobody reads it); `max_nodes=None` writes any size.
+        """
+        check_positive_int(max_nodes, "table: max_nodes", or_none=True)
+        if max_nodes is not None and len(self.order) > max_nodes:
+            raise ValueError(
+                f"table: the graph has {len(self.order)} nodes, more than max_nodes={max_nodes} (about "
+                f"{3 * len(self.order)} lines); look at parts of it with derivation(node) and "
+                "step_formula(step), or pass max_nodes=None to write it anyway"
+            )
         lines = ["Forward pass (topological order):"]
         lines += [f"  {self.forward_formula(node)}" for node in self.order]
         lines.append("")
@@ -216,7 +250,7 @@ class Trace:
 
     def to_dict(self) -> dict[str, Any]:
         """The trace as JSON-ready data (schema in the README: "See backprop happen")."""
-        index = {node: i for i, node in enumerate(self.order)}
+        index = self.snapshot.index
         return {
             "root": index[self.root],
             "seed": self.seed,
@@ -256,8 +290,12 @@ class Trace:
         }
 
 
-def trace(root: Value, seed: float = 1.0) -> Trace:
+def trace(root: Value | Snapshot, seed: float = 1.0, *, model: Any = None) -> Trace:
     """Record `root.backward(seed)` step by step, without changing any `.grad`.
+
+    `root` is a Value, or a `Snapshot` of its graph (`autograd.graph.snapshot`: sorted and
+    named once, for callers that trace the same graph again). With a `model` (an
+    `nn.Module`) nodes are named after it, as `draw(root, model=model)` names them.
 
     The gradients are those of one backward pass starting from zero (what
     `backward()` gives on a fresh graph, or after `zero_grad()`), equal to them
@@ -267,25 +305,29 @@ def trace(root: Value, seed: float = 1.0) -> Trace:
     way a zero gradient contributes 0.0 along every edge, even where the local
     derivative is infinite (0 · ∞ is taken as 0, never NaN).
     """
-    from autograd.engine.value import Value
-
-    if not isinstance(root, Value):
-        raise TypeError(f"trace: root must be a Value, got {type(root).__name__}")
+    graph = as_snapshot(root, model, "trace")
     if isinstance(seed, bool) or not isinstance(seed, Real) or not math.isfinite(seed):
         raise TypeError(f"trace: seed must be a finite real number, got {seed!r}")
-    order = topological_order(root)
-    grads: dict[Value, float] = {root: 0.0 + float(seed)}
+    root = graph.root
+    grads: dict[Value, float] = {root: float(seed)}
     final_after: dict[Value, int] = {root: 0}
+    terms: dict[Value, list[tuple[BackwardStep, Contribution]]] = {node: [] for node in graph.order}
     steps = []
-    for node in reversed(order):
+    for node in reversed(graph.order):
         if node.is_leaf:
             continue
         g = grads[node]
+        index = len(steps) + 1
         contributions = []
         for k, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
-            contribution = g * local if g != 0.0 else 0.0
-            grads[parent] = grads.get(parent, 0.0) + contribution
-            contributions.append(Contribution(parent, k, local, contribution, grads[parent]))
-            final_after[parent] = len(steps) + 1
-        steps.append(BackwardStep(len(steps) + 1, node, g, tuple(contributions)))
-    return Trace(root, float(seed), tuple(order), node_names(order), tuple(steps), grads, final_after)
+            added = contribution(g, local)  # the chain rule's step (autograd.engine.chain)
+            grads[parent] = grads.get(parent, 0.0) + added
+            contributions.append(Contribution(parent, k, local, added, grads[parent]))
+            final_after[parent] = index
+        step = BackwardStep(index, node, g, tuple(contributions))
+        steps.append(step)
+        for c in contributions:
+            terms[c.parent].append((step, c))
+    return Trace(
+        graph, float(seed), tuple(steps), grads, final_after, {node: tuple(t) for node, t in terms.items()}
+    )

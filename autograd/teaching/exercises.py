@@ -1,7 +1,9 @@
 """Seeded backprop exercises with numbers a learner can do by hand.
 
 `generate(count, seed, level)` draws `count` distinct exercises, each an expression in
-`stepgrad grad`'s language (`autograd.teaching.expr`) with a value for every variable:
+`stepgrad grad`'s language (`autograd.teaching.expr`) with a value for every variable. The
+shapes of a level are drawn without replacement: each once, in a random order, before any
+shape comes again.
 
     level 1   f = w·x + b-sized: 2–3 operations (+ − * /, a square), no fan-out;
     level 2   a neuron with an activation and a loss, with fan-out (a variable used twice):
@@ -37,6 +39,7 @@ LEVELS = (1, 2, 3)
 _DECIMALS = 4  # at most this many decimal places in any number of an exercise
 _LIMIT = 1000.0  # and at most this magnitude
 _ATTEMPTS_PER_EXERCISE = 200
+_ATTEMPTS_PER_SHAPE = 50  # a shape that gives no new hand-friendly exercise in this many draws is skipped
 
 
 @dataclass(frozen=True)
@@ -79,18 +82,26 @@ def generate(count: int, seed: int, level: int) -> list[Exercise]:
     templates = _TEMPLATES[level]
     exercises: list[Exercise] = []
     seen: set[tuple[str, tuple[tuple[str, float], ...]]] = set()
+    shapes: list[_Template] = []  # the shapes not yet used in this round, the next one last
+    misses = 0  # draws of the next shape in a row that gave no new exercise
     for _ in range(count * _ATTEMPTS_PER_EXERCISE):
-        expression, drawn = rng.choice(templates)(rng)
+        if not shapes:  # a new round: every shape once, in a random order
+            shapes = rng.sample(templates, len(templates))
+        expression, drawn = shapes[-1](rng)
         inputs = {name: drawn[name] for name in parse(expression).variables}  # in order of first use
         key = (expression, tuple(inputs.items()))
-        if key in seen:
-            continue
-        seen.add(key)
         candidate = Exercise(expression, inputs)
-        if hand_friendly(candidate.trace()):
+        if key not in seen and hand_friendly(candidate.trace()):
             exercises.append(candidate)
             if len(exercises) == count:
                 return exercises
+        elif misses < _ATTEMPTS_PER_SHAPE:
+            misses += 1
+            seen.add(key)
+            continue
+        seen.add(key)
+        shapes.pop()  # used, or out of new exercises: on to the next shape
+        misses = 0
     raise ValueError(
         f"generate: found only {len(exercises)} distinct level-{level} exercises for seed {seed} "
         f"in {count * _ATTEMPTS_PER_EXERCISE} draws; ask for fewer"

@@ -23,6 +23,7 @@ from __future__ import annotations
 import ast
 import math
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -35,6 +36,7 @@ __all__ = [
     "parse",
     "evaluate",
     "parse_assignments",
+    "python_name",
     "FUNCTIONS",
     "MAX_LENGTH",
     "MAX_DEPTH",
@@ -272,6 +274,11 @@ def evaluate(expression: Expression | str, values: Mapping[str, float]) -> Value
     or OverflowError. An expression without variables is refused (nothing to differentiate).
     """
     expr = parse(expression) if isinstance(expression, str) else expression
+    normalized = {python_name(name): value for name, value in values.items()}
+    if len(normalized) < len(values):
+        twice = sorted({python_name(name) for name in values if python_name(name) != name})
+        raise ExpressionError(f"{', '.join(twice)} given twice (as two spellings of one name)")
+    values = normalized
     missing = [name for name in expr.variables if name not in values]
     unknown = [name for name in values if name not in expr.variables]
     problems = []
@@ -322,6 +329,14 @@ def _binary(op: ast.operator, left: Value | float, right: Value | float) -> Valu
     return left**right
 
 
+def python_name(name: str) -> str:
+    """`name` as Python reads an identifier: NFKC-normalized, so the italic 𝑥 of a PDF is x.
+
+    The expression's variables are normalized by the parser; the names given values must be too.
+    """
+    return unicodedata.normalize("NFKC", name)
+
+
 def parse_assignments(pairs: Iterable[str]) -> dict[str, float]:
     """Read `name=value` pairs (as typed on the command line) into a dict.
 
@@ -332,7 +347,7 @@ def parse_assignments(pairs: Iterable[str]) -> dict[str, float]:
     problems = []
     for pair in pairs:
         name, sep, text = pair.partition("=")
-        name = name.strip()
+        name = python_name(name.strip())
         if not sep:
             problems.append(f"{pair!r} is not name=value")
             continue

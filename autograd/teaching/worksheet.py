@@ -17,7 +17,6 @@ gives byte-identical files (the PNGs too: `dot` writes no timestamp into a PNG).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from autograd.engine.value import Value
@@ -26,6 +25,7 @@ from autograd.files import write_atomic
 from autograd.notation.numbers import format_number
 from autograd.recording.practice import SIGNIFICANT_DIGITS, questions
 from autograd.recording.trace import Trace
+from autograd.strict_json import dumps
 from autograd.teaching.exercises import Exercise, generate
 from autograd.validation import check_positive_int
 from autograd.views.render import DotNotFoundError, draw
@@ -87,8 +87,8 @@ def _graph_images(traces: list[Trace]) -> dict[str, bytes] | None:
     images = {}
     for i, t in enumerate(traces, 1):
         inputs = {node: node.data for node in t.order if node.is_leaf}
-        blank = draw(t.root, data=inputs, grads={})
-        key = draw(t.root, data={node: node.data for node in t.order}, grads=t.grads, edge_labels=True)
+        blank = draw(t.snapshot, data=inputs, grads={})
+        key = draw(t.snapshot, data={node: node.data for node in t.order}, grads=t.grads, edge_labels=True)
         for graph, name in ((blank, f"exercise-{i:02}.png"), (key, f"answer-{i:02}.png")):
             graph.graph_attr["dpi"] = _DPI
             try:
@@ -105,7 +105,7 @@ def _json(seed: int, level: int, exercises: list[Exercise]) -> str:
         "level": level,
         "exercises": [exercise.to_dict() for exercise in exercises],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
 # ---- what the pages show ------------------------------------------------------------------

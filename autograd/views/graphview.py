@@ -17,23 +17,21 @@ KaTeX (autograd/views/assets/katex/: `katex_script()`, and `katex_css()` with th
 from __future__ import annotations
 
 import base64
-import dataclasses
 import functools
 import html
-import json
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from autograd.graph.names import display_names
-from autograd.views.render import _HIGHLIGHT, _HIGHLIGHT_FILL, _STYLE, LEGEND, role
+from autograd.strict_json import dumps, encoded
+from autograd.views.frames import frame_sequence
+from autograd.views.render import _HIGHLIGHT, _HIGHLIGHT_FILL, _STYLE, LEGEND, SVG_CLASSES, role, svg_class
 
 if TYPE_CHECKING:
     from autograd.recording.trace import Trace
 
 __all__ = [
     "view_model",
-    "named_trace",
     "asset",
     "viz_script",
     "katex_script",
@@ -103,16 +101,8 @@ def katex_css() -> str:
 
 def json_for_script(data: Any) -> str:
     """`data` as JSON that is safe inside an HTML <script> element (no '</', no '<!--')."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = dumps(data, ensure_ascii=False, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-
-
-def named_trace(t: Trace, model: Any = None) -> Trace:
-    """`t` with its parameters named after `model.named_parameters()` (`L0.n3.w1`), as
-    `draw(root, model=model)` names them; `t` itself when there is no model."""
-    if model is None:
-        return t
-    return dataclasses.replace(t, names=display_names(t.order, model))
 
 
 def view_model(
@@ -121,20 +111,24 @@ def view_model(
     """What the browser needs to show every frame of the trace `t` (JSON-ready).
 
     Nodes are in topological order (node j is drawn with class `vj`); numbers come
-    formatted, so the browser shows exactly what `draw()` would. With `latex`, the chain-rule
-    formulas come in LaTeX too, for KaTeX (the explorer): `derivationTex` per node,
-    `formulaTex` per step, `seedTex` and `summaryTex`.
+    formatted, so the browser shows exactly what `draw()` would. `frames` is the walkthrough's
+    frame sequence (`autograd.views.frames.frame_sequence`: per frame its title, the node in
+    red, how many computed values are known in the forward pass, the backward step, whose
+    `edges` are those in red), `svgClasses` the classes `draw` gives (`render.SVG_CLASSES`).
+    `parameters`: leaves to colour as parameters besides those of the snapshot's model. With
+    `latex`, the chain-rule formulas come in LaTeX too, for KaTeX (the explorer):
+    `derivationTex` per node, `formulaTex` per step, `seedTex` and `summaryTex`.
     """
     if not isinstance(latex, bool):
         raise TypeError(f"view_model: latex must be True or False, got {latex!r}")
-    index = {node: j for j, node in enumerate(t.order)}
-    parameter_set = set(parameters)
+    index = t.snapshot.index
+    parameter_set = {*parameters, *t.snapshot.parameters}
     nodes = [
         {
             "name": t.names[node],
             "role": role(node, t.root, parameter_set),
             "leaf": node.is_leaf,
-            "value": node.data,
+            "value": encoded(node.data),
             "data": format(node.data, number_format),
             "grad": format(t.grads[node], number_format),
             "final": t.final_after[node],
@@ -147,7 +141,7 @@ def view_model(
     steps = [
         {
             "node": index[step.node],
-            "edges": [f"e{index[step.node]}_{c.slot}" for c in step.contributions],
+            "edges": [svg_class("edge", index[step.node], c.slot) for c in step.contributions],
             "formula": t.step_formula(step),
         }
         for step in t.steps
@@ -163,6 +157,16 @@ def view_model(
         "root": index[t.root],
         "nodes": nodes,
         "steps": steps,
+        "frames": [
+            {
+                "title": moment.title,
+                "node": None if moment.node is None else index[moment.node],
+                "computed": moment.computed,
+                "step": moment.step,
+            }
+            for moment in frame_sequence(t)
+        ],
+        "svgClasses": SVG_CLASSES,
         "inputs": "\n".join(t.forward_formula(node) for node in t.order if node.is_leaf),
         "seed": t.seed_formula(),
         "summary": t.gradients_summary(),

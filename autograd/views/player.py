@@ -18,18 +18,17 @@ import io
 import os
 import shutil
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from autograd.engine.value import Value
 from autograd.extras import require
 from autograd.files import write_atomic
+from autograd.graph.snapshot import Snapshot, as_snapshot
 from autograd.recording.trace import Trace, trace
 from autograd.validation import check_positive_int
 from autograd.views.frames import frames
-from autograd.views.graphview import asset, json_for_script, named_trace, view_model, viz_script
-from autograd.views.render import DotNotFoundError, draw
-
-if TYPE_CHECKING:
-    from autograd.engine.value import Value
+from autograd.views.graphview import asset, json_for_script, view_model, viz_script
+from autograd.views.render import DotNotFoundError, LayoutError, draw
 
 __all__ = ["play", "Player", "player_html", "PlayerTooLargeError", "DEFAULT_PLAYER_MAX_NODES", "RENDERERS"]
 
@@ -164,14 +163,15 @@ class Player:
 
 
 def play(
-    graph: Value | Trace,
+    graph: Value | Snapshot | Trace,
     *,
     title: str = "Backpropagation, step by step",
     max_nodes: int | None = DEFAULT_PLAYER_MAX_NODES,
     renderer: str = "auto",
     **draw_options: Any,
 ) -> Player:
-    """Record backprop on `graph` (a root Value, or a `Trace`) and build its player.
+    """Record backprop on `graph` (a root Value, a `Snapshot` of its graph, or a `Trace`) and
+    build its player.
 
     `draw_options` go to `autograd.views.render.draw` (rankdir, edge_labels, parameters, model,
     number_format, collapse: a step inside a folded neuron lights its box). `renderer`:
@@ -186,24 +186,41 @@ def play(
     if not isinstance(title, str):
         raise TypeError(f"play: title must be a string, got {type(title).__name__} {title!r}")
     check_positive_int(max_nodes, "play: max_nodes", or_none=True)
-    recorded = graph if isinstance(graph, Trace) else trace(graph)
-    if max_nodes is not None and len(recorded.order) > max_nodes:
+    model = draw_options.get("model")
+    if isinstance(graph, Trace):
+        recorded = graph if model is None or model is graph.snapshot.model else None
+        seed, graph = graph.seed, graph.snapshot if recorded is not None else graph.root
+    elif isinstance(graph, (Value, Snapshot)):
+        recorded, seed = None, 1.0
+    else:
+        raise TypeError(f"play: root must be a Value, a Snapshot or a Trace, got {type(graph).__name__}")
+    graph = as_snapshot(graph, model, "play")  # sorted and named once, and sized before recording
+    size = len(graph.order)
+    if max_nodes is not None and size > max_nodes:
         raise PlayerTooLargeError(
-            f"play: the graph has {len(recorded.order)} nodes, more than max_nodes={max_nodes}; "
+            f"play: the graph has {size} nodes, more than max_nodes={max_nodes}; "
             "the player would have about two frames per node. Pass max_nodes=None to build it anyway."
         )
     if renderer == "dot" and shutil.which("dot") is None:
         raise DotNotFoundError()
-    recorded = named_trace(recorded, draw_options.get("model"))
-    layout = draw(recorded.root, grads=recorded.grads, max_nodes=None, **draw_options)
-    model = view_model(recorded, draw_options.get("number_format", ".4g"), _parameters(draw_options))
-    model["dot"] = layout.source
-    index = {node: j for j, node in enumerate(recorded.order)}
-    model["folded"] = {index[node]: index[box] for node, box in layout.folded.items()}
-    use_dot = renderer == "dot" or (renderer == "auto" and shutil.which("dot") is not None)
-    prerendered = f'<div id="stepgrad-svg" hidden>{_inline_svg(layout.svg())}</div>' if use_dot else ""
-    computed = sum(1 for node in recorded.order if not node.is_leaf)
-    count = 1 + computed + 1 + len(recorded.steps) + 1  # inputs, each forward node, seed, each step, done
+    if recorded is None:
+        recorded = trace(graph, seed)
+    layout = draw(recorded.snapshot, grads=recorded.grads, max_nodes=None, **draw_options)
+    data = view_model(recorded, draw_options.get("number_format", ".4g"), draw_options.get("parameters", ()))
+    data["dot"] = layout.source
+    data["frameMilliseconds"] = FRAME_MILLISECONDS
+    index = recorded.snapshot.index
+    data["folded"] = {index[node]: index[box] for node, box in layout.folded.items()}
+    svg = None
+    if renderer == "dot" or (renderer == "auto" and shutil.which("dot") is not None):
+        try:
+            svg = layout.svg()
+        except LayoutError:
+            if renderer == "dot":
+                raise
+    use_dot = svg is not None  # else "auto" leaves a graph `dot` could not lay out to the browser
+    prerendered = f'<div id="stepgrad-svg" hidden>{_inline_svg(svg)}</div>' if use_dot else ""
+    count = len(data["frames"])
     document = _PAGE.format(
         title=html.escape(title),
         css=asset("graphview.css"),
@@ -211,7 +228,7 @@ def play(
         count=count,
         waiting="" if use_dot else "laying out the graph…",
         prerendered=prerendered,
-        model=json_for_script(model),
+        model=json_for_script(data),
         viz="" if use_dot else f"<script>{viz_script()}</script>",
         graphview=asset("graphview.js"),
         player=asset("player.js"),
@@ -222,12 +239,6 @@ def play(
 def player_html(graph: Value | Trace, **options: Any) -> str:
     """The player's HTML document as a string (see `play` for the options)."""
     return play(graph, **options).html
-
-
-def _parameters(draw_options: dict[str, Any]) -> list[Any]:
-    model = draw_options.get("model")
-    named = [p for _, p in model.named_parameters()] if model is not None else []
-    return [*draw_options.get("parameters", ()), *named]
 
 
 def _inline_svg(svg: str) -> str:

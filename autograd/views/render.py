@@ -16,7 +16,8 @@ is the same on every run.
 Every value box has the same fixed size, wide enough for its name and for any number in
 `number_format`, so frames that show "?" or other numbers keep the same layout. Nodes and
 edges carry SVG classes (value node j: `vj`, its op: `pj`, the edge from parent slot k into
-that op: `ej_k`, the op's edge to j: `oj`) that the browser views restyle step by step.
+that op: `ej_k`, the op's edge to j: `oj`; `SVG_CLASSES`, sent to the page with the data) that
+the browser views restyle step by step.
 Given a `model` (anything with `named_parameters()`), parameters are named in short form.
 
 `draw` returns a `Graph` (a `graphviz.Digraph`): `.source` is the DOT text and
@@ -34,18 +35,20 @@ import html
 import io
 import os
 import shutil
+import subprocess
 import warnings
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import graphviz
 
+from autograd.extras import DOT_INSTALL
 from autograd.files import as_path, write_atomic
-from autograd.graph.names import display_names, parameter_names
-from autograd.graph.neurons import NeuronCall, neuron_calls
-from autograd.graph.walk import children, graph_stats, topological_order
+from autograd.graph.neurons import NeuronCall
+from autograd.graph.snapshot import Snapshot, as_snapshot
+from autograd.graph.walk import graph_stats
 from autograd.notation.formulas import op_text
 from autograd.validation import check_positive_int
 
@@ -57,15 +60,25 @@ __all__ = [
     "Graph",
     "role",
     "collapsed_calls",
+    "check_draw_options",
+    "SVG_CLASSES",
+    "svg_class",
     "LEGEND",
     "save_graph",
     "DotNotFoundError",
+    "LayoutError",
+    "DOT_TIMEOUT",
+    "DOT_MAX_NODES",
     "GraphTooLargeWarning",
     "DEFAULT_MAX_NODES",
     "PNG_MAX_NODES",
 ]
 
 DEFAULT_MAX_NODES = 300  # more value nodes than this are unreadable in one picture
+# Bounds on one `dot` run. Its time grows much faster than the graph (a sum of 110 products x*y,
+# 221 value nodes, takes 36 s; 60 take 3 s), and thousands of nodes can crash it or exhaust memory.
+DOT_TIMEOUT = 30.0  # seconds; past it `dot` is ended and LayoutError raised
+DOT_MAX_NODES = 3000  # graphviz nodes (value boxes, ops, constants); more are refused before starting
 # Jupyter gets a PNG beside the SVG (what an untrusted notebook shows) up to this many value
 # nodes; a larger one takes seconds to make and megabytes to store.
 PNG_MAX_NODES = 100
@@ -73,11 +86,26 @@ PNG_MAX_NODES = 100
 DOT_INSTALL_HELP = (
     "graphviz's `dot` program was not found on PATH, so the graph cannot be rendered.\n"
     "Install it with one of:\n"
-    "    sudo apt-get install graphviz          (Debian, Ubuntu)\n"
-    "    brew install graphviz                  (macOS)\n"
-    "    conda install -c conda-forge graphviz  (conda)\n"
-    "The DOT source does not need `dot`: read `graph.source`, or save it with\n"
+    + "".join(f"    {command:38} ({where})\n" for where, command in DOT_INSTALL)
+    + "The DOT source does not need `dot`: read `graph.source`, or save it with\n"
     "`save_graph(graph, 'graph.dot')` and render it elsewhere."
+)
+
+#: The SVG classes `draw` gives what the browser views restyle, for the node at position j of
+#: the topological order: its value box, its op, the edge from its parent slot k into the op,
+#: the op's edge to the box. The one definition: the view model sends it to the page.
+SVG_CLASSES = {"value": "v{j}", "op": "p{j}", "edge": "e{j}_{k}", "output": "o{j}"}
+
+
+def svg_class(kind: str, j: int, k: int = 0) -> str:
+    """The SVG class of a part of node j's drawing (`SVG_CLASSES`): svg_class("edge", 3, 1) -> 'e3_1'."""
+    return SVG_CLASSES[kind].format(j=j, k=k)
+
+
+_LAYOUT_WAYS_OUT = (
+    "draw a smaller graph, fold neurons into boxes with draw(..., model=..., collapse=True), or save "
+    "the DOT source (save_graph(graph, 'graph.dot')) and lay it out elsewhere; raise the bounds with "
+    "graph.layout_timeout / graph.layout_max_nodes (None: no bound)"
 )
 
 # Looks, as graphviz attributes. Parameters, inputs and the output are told apart by colour.
@@ -116,6 +144,11 @@ _BOX_HEIGHT = 0.78  # inches: three lines of 12 pt text with a margin
 _WIDEST_NUMBERS = (-1.23456789e-10, -123456789.0, -0.000123456789, float("-inf"))
 
 
+class LayoutError(RuntimeError):
+    """graphviz's `dot` did not lay the graph out: too large to start, over its time limit, or it
+    failed (crashed, ran out of memory). The message says what to do instead."""
+
+
 class DotNotFoundError(RuntimeError):
     """graphviz's `dot` binary is missing; the message says how to install it."""
 
@@ -135,6 +168,8 @@ class Graph(graphviz.Digraph):
     """
 
     value_nodes = 0  # how many value boxes the drawn computation graph has
+    layout_timeout: float | None = DOT_TIMEOUT  # per `dot` run; None: no limit
+    layout_max_nodes: int | None = DOT_MAX_NODES  # None: no limit
     folded: Mapping[Value, Value] = MappingProxyType({})  # a node not drawn -> its neuron's box
 
     def __repr__(self) -> str:
@@ -156,11 +191,48 @@ class Graph(graphviz.Digraph):
             bundle["image/png"] = base64.b64encode(self.png()).decode("ascii")
         return bundle
 
-    def pipe(self, *args: Any, **kwargs: Any) -> Any:
+    def pipe(self, format: str | None = None, *, encoding: str | None = None) -> Any:
+        """The graph rendered by `dot` (bytes, or text with `encoding`), within `layout_timeout`
+        seconds and `layout_max_nodes` nodes; `dot` is ended if the caller is interrupted."""
+        chosen = format or self.format
+        if chosen not in graphviz.FORMATS:
+            raise ValueError(f"unknown output format {chosen!r} (try svg, png or pdf)")
+        dot = shutil.which("dot")
+        if dot is None:
+            raise DotNotFoundError()
+        nodes = sum(1 for line in self.body if " -> " not in line)
+        size = f"{nodes} nodes and {len(self.body) - nodes} edges"
+        if self.layout_max_nodes is not None and nodes > self.layout_max_nodes:
+            raise LayoutError(
+                f"the graph has {size}, more than `dot` is given (layout_max_nodes="
+                f"{self.layout_max_nodes}); {_LAYOUT_WAYS_OUT}"
+            )
+        process = subprocess.Popen(
+            [dot, f"-T{chosen}"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         try:
-            return super().pipe(*args, **kwargs)
-        except graphviz.ExecutableNotFound as exc:
-            raise DotNotFoundError() from exc
+            out, err = process.communicate(self.source.encode("utf-8"), timeout=self.layout_timeout)
+        except subprocess.TimeoutExpired:
+            raise LayoutError(
+                f"graphviz's dot did not lay out the graph ({size}) within {self.layout_timeout:g} s "
+                f"(layout_timeout); {_LAYOUT_WAYS_OUT}"
+            ) from None
+        finally:  # a timeout, Ctrl-C or any error: no `dot` is left running
+            if process.poll() is None:
+                process.kill()
+                process.communicate()
+        if process.returncode != 0:
+            how = (
+                f"was killed by signal {-process.returncode} (a crash, or out of memory)"
+                if process.returncode < 0
+                else f"failed with exit status {process.returncode}"
+            )
+            detail = err.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
+            raise LayoutError(f"graphviz's dot {how} on the graph ({size}) {detail[0]}; {_LAYOUT_WAYS_OUT}")
+        return out.decode(encoding) if encoding else out
 
     def svg(self) -> str:
         """The rendered graph as an SVG document (needs `dot`)."""
@@ -181,7 +253,7 @@ class Graph(graphviz.Digraph):
 
 
 def draw(
-    root: Value,
+    root: Value | Snapshot,
     *,
     rankdir: str = "LR",
     edge_labels: bool = False,
@@ -195,7 +267,7 @@ def draw(
     model: Any = None,
     collapse: bool | Collection[str] = False,
 ) -> Graph:
-    """Draw the graph that `root` depends on.
+    """Draw the graph that `root` depends on (a Value, or a `Snapshot` of its graph).
 
     Args:
         rankdir: "LR" (left to right) or "TB" (top to bottom).
@@ -219,23 +291,14 @@ def draw(
             its parameters and the nodes of z are not drawn, and edges into z's nodes point
             at the box.
     """
-    from autograd.engine.value import Value
-
-    if not isinstance(root, Value):
-        raise TypeError(f"draw: root must be a Value, got {type(root).__name__}")
-    check_positive_int(max_nodes, "draw: max_nodes", or_none=True)
-    if rankdir not in ("LR", "TB"):
-        raise ValueError(f"draw: rankdir must be 'LR' or 'TB', got {rankdir!r}")
-    try:
-        format(1.0, number_format)
-    except (ValueError, TypeError):
-        raise ValueError(f"draw: bad number_format {number_format!r} (try '.4g')") from None
-    order = topological_order(root)
-    calls = collapsed_calls(order, model, collapse)
+    check_draw_options(rankdir, number_format, max_nodes, "draw")
+    shot = as_snapshot(root, model, "draw")
+    root, order = shot.root, shot.order
+    calls = collapsed_calls(shot, collapse)
     drawn_in = {node: call for call in calls for node in call.nodes}  # node -> its collapsed call
-    uses = children(order)
     hidden = {node for node in drawn_in if node is not drawn_in[node].output}
-    hidden |= {p for call in calls for p in call.parameters if all(c in drawn_in for c in uses[p])}
+    folded_parameters = {p for call in calls for p in call.parameters}  # hidden if used only inside boxes
+    hidden |= {p for p in folded_parameters if all(c in drawn_in for c, _ in shot.uses[p])}
     graph = Graph(
         graph_attr={"rankdir": rankdir, "nodesep": "0.2", "ranksep": "0.35"},
         node_attr={"fontname": "Helvetica", "fontsize": "12"},
@@ -250,9 +313,9 @@ def draw(
     def number(x: float | None) -> str:
         return "?" if x is None else format(x, number_format)
 
-    names = display_names(order, model)
+    names = shot.names
     ids = {node: f"n{i}" for i, node in enumerate(order)}
-    parameter_set = set(parameters) | (set(parameter_names(model)) if model is not None else set())
+    parameter_set = set(parameters) | set(shot.parameters)
     hot_nodes, hot_edges = set(highlight_nodes), set(highlight_edges)
     box = _box_size([*names.values(), *(call.title for call in calls)], number_format)
     for i, node in enumerate(order):
@@ -264,7 +327,8 @@ def draw(
                 f"<<b>{_escape(names[node] if call is None else call.title)}</b>"
                 f"<br/>data {_escape(number(shown_data))}<br/>grad {_escape(number(shown_grad))}>"
             )
-            kind, classes = ("neuron", f"v{i} neuron") if call else (role(node, root, parameter_set), f"v{i}")
+            kind = "neuron" if call else role(node, root, parameter_set)
+            classes = f"{svg_class('value', i)} neuron" if call else svg_class("value", i)
             attrs = dict(_STYLE[kind], **box, **{"class": classes})
             if node in hot_nodes or (call is not None and not hot_nodes.isdisjoint(call.nodes)):
                 attrs.update(_HIGHLIGHT, fillcolor=_HIGHLIGHT_FILL)
@@ -273,8 +337,10 @@ def draw(
             continue
         if call is None:
             target = f"{ids[node]}_op"
-            graph.node(target, label=f"<{_escape(op_text(node))}>", **_STYLE["op"], **{"class": f"p{i}"})
-            graph.edge(target, ids[node], **(_HIGHLIGHT if node in hot_nodes else {}), **{"class": f"o{i}"})
+            op_attrs = dict(_STYLE["op"], **{"class": svg_class("op", i)})
+            graph.node(target, label=f"<{_escape(op_text(node))}>", **op_attrs)
+            hot = _HIGHLIGHT if node in hot_nodes else {}
+            graph.edge(target, ids[node], **hot, **{"class": svg_class("output", i)})
         else:  # a node of a collapsed call: only edges from outside, into the call's box
             target = ids[call.output]
         for k, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
@@ -284,7 +350,7 @@ def draw(
             if (parent, node, k) in hot_edges:
                 attrs.update(_HIGHLIGHT)
             source = ids[drawn_in[parent].output] if parent in drawn_in else ids[parent]
-            graph.edge(source, target, **attrs, **{"class": f"e{i}_{k}"})
+            graph.edge(source, target, **attrs, **{"class": svg_class("edge", i, k)})
         if call is None and node.operator.form == "call":  # infix ops write constants in the label
             _draw_constants(graph, target, node.operands, number)
     for call in calls:  # a collapsed call's plain-number inputs point at its box
@@ -292,15 +358,26 @@ def draw(
     return graph
 
 
-def collapsed_calls(order: Sequence[Value], model: Any, collapse: bool | Collection[str]) -> list[NeuronCall]:
-    """The neuron calls that `collapse` asks to fold (see `draw`), checked against `model`."""
+def check_draw_options(rankdir: str, number_format: str, max_nodes: int | None, where: str) -> None:
+    """Raise the error `draw` would raise for these options (`where` names the caller)."""
+    check_positive_int(max_nodes, f"{where}: max_nodes", or_none=True)
+    if rankdir not in ("LR", "TB"):
+        raise ValueError(f"{where}: rankdir must be 'LR' or 'TB', got {rankdir!r}")
+    try:
+        format(1.0, number_format)
+    except (ValueError, TypeError):
+        raise ValueError(f"{where}: bad number_format {number_format!r} (try '.4g')") from None
+
+
+def collapsed_calls(shot: Snapshot, collapse: bool | Collection[str]) -> list[NeuronCall]:
+    """The neuron calls that `collapse` asks to fold (see `draw`), checked against the snapshot's model."""
     if not isinstance(collapse, bool) and (isinstance(collapse, str) or not isinstance(collapse, Collection)):
         raise TypeError(f"collapse must be True, False or a list of neuron names, got {collapse!r}")
     if not collapse:
         return []
-    if model is None:
+    if shot.model is None:
         raise ValueError("collapse needs model=...: the parameters' names say which neuron each belongs to")
-    calls = neuron_calls(order, parameter_names(model))
+    calls = list(shot.calls)
     if collapse is True:
         return calls
     known = {call.name for call in calls}

@@ -22,7 +22,7 @@
     return result;
   }
 
-  function frameCount(model) { return computed(model).length + model.steps.length + 3; }
+  function frameCount(model) { return model.frames.length; }  // the sequence comes from Python
 
   function incoming(model, j) {
     var edges = ["o" + j];

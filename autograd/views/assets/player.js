@@ -46,7 +46,7 @@
     playButton.textContent = "pause";
     timer = setInterval(function () {
       if (current >= count - 1) { stop(); } else { show(current + 1); }
-    }, 1200);
+    }, model.frameMilliseconds);
   }
   document.getElementById("first").onclick = function () { stop(); show(0); };
   document.getElementById("prev").onclick = function () { stop(); show(current - 1); };

@@ -25,7 +25,7 @@ function button(label, title, onclick) {
 }
 
 // A leaf's value in its field: up to 6 significant digits (the graph shows the same number).
-function shortNumber(x) { return String(Number(x.toPrecision(6))); }
+function shortNumber(x) { return String(Number(Number(x).toPrecision(6))); }  // x: a number, or "Infinity", "-Infinity", "NaN"
 
 function loadKatex() {
   try { return globalThis.StepgradKatex(); } catch (e) { return null; }
