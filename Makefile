@@ -36,6 +36,7 @@ $(PY):
 $(VENV)/.installed-%: pyproject.toml autograd/__init__.py | $(PY) system-cc
 	@echo ">> installing stepgrad into $(VENV) in editable mode, with the extras: $(subst +,$(comma),$*)"
 	@$(PY) -m pip install -q -e '.[$(subst +,$(comma),$*)]'
+	@$(PY) -c "import autograd.engine as e; print('>> engine:', e.ENGINE)"
 	@touch $@ $(ENGINE_BUILT)
 comma := ,
 
@@ -46,6 +47,7 @@ ENGINE_BUILT := $(VENV)/.engine-built
 $(ENGINE_BUILT): $(ENGINE_SOURCES) | $(PY) system-cc
 	@echo ">> compiling the engine in place (Cython, setup.py)"
 	@$(PY) -m pip install -q --no-deps -e .
+	@$(PY) -c "import autograd.engine as e; print('>> engine:', e.ENGINE)"
 	@touch $@
 build: $(ENGINE_BUILT)
 
