@@ -13,6 +13,8 @@
    the checkout, the package installed without extras, `autograd.COMPILED` as the artifact
    promises (the sdist compiles; STEPGRAD_PURE_PYTHON=1 still gives the pure engine), and every
    verb that the installed `stepgrad --help` lists run once from an empty directory there.
+   First, the sdist is installed where nothing compiles (CC=/bin/false): it must install, say so
+   once, and run the pure-Python engine.
    Without extras a verb either works (exit 0) or stops with exit 2 and the command that
    installs what it needs (`pip install 'stepgrad[train]'`); then the `train` extra is added
    and every verb must exit 0. No run may print a traceback.
@@ -236,6 +238,23 @@ def check_engine(venv: Path, work: Path, compiled: bool) -> str:
     return "compiled engine" if compiled else "pure-Python engine"
 
 
+def check_without_compiler(sdist: Path, python: str, tmp: Path, pip: list[str]) -> str:
+    """The sdist installed where nothing can be compiled (CC=/bin/false): the install succeeds,
+    its build says so once, and the pure-Python engine runs (doctor names it)."""
+    venv = tmp / "venv-no-compiler"
+    must([python, "-m", "venv", "--without-pip", str(venv)])
+    env = {**os.environ, "CC": "/bin/false"}
+    done = must([*pip, "--python", str(venv / "bin" / "python"), "install", "-v", str(sdist)], env=env)
+    said = [line for line in done.stdout.splitlines() if "the compiled engine was not built" in line]
+    if len(said) != 1:
+        raise CheckFailed(f"without a compiler the build said so {len(said)} times, not once")
+    check_engine(venv, tmp / "engine-no-compiler", compiled=False)
+    doctor = must([str(venv / "bin" / "stepgrad"), "doctor"], cwd=tmp).stdout
+    if "engine: pure Python (not compiled" not in doctor:
+        raise CheckFailed(f"stepgrad doctor does not name the pure engine:\n{doctor}")
+    return "installed without a compiler: the pure-Python engine, said once, named by doctor"
+
+
 def check_artifact(
     label: str, python: str, artifact: Path, tmp: Path, pip: list[str], compiled: bool
 ) -> None:
@@ -264,6 +283,7 @@ def main() -> int:
             f"== built {sdist.name} and {pure_wheel.name}; twine check passed "
             f"({time.monotonic() - started:.0f} s)"
         )
+        print(f"== {check_without_compiler(sdist, sys._base_executable, tmp, pip)}")
         for version, python in pythons():
             wheel = compiled_wheel(sdist, python, tmp / f"dist-{version}", pip)
             print(f"== CPython {version}: built {wheel.name}")

@@ -50,7 +50,10 @@ def _why_pure() -> str | None:
         return "STEPGRAD_PURE_PYTHON=1"
     built = [_compiled(name) for name in COMPILED_MODULES]
     if None in built:
-        return "not compiled here (no C compiler at install time?): `make build` compiles it"
+        return (
+            "not compiled (no C compiler when it was installed?): install gcc and python3-dev and "
+            "reinstall; in a checkout, `make build`"
+        )
     for name, path in zip(COMPILED_MODULES, built):
         # (a margin for installers, which write a package's files in any order within seconds)
         if _source(name).stat().st_mtime > path.stat().st_mtime + _EDITED_AFTER_SECONDS:
