@@ -245,7 +245,8 @@ def check_without_compiler(sdist: Path, python: str, tmp: Path, pip: list[str]) 
     must([python, "-m", "venv", "--without-pip", str(venv)])
     env = {**os.environ, "CC": "/bin/false"}
     done = must([*pip, "--python", str(venv / "bin" / "python"), "install", "-v", str(sdist)], env=env)
-    said = [line for line in done.stdout.splitlines() if "the compiled engine was not built" in line]
+    output = (done.stdout + done.stderr).splitlines()
+    said = [line for line in output if "the compiled engine was not built" in line]
     if len(said) != 1:
         raise CheckFailed(f"without a compiler the build said so {len(said)} times, not once")
     check_engine(venv, tmp / "engine-no-compiler", compiled=False)
