@@ -8,9 +8,12 @@
 #   make profile            where stepgrad's time goes on one workload (WORKLOAD=mlp, neuron, chain or transformer)
 #   make notebooks          JupyterLab on the guided notebooks
 #   make notebooks-execute  re-run the notebooks, storing their outputs (before committing them)
-#   make docs               the documentation site in site/ (MkDocs, --strict)
+#   make docs               the documentation site in site/ (MkDocs, --strict), with the notebooks in the browser
+#   make docs-lite          only the notebooks in the browser: JupyterLite on Pyodide, in site/lite (offline)
+#   make docs-lite-test     build it and run notebooks 01, 02, 04 in headless Chromium, network off (also in make test)
+#   make site-serve         the built site/ as static files at http://127.0.0.1:8000, as a teacher's host serves it
 #   make docs-test          build it and load it in headless Chromium, network off (also in make test)
-#   make docs-serve         the site at http://127.0.0.1:8000, rebuilt on every change
+#   make docs-serve         the site at http://127.0.0.1:8000, rebuilt on every change (site/lite built once)
 #   make docs-assets        refresh the site's vendored browser assets (docs/assets/vendor/) from npm
 #   make package-check      build the sdist and wheel, check them, run every verb from fresh venvs
 #   make assets             re-fetch the vendored browser assets (@viz-js/viz, KaTeX) from the npm registry
@@ -18,13 +21,15 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+LITE_VENV := .venv-lite
 HYPOTHESIS_PROFILE ?= ci
 export HYPOTHESIS_PROFILE
 # Material for MkDocs prints a banner about its successor on every build; the build needs no reminder.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: demo test lint build bench profile notebooks notebooks-execute docs docs-test docs-serve docs-assets \
-	package-check assets system-dot system-chromium system-latex system-cc clean
+.PHONY: demo test lint build bench profile notebooks notebooks-execute docs docs-lite docs-lite-test docs-test \
+	docs-serve site-serve docs-assets package-check assets system-dot system-chromium system-latex system-npm \
+	system-cc clean
 
 $(PY):
 	@echo ">> creating $(VENV) with $(PYTHON)"
@@ -58,6 +63,10 @@ system-cc: | $(PY)
 system-dot:
 	@.ci/ensure-system-tool dot graphviz graphviz graphviz
 
+# npm fetches Pyodide for the browser site (docs/lite/build.py) and the vendored browser assets.
+system-npm:
+	@.ci/ensure-system-tool npm npm node nodejs
+
 system-chromium:
 	@.ci/ensure-system-tool chromium "chromium chromium-driver" chromium chromium
 	@.ci/ensure-system-tool chromedriver chromium-driver chromedriver chromedriver
@@ -86,7 +95,7 @@ ENGINE_TESTS := tests/test_engine.py tests/test_closed_forms.py \
 	tests/test_gradients_property.py tests/test_higher_order.py tests/test_replay.py tests/test_check.py \
 	tests/test_micrograd_compat.py tests/test_define_op.py tests/test_attributes.py tests/test_threads.py \
 	tests/test_chain_rule.py
-test: $(VENV)/.installed-dev build system-dot system-chromium system-latex
+test: $(VENV)/.installed-dev build $(LITE_VENV)/.installed system-dot system-chromium system-latex system-npm
 	$(PY) -m pytest
 	STEPGRAD_PURE_PYTHON=1 $(PY) -m pytest $(ENGINE_TESTS)
 
@@ -118,13 +127,38 @@ notebooks-execute: $(VENV)/.installed-dev system-dot
 	$(PY) notebooks/execute.py
 
 # The documentation site (mkdocs.yml, docs/). --strict: a broken link or reference fails the build.
+# Then the notebooks in the browser inside it (site/lite; mkdocs build empties site/ first).
 docs: $(VENV)/.installed-docs
 	$(VENV)/bin/mkdocs build --strict --site-dir site
+	@$(MAKE) --no-print-directory docs-lite
+
+# The build tools of the browser site (the `lite` extra) live in a venv of their own: their
+# JupyterLab extensions are exactly those the site carries. STEPGRAD_PURE_PYTHON=1: no compiled
+# engine is built for them.
+$(LITE_VENV)/.installed: pyproject.toml autograd/__init__.py
+	@echo ">> installing the browser site's build tools (the lite extra) into $(LITE_VENV)"
+	@$(PYTHON) -m venv $(LITE_VENV)
+	@$(LITE_VENV)/bin/python -m pip install -q --upgrade pip
+	@STEPGRAD_PURE_PYTHON=1 $(LITE_VENV)/bin/python -m pip install -q -e '.[lite]'
+	@touch $@
+
+# JupyterLite on Pyodide with notebooks 01, 02 and 04 (docs/lite/notebooks.json), from npm and PyPI
+# only (downloads cached in ~/.cache/stepgrad/lite, or STEPGRAD_LITE_CACHE); nothing remote at run time.
+docs-lite: $(LITE_VENV)/.installed system-npm
+	STEPGRAD_PURE_PYTHON=1 $(LITE_VENV)/bin/python docs/lite/build.py site/lite
+
+docs-lite-test: $(VENV)/.installed-dev $(LITE_VENV)/.installed system-chromium system-npm
+	$(PY) -m pytest tests/test_lite_site.py
+
+# What a teacher publishes: site/ as plain static files (python -m http.server; no rebuilds).
+site-serve:
+	@test -f site/lite/index.html || { echo "site/lite is missing: run make docs first"; exit 1; }
+	$(PYTHON) -m http.server --bind 127.0.0.1 --directory site 8000
 
 docs-test: $(VENV)/.installed-dev system-chromium
 	$(PY) -m pytest tests/test_docs_site.py
 
-docs-serve: $(VENV)/.installed-docs
+docs-serve: $(VENV)/.installed-docs docs-lite
 	$(VENV)/bin/mkdocs serve --dev-addr 127.0.0.1:8000
 
 # The site's browser assets, pinned, from the npm registry (the site loads nothing remote):
@@ -165,5 +199,5 @@ assets:
 	  echo "$(KATEX_DIR): KaTeX $(KATEX_VERSION), $$(ls $(KATEX_DIR)/fonts | wc -l) fonts, checksums in SHA256SUMS"
 
 clean:
-	rm -rf $(VENV) out build dist site *.egg-info .pytest_cache .hypothesis .cache
+	rm -rf $(VENV) $(LITE_VENV) out build dist site *.egg-info .pytest_cache .hypothesis .cache
 	rm -f autograd/engine/*.c autograd/engine/*.so

@@ -35,6 +35,15 @@ EXTRAS: dict[str, dict[str, str]] = {
         "mkdocstrings": "mkdocstrings",
         "mkdocs_jupyter": "mkdocs-jupyter",
     },
+    "lite": {
+        "jupyterlite_core": "jupyterlite-core",
+        "jupyterlite_pyodide_kernel": "jupyterlite-pyodide-kernel",
+        "jupyter_server": "jupyter_server",
+        "build": "build",
+        "anywidget": "anywidget",
+        "jupyterlab_widgets": "jupyterlab_widgets",
+        "packaging": "packaging",
+    },
     "bench": {"micrograd": "micrograd", "tqdm": "tqdm", "matplotlib": "matplotlib"},
     "dev": {
         "pytest": "pytest",

@@ -3,7 +3,7 @@
     stepgrad quiz "EXPR" name=value ...        answer each gradient, checked as you go
     stepgrad quiz --seed S [--level 1|2|3]     the same on a generated exercise
     stepgrad worksheet --count N --seed S      exercises on paper and their answer key
-    stepgrad check-engine FILE[:CLASS]         grade a home-made micrograd Value class
+    stepgrad check-engine FILE[:CLASS] ...     grade home-made micrograd Value classes (or a folder)
 
 The work is done by the library: `autograd.teaching.quiz` (the conversation, checked by
 `autograd.recording.practice`), `autograd.teaching.exercises`, `autograd.teaching.worksheet`
@@ -14,20 +14,33 @@ from __future__ import annotations
 
 import argparse
 import math
+import shutil
 import sys
 from pathlib import Path
 
 from autograd.recording.trace import Trace, trace
 from autograd.strict_json import dumps
 from autograd.teaching.exercises import LEVELS, generate
-from autograd.teaching.grader import DEFAULT_TIMEOUT, MAX_TIMEOUT, EngineLoadError, check_engine_file
+from autograd.teaching.grader import (
+    DEFAULT_LIMITS,
+    MAX_JOBS,
+    MAX_TIMEOUT,
+    EngineLoadError,
+    Limits,
+    check_engine_files,
+    submission_files,
+    summary_table,
+    to_csv,
+)
+from autograd.teaching.grader.isolation import MAX_FILE_SIZE, MAX_MEMORY, MAX_PROCESSES
+from autograd.teaching.grader.report import DEFAULT_WIDTH
 from autograd.teaching.quiz import run_quiz, transcript
 from autograd.teaching.worksheet import MAX_EXERCISES, write_worksheet
 from stepgrad.expression import expression_graph
 from stepgrad.options import output_directory, positive_float, positive_int, writable_directory
 from stepgrad.verb import FAILED, OK, UsageError, Verb
 
-__all__ = ["VERBS", "exercise_count", "split_target", "timeout_seconds"]
+__all__ = ["VERBS", "exercise_count", "split_target", "timeout_seconds", "mebibytes"]
 
 
 # ---- stepgrad quiz --------------------------------------------------------------------------
@@ -122,32 +135,98 @@ def timeout_seconds(text: str) -> float:
     return positive_float(text, MAX_TIMEOUT)
 
 
+def mebibytes(text: str) -> int:
+    """A size in MiB: a whole number from 1 to MAX_MEMORY."""
+    return positive_int(text, MAX_MEMORY)
+
+
+def _file_mebibytes(text: str) -> int:
+    return positive_int(text, MAX_FILE_SIZE)
+
+
+def _process_count(text: str) -> int:
+    return positive_int(text, MAX_PROCESSES)
+
+
+def _job_count(text: str) -> int:
+    return positive_int(text, MAX_JOBS)
+
+
+def _limit_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options that set `Limits`, each with its default."""
+    d = DEFAULT_LIMITS
+    group = parser.add_argument_group("limits of each submission")
+    group.add_argument(
+        "--timeout", type=timeout_seconds, default=d.timeout, metavar="SECONDS",
+        help=f"how long importing the file or one step of a check (building a graph, one backward()) "
+        f"may take before the checks stop (default {d.timeout:g})",
+    )  # fmt: skip
+    group.add_argument(
+        "--deadline", type=timeout_seconds, default=d.deadline, metavar="SECONDS",
+        help=f"how long the whole submission may take, and its CPU-time limit (default {d.deadline:g})",
+    )  # fmt: skip
+    group.add_argument(
+        "--memory", type=mebibytes, default=d.memory, metavar="MIB",
+        help=f"its address space in MiB (default {d.memory})",
+    )  # fmt: skip
+    group.add_argument(
+        "--file-size", type=_file_mebibytes, default=d.file_size, metavar="MIB",
+        help=f"the largest file it may write, in MiB (default {d.file_size})",
+    )  # fmt: skip
+    group.add_argument(
+        "--processes", type=_process_count, default=d.processes, metavar="N",
+        help=f"processes it may start besides the account's own (default {d.processes}; root is exempt)",
+    )  # fmt: skip
+
+
 def _check_engine_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "engine", metavar="FILE[:CLASS]", help="the engine's file, and its class (default Value)"
-    )
-    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+        "engines", nargs="+", metavar="FILE[:CLASS]",
+        help="a submission's file, and its class (default Value); or a folder: each .py file in it",
+    )  # fmt: skip
     parser.add_argument(
-        "--timeout",
-        type=timeout_seconds,
-        default=DEFAULT_TIMEOUT,
-        metavar="SECONDS",
-        help=f"how long importing the file or one step of a check (building a graph, one backward()) "
-        f"may take before the checks stop (default {DEFAULT_TIMEOUT:g})",
-    )
+        "--format", choices=("text", "json", "csv"), default="text",
+        help="text (each report, then a summary of several), json (a list, one object per "
+        "submission) or csv (one row per submission, for a gradebook)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--summary", action="store_true",
+        help="text: only the summary, one line per submission (the reports are in --format json)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--jobs", type=_job_count, default=1, metavar="N",
+        help="submissions graded at the same time (default 1)",
+    )  # fmt: skip
+    _limit_arguments(parser)
 
 
 def _run_check_engine(args: argparse.Namespace) -> int:
-    path, name = split_target(args.engine)
-    try:
-        report = check_engine_file(path, name, timeout=args.timeout)
+    targets = []
+    try:  # every path is checked before any submission is graded
+        for text in args.engines:
+            path, name = split_target(text)
+            targets += [(file, name) for file in submission_files(path)]
     except EngineLoadError as exc:
         raise UsageError(str(exc)) from None
+    limits = Limits(
+        timeout=args.timeout, deadline=args.deadline, memory=args.memory, file_size=args.file_size,
+        processes=args.processes,
+    )  # fmt: skip
+    reports = check_engine_files(targets, limits=limits, jobs=args.jobs)
     if args.format == "json":
-        print(dumps(report.to_dict(), indent=2, ensure_ascii=False))
+        print(dumps([r.to_dict() for r in reports], indent=2, ensure_ascii=False))
+    elif args.format == "csv":
+        print(to_csv(reports), end="")
     else:
-        print(report.table())
-    return OK if report.passed else FAILED
+        width = shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns
+        rule = "=" * min(width, DEFAULT_WIDTH)
+        if not args.summary:
+            print(f"\n\n{rule}\n\n".join(r.table(width) for r in reports))
+        if args.summary:
+            print(summary_table(reports, width))
+        elif len(reports) > 1:
+            print(f"\n{rule}\n\n{summary_table(reports, width)}")
+    return OK if all(r.passed for r in reports) else FAILED
 
 
 VERBS = (
@@ -176,16 +255,19 @@ VERBS = (
     ),
     Verb(
         "check-engine",
-        help="grade a home-made micrograd Value class (imports, so runs, the file)",
-        description="Imports the Value class from FILE (or FILE:CLASS) and checks every op's value and "
-        "local derivative against central differences, reused nodes, a diamond, numbers on either "
-        "side and the lecture's tanh neuron; reports recursion depth and second-backward() "
-        "behaviour as notes. WARNING: importing FILE runs its code, as running it would; grade "
-        "only files you trust. Ops the class lacks are skipped and listed (only + and * are "
-        "required). The checks run in a child process: a step that does not finish within "
-        "--timeout seconds (a backward() that loops forever) fails, named, and the checks stop "
-        "there. Exit status: 0 when every check passes, 1 when one fails or does not finish, 2 "
-        "when the file cannot be imported (or its import does not finish).",
+        help="grade home-made micrograd Value classes, a file or a class's folder at a time",
+        description="Grades each FILE's Value class (or FILE:CLASS; a folder: each .py file in it): "
+        "every op's value and local derivative against central differences, reused nodes, a "
+        "diamond, numbers on either side and the lecture's tanh neuron; recursion depth and "
+        "second-backward() behaviour are notes. Ops the class lacks are skipped and listed (only "
+        "+ and * are required). Each file runs in its own process, which only answers the "
+        "grader's questions: the verdict is computed here. The process gets a temporary HOME and "
+        "working folder, none of your environment variables, limits on time, memory, file size "
+        "and processes, and everything it starts is ended before its verdict. It still runs as "
+        "your account and can read what you can: for an exam, grade as a separate user or in a "
+        "container (docs: For teachers). Exit status: 0 when every submission passes, 1 when "
+        "one fails (a check fails or does not finish, or the file cannot be imported), 2 for bad "
+        "options or a path that is not a file or a folder of .py files.",
         add_arguments=_check_engine_arguments,
         run=_run_check_engine,
     ),

@@ -251,3 +251,18 @@ def test_every_public_name_has_a_docstring():
 
     missing = {name for name, obj in public_names() if not inspect.getdoc(obj)}
     assert not missing, f"no docstring: {sorted(missing)}"
+
+
+def test_notebook_pages_link_to_the_browser_site_or_say_why_not(site):
+    """docs/hooks/lite_links.py: a link into site/lite (docs/lite/build.py) for the notebooks that run
+    in the browser; for the others, the packages that keep them out."""
+    carried = json.loads((ROOT / "docs" / "lite" / "notebooks.json").read_text(encoding="utf-8"))
+    for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        page = (site / "notebooks" / f"{notebook.stem}.html").read_text(encoding="utf-8")
+        links = re.findall(r'href="\.\./lite/notebooks/index\.html\?path=([^"]+)"', page)
+        if notebook.stem in carried["in_browser"]:
+            assert links == [notebook.name], notebook.name
+        else:
+            assert not links, notebook.name
+            modules = carried["not_in_browser"][notebook.stem]
+            assert "Not in the browser version" in page and all(f"<code>{m}</code>" in page for m in modules)

@@ -120,28 +120,37 @@ def test_worksheet_json_matches_its_schema(level, tmp_path):
     assert_rejected([{**document, "level": 4}, {**document, "exercises": []}, exercise], worksheet)
 
 
-def test_check_engine_report_matches_its_schema(tmp_path):
-    report_schema = schema("check-engine-1.schema.json")
+def test_check_engine_reports_match_their_schema(tmp_path):
+    report_schema = schema("check-engine-2.schema.json")
     source = Path(micrograd.engine.__file__).read_text(encoding="utf-8")
     buggy = tmp_path / "buggy.py"
     buggy.write_text(
         source.replace("other.grad += self.data * out.grad", "other.grad += other.data * out.grad"),
         encoding="utf-8",
     )
+    (tmp_path / "broken.py").write_text("class Value:\n    def f(self\n", encoding="utf-8")
     passing = json.loads(stepgrad("check-engine", micrograd.engine.__file__, "--format", "json"))
-    failing = json.loads(stepgrad("check-engine", str(buggy), "--format", "json", status=1))
-    assert passing["passed"] and not failing["passed"]
+    reports = json.loads(
+        stepgrad("check-engine", str(buggy), str(tmp_path / "broken.py"), "--format", "json", status=1)
+    )
+    assert passing[0]["passed"] and not any(r["passed"] for r in reports)
+    failing, broken = reports
     assert failing["wrong_local_derivatives"][0] == "x * y (mul)"  # (micrograd divides with *)
+    assert broken["error"] and broken["checks"] == []
     looping = tmp_path / "looping.py"
     backward, loop = "for v in reversed(topo):\n            v._backward()", "while True:\n            pass"
     looping.write_text(source.replace(backward, loop), encoding="utf-8")
     stopped = check_engine_file(looping, timeout=1).to_dict()  # backward() never ends
     assert stopped["stopped"] and stopped["not_run"] and not stopped["passed"]
-    for document in (passing, failing, stopped):
-        jsonschema.validate(document, report_schema)
+    jsonschema.validate([*passing, *reports, stopped], report_schema)
     check = copy.deepcopy(failing)
     check["checks"][0]["status"] = "ok"
     assert_rejected(
-        [{k: v for k, v in failing.items() if k != "notes"}, {**failing, "passed": "no"}, check],
+        [
+            [{k: v for k, v in failing.items() if k != "notes"}],
+            [{**failing, "passed": "no"}],
+            [check],
+            failing,
+        ],
         report_schema,
     )
