@@ -128,7 +128,7 @@ notebooks-execute: $(VENV)/.installed-dev system-dot
 
 # The documentation site (mkdocs.yml, docs/). --strict: a broken link or reference fails the build.
 # Then the notebooks in the browser inside it (site/lite; mkdocs build empties site/ first).
-docs: $(VENV)/.installed-docs
+docs: $(VENV)/.installed-docs system-dot
 	$(VENV)/bin/mkdocs build --strict --site-dir site
 	@$(MAKE) --no-print-directory docs-lite
 
@@ -155,10 +155,10 @@ site-serve:
 	@test -f site/lite/index.html || { echo "site/lite is missing: run make docs first"; exit 1; }
 	$(PYTHON) -m http.server --bind 127.0.0.1 --directory site 8000
 
-docs-test: $(VENV)/.installed-dev system-chromium
+docs-test: $(VENV)/.installed-dev system-chromium system-dot
 	$(PY) -m pytest tests/test_docs_site.py
 
-docs-serve: $(VENV)/.installed-docs docs-lite
+docs-serve: $(VENV)/.installed-docs docs-lite system-dot
 	$(VENV)/bin/mkdocs serve --dev-addr 127.0.0.1:8000
 
 # The site's browser assets, pinned, from the npm registry (the site loads nothing remote):

@@ -88,15 +88,25 @@ def evaluate(
 
 
 def _progress(epochs: int, progress: bool | None) -> object | None:
-    """A tqdm bar, or None when no bar is shown (progress=None: only on a terminal, if tqdm is there)."""
+    """A tqdm bar, or None when no bar is shown (progress=None: on a terminal and in a notebook,
+    if tqdm is there). On a terminal the bar goes to standard error, in a notebook to standard
+    output: JupyterLab shows standard error on its error (pink) background."""
+    notebook = _in_notebook()
     if progress is None:
-        progress = sys.stderr.isatty() and not missing("train", ["tqdm"])
+        progress = (sys.stderr.isatty() or notebook) and not missing("train", ["tqdm"])
     if not progress:
         return None
     require("train", ["tqdm"], feature="fit(progress=True)")
     from tqdm import tqdm
 
-    return tqdm(total=epochs, unit="epoch", file=sys.stderr)
+    return tqdm(total=epochs, unit="epoch", file=sys.stdout if notebook else sys.stderr)
+
+
+def _in_notebook() -> bool:
+    """Is this code running in a Jupyter kernel (IPython with a kernel attached)?"""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    return getattr(shell, "kernel", None) is not None
 
 
 def _check_arguments(
@@ -161,7 +171,8 @@ def fit(
     l2: adds `losses.l2(model, l2)` (biases included) to every batch loss.
     validation: (X_val, y_val), evaluated under no_grad after each epoch.
     callback(epoch, history) runs after each epoch (epochs count from 1).
-    progress: a tqdm bar (the `train` extra); None shows it only when stderr is a terminal.
+    progress: a tqdm bar (the `train` extra); None shows it on a terminal (on stderr) and in a
+        notebook (on stdout), not when the output is piped.
     Raises `TrainingDiverged` naming the epoch when the loss or a parameter stops being finite,
     or when a batch loss exceeds max_loss_growth × max(first batch loss, 1) (None: no bound).
     """

@@ -9,6 +9,7 @@ first error. Timing metadata is not recorded and the notebooks print no wall-clo
 times, memory addresses or other run-dependent values (every random choice is
 seeded), so re-executing an unchanged notebook rewrites its file byte for byte.
 
+Consecutive prints to one stream are stored as one output, however they arrived.
 Widgets (`explore`) are stored as the PNG beside them: their state (and their random model
 ids) is not kept, since without a kernel a widget cannot be shown anyway; running the cell
 brings the live widget back.
@@ -42,7 +43,26 @@ def execute(path: Path) -> None:
     for cell in notebook.cells:
         for output in cell.get("outputs", []):
             output.get("data", {}).pop(WIDGET_VIEW, None)
+        if "outputs" in cell:
+            cell.outputs = _joined_streams(cell.outputs)
     nbformat.write(notebook, path)
+
+
+def _joined_streams(outputs: list) -> list:
+    """`outputs` with each run of text on one stream as one output: how a cell's prints arrive in
+    pieces depends on timing (a training loop printing as it goes), the stored output must not."""
+    joined: list = []
+    for output in outputs:
+        last = joined[-1] if joined else None
+        if (
+            last is not None
+            and output.output_type == last.output_type == "stream"
+            and output.name == last.name
+        ):
+            last.text += output.text
+        else:
+            joined.append(output)
+    return joined
 
 
 def main(paths: list[str]) -> None:

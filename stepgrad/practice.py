@@ -56,7 +56,8 @@ def _run_quiz(args: argparse.Namespace) -> int:
     expression, inputs, t = _quiz_exercise(args)
     talk = sys.stderr if args.format == "json" else sys.stdout
     print(f"Quiz: {expression}   with {', '.join(f'{k} = {v!r}' for k, v in inputs.items())}\n", file=talk)
-    session = run_quiz(t, sys.stdin, talk, echo=not sys.stdin.isatty())
+    width = shutil.get_terminal_size().columns if talk.isatty() else None  # wrapped on a terminal
+    session = run_quiz(t, sys.stdin, talk, echo=not sys.stdin.isatty(), width=width)
     if args.format == "json":
         print(dumps(transcript(expression, session), indent=2, ensure_ascii=False))
     return OK if session.done else FAILED

@@ -17,10 +17,9 @@ from typing import Any
 from autograd.engine.value import Value
 from autograd.extras import DOT_INSTALL
 from autograd.files import write_atomic
-from autograd.graph.walk import leaves
 from autograd.recording.trace import Trace, trace
 from autograd.strict_json import dumps
-from autograd.teaching.walkthrough import regularized_neuron, wxb
+from autograd.teaching.walkthrough import parameters, regularized_neuron, wxb
 from autograd.views.player import PlayerTooLargeError, play
 from autograd.views.render import (
     DEFAULT_MAX_NODES,
@@ -76,8 +75,7 @@ def _run_wxb(args: argparse.Namespace) -> int:
     except (ArithmeticError, ValueError) as exc:
         raise UsageError(f"cannot evaluate: {exc}") from None
     title = "L_reg = ½(σ(w·x + b) − t)² + λ·½w²" if neuron else "f = w·x + b"
-    parameters = [node for node in leaves(root) if node.label in ("w", "b")]
-    return _report(args, out, root, title, inputs, parameters)
+    return _report(args, out, root, title, inputs, parameters(root))
 
 
 def _run_grad(args: argparse.Namespace) -> int:

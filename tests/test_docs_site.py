@@ -11,6 +11,7 @@ import base64
 import functools
 import http.server
 import json
+import os
 import re
 import subprocess
 import sys
@@ -36,7 +37,13 @@ def site(tmp_path_factory) -> Path:
         cwd=ROOT,
         capture_output=True,
         text=True,
-        env={"NO_MKDOCS_2_WARNING": "1", "PATH": str(mkdocs.parent)},
+        # the venv first (its stepgrad for the CLI reference), then the system's dot for the pictures;
+        # the pictures hook imports the code under test (PYTHONPATH, when the tests run with one)
+        env={
+            "NO_MKDOCS_2_WARNING": "1",
+            "PATH": os.pathsep.join([str(mkdocs.parent), os.environ["PATH"]]),
+            **{key: os.environ[key] for key in ("PYTHONPATH",) if key in os.environ},
+        },
         check=False,
     )
     assert done.returncode == 0, done.stderr[-5000:]
@@ -78,6 +85,29 @@ def test_notebook_pages_show_the_committed_outputs(site):
         base64.b64decode(b).decode() for b in re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', page)
     ]
     assert stored and shown == stored
+
+
+# Pages that show stepgrad's pictures (docs/hooks/pictures.py draws them at build time).
+PICTURE_PAGES = ("getting-started.html", "guide/backprop.html", "guide/graphs.html", "teachers.html")
+PICTURE = re.compile(r'<img[^>]*\ssrc="((?:\.\./)?pictures/[^"]+)"')
+
+
+def test_the_guide_pages_show_generated_pictures(site):
+    sys.path.insert(0, str(ROOT / "docs" / "hooks"))
+    try:
+        from pictures import PICTURES
+    finally:
+        sys.path.remove(str(ROOT / "docs" / "hooks"))
+    shown = set()
+    for page in PICTURE_PAGES:
+        sources = PICTURE.findall((site / page).read_text(encoding="utf-8"))
+        assert sources, f"{page} shows no picture"
+        for source in sources:
+            picture = (site / page).parent / source
+            data = picture.read_bytes()
+            assert data.startswith(b"\x89PNG") or b"<svg" in data[:1000], source
+            shown.add(picture.name)
+    assert shown == set(PICTURES)  # every picture is on a page, and each page's picture is drawn
 
 
 def test_cli_reference_lists_every_verb(site):
@@ -200,6 +230,73 @@ def test_notebook_page_typesets_its_math_offline(browser, server):
     assert not browser.find_elements(By.CSS_SELECTOR, "mjx-merror"), "MathJax could not read some TeX"
     graphs = browser.find_elements(By.CSS_SELECTOR, ".jp-OutputArea-output svg, .jp-OutputArea-output img")
     assert graphs, "the notebook's graph outputs are missing"
+
+
+def test_pictures_show_offline_with_readable_labels(browser, server):
+    """Every picture loads offline, and its node labels (12 pt in `draw`) show at least 10 px tall:
+    rendered width over natural width, times 12 pt at the picture's resolution (SVG and dot's PNG
+    96 dpi, a worksheet's graph 150 dpi)."""
+    from autograd.teaching.worksheet import _DPI
+
+    for page in PICTURE_PAGES:
+        load(browser, server + page)
+        _, problems = network_problems(browser, server)
+        assert not problems, problems
+        images = browser.execute_script(
+            "return Array.from(document.querySelectorAll('img')).filter(i => i.src.includes('/pictures/'))"
+            ".map(i => [i.src, i.complete, i.naturalWidth, i.getBoundingClientRect().width])"
+        )
+        assert images, page
+        for source, complete, natural, width in images:
+            assert complete and natural > 0, source
+            dpi = float(_DPI) if "/worksheet-" in source else 96.0
+            label = 12 * dpi / 72 * width / natural
+            assert label >= 10, f"{page}: {source} shows its labels {label:.1f} px tall"
+
+
+def test_notebook_page_shows_the_animation(site):
+    """Notebook 01's animation is an <img> on its page (an image/gif output showed as the text
+    '<IPython.core.display.Image object>': the site renders no GIF output)."""
+    page = (site / NOTEBOOK_PAGE).read_text(encoding="utf-8")
+    assert "IPython.core.display.Image object" not in page
+    pngs = re.findall(r'src="data:image/png;base64,([^"]+)"', page)
+    animated = [png for png in pngs if b"acTL" in base64.b64decode(png)[:200]]  # APNG's animation chunk
+    assert animated, "no animated PNG on the notebook page"
+
+
+def test_notebook_page_player_shows_the_whole_graph(browser, server):
+    """The player on notebook 01's page (an output as wide as the page's column) shows every node
+    of f = w·x + b inside its view, f included (the In/Out gutter took the width it needed)."""
+    load(browser, server + NOTEBOOK_PAGE, "return document.querySelectorAll('iframe').length > 0")
+    frame = next(
+        f
+        for f in browser.find_elements("css selector", "iframe")
+        if "graph" in (f.get_attribute("srcdoc") or "")
+    )
+    browser.execute_script("arguments[0].scrollIntoView()", frame)
+    browser.switch_to.frame(frame)
+    try:
+        deadline = time.monotonic() + 20
+        outside = None
+        while time.monotonic() < deadline:
+            outside = browser.execute_script(
+                """
+                var box = document.getElementById('graph'), nodes = box.querySelectorAll('g.node');
+                if (!nodes.length) { return null; }
+                var view = box.getBoundingClientRect();
+                return Array.from(nodes).filter(function (n) {
+                  var r = n.getBoundingClientRect();
+                  return r.left < view.left - 1 || r.right > view.right + 1
+                    || r.top < view.top - 1 || r.bottom > view.bottom + 1;
+                }).map(function (n) { return n.textContent.trim().split(/\\s+/)[0]; });
+                """
+            )
+            if outside == []:
+                break
+            time.sleep(0.2)
+        assert outside == [], f"nodes outside the player's view: {outside}"
+    finally:
+        browser.switch_to.default_content()
 
 
 def test_site_opens_from_the_file_system_and_search_works(browser, site):

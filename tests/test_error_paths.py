@@ -196,7 +196,7 @@ def test_the_verbs_that_need_extras_are_known():
 # expression it takes finishes in a fraction of a second, before it could be interrupted.
 LONG_RUNS = {
     "train": (["train", "moons", "--epochs", "100000", "--quiet"], "training MLP"),
-    "quiz": (["quiz", "w*x + b", "w=2", "x=3", "b=1"], "seed: ∂f/∂f"),  # then it waits for an answer
+    "quiz": (["quiz", "w*x + b", "w=2", "x=3", "b=1"], "seed: f\u0305"),  # then it waits for an answer
 }
 
 

@@ -36,6 +36,7 @@ from tests.browser import (
     write_notebook,
     wxb_trace,
 )
+from tests.notation import bar
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 NO_DOT_CELL = """\
@@ -166,7 +167,7 @@ def test_explore_a_300_node_graph_timed(lab, browser, tmp_path):
     back = widget.find_element("css selector", ".sg-controls button:nth-child(2)")  # ◀: backward steps
     backward = [browser.execute_async_script(STEP_SCRIPT, back) for _ in range(20)]
     assert widget.find_element("css selector", ".sg-title").text.startswith("backward ")
-    assert typeset(formula) and "+= ∂loss/∂" in plain_text(formula)
+    assert typeset(formula) and " += " in plain_text(formula) and " · ∂" in plain_text(formula)
     browser.save_screenshot(str(tmp_path / "explore300-backward.png"))
     edits = [edit_leaf(browser, widget, "L0.n0.w0", str(0.1 * k)) for k in range(1, 6)]
     assert boxes_of(browser, widget)["L0.n0.w0"].startswith("data 0.5 |")
@@ -258,7 +259,7 @@ def test_committed_notebook_shows_its_graphs_untrusted(lab, browser, name, tmp_p
 def test_explore_practice_in_jupyterlab(lab, browser, tmp_path):
     widget = explore_cell(browser, lab, "practice.ipynb", PRACTICE_CELL)
     title = widget.find_element("css selector", ".sg-title")
-    assert title.text == "Question 1/4: ∂f/∂v2 = ?"
+    assert title.text == f"Question 1/4: {bar('v2')} = ?"
     shown = boxes_of(browser, widget)
     assert shown == {
         "w": "data 2 | grad ?",
@@ -277,11 +278,11 @@ def test_explore_practice_in_jupyterlab(lab, browser, tmp_path):
     )
     assert hot not in ("black", None)
 
-    assert answer_in_page(browser, widget, "1") == "Right: ∂f/∂v2 = 1.0."
+    assert answer_in_page(browser, widget, "1") == f"Right: {bar('v2')} = 1.0."
     assert answer_in_page(browser, widget, "abc").startswith("'abc' is not a number")
-    assert title.text == "Question 2/4: ∂f/∂b = ?"  # asked again, not counted
-    assert answer_in_page(browser, widget, "1") == "Right: ∂f/∂b = 1.0."
-    feedback = answer_in_page(browser, widget, "2")  # ∂f/∂w is 3: 2 is w's value
+    assert title.text == "Question 2/4: b\u0305 = ?"  # asked again, not counted
+    assert answer_in_page(browser, widget, "1") == "Right: b\u0305 = 1.0."
+    feedback = answer_in_page(browser, widget, "2")  # w̄ is 3: 2 is w's value
     assert feedback.startswith("Not quite. That is the value of w from the forward pass")
     assert boxes_of(browser, widget)["w"] == "data 2 | grad ?"
     click_node(browser, widget, "w")  # its forward formula; its gradient is not given away
@@ -289,9 +290,9 @@ def test_explore_practice_in_jupyterlab(lab, browser, tmp_path):
     assert plain_text(derivation) == "w = 2.0\n(its gradient shows once you have answered it)"
     assert derivation.get_attribute("data-math") == "text"
     browser.save_screenshot(str(tmp_path / "practice-wrong.png"))
-    assert answer_in_page(browser, widget, "3") == "Right: ∂f/∂w = 3.0."
+    assert answer_in_page(browser, widget, "3") == "Right: w\u0305 = 3.0."
     assert boxes_of(browser, widget)["w"] == "data 2 | grad 3"
-    assert answer_in_page(browser, widget, "2").splitlines() == ["Right: ∂f/∂x = 2.0.", "Score: 4/4"]
+    assert answer_in_page(browser, widget, "2").splitlines() == ["Right: x\u0305 = 2.0.", "Score: 4/4"]
     assert title.text == "Practice done: score 4/4" and widget.get_attribute("data-done") == "true"
     summary = widget.find_element("css selector", ".sg-formula")
     assert typeset(summary) == [wxb_trace().gradients_summary("latex")]
@@ -309,10 +310,10 @@ def test_explore_practice_in_jupyterlab(lab, browser, tmp_path):
     before = widget.get_attribute("data-replies")  # "start over": every answer forgotten
     widget.find_element("css selector", ".sg-restart").click()
     wait_for(lambda: widget.get_attribute("data-replies") != before, what="the practice to start over")
-    assert title.text == "Question 1/4: ∂f/∂v2 = ?" and widget.get_attribute("data-done") == "false"
+    assert title.text == f"Question 1/4: {bar('v2')} = ?" and widget.get_attribute("data-done") == "false"
     assert widget.find_element("css selector", ".sg-feedback").text == "Practice starts again."
     assert boxes_of(browser, widget)["x"] == "data 3 | grad ?"
-    assert answer_in_page(browser, widget, "1") == "Right: ∂f/∂v2 = 1.0."
+    assert answer_in_page(browser, widget, "1") == f"Right: {bar('v2')} = 1.0."
     assert severe_errors(browser) == []
 
 
@@ -417,7 +418,7 @@ def test_practice_on_folded_neurons_says_where_the_asked_node_is(lab, browser, t
     asked = [node for node in reversed(t.order) if node is not loss]  # backward()'s order
     widget = explore_cell(browser, lab, "fold_practice.ipynb", FOLDED_PRACTICE_CELL)
     title = widget.find_element("css selector", ".sg-title")
-    assert "folded" not in title.text  # ∂loss/∂v2: drawn
+    assert "folded" not in title.text  # v2's gradient: drawn
     answer_in_page(browser, widget, repr(t.grads[asked[0]]))
     assert "folded" not in title.text  # the neuron's output: its box
     answer_in_page(browser, widget, repr(t.grads[asked[1]]))

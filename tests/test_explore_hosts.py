@@ -3,7 +3,7 @@ tests/test_explore_browser.py).
 
 Each host's server is started by the test on a free port of 127.0.0.1 with a token (once for
 the module) and stopped at the end. The same f = w·x + b cell runs in both: step to the end
-(∂f/∂w = 3), set w to 5 (∂f/∂x = 5), and answer practice questions; every number is read
+(w̄ = 3), set w to 5 (x̄ = 5), and answer practice questions; every number is read
 from the page, and the edits and answers go through the widget's custom messages to the kernel.
 """
 
@@ -34,6 +34,7 @@ from tests.browser import (
     wait_for,
     write_notebook,
 )
+from tests.notation import bar
 
 
 @pytest.fixture(scope="module")
@@ -45,10 +46,10 @@ def browser(tmp_path_factory):
 def check_practice(browser, widget) -> None:
     """The first questions of explore(f, practice=True) on f = w·x + b, answered in the page."""
     title = widget.find_element("css selector", ".sg-title")
-    assert title.text == "Question 1/4: ∂f/∂v2 = ?"
+    assert title.text == f"Question 1/4: {bar('v2')} = ?"
     assert boxes_of(browser, widget)["v2"] == "data 6 | grad ?"
     assert answer_in_page(browser, widget, "abc").startswith("'abc' is not a number")
-    assert title.text == "Question 1/4: ∂f/∂v2 = ?"  # asked again, not counted
+    assert title.text == f"Question 1/4: {bar('v2')} = ?"  # asked again, not counted
     # answered with the button: the kernel's reply, then the focus back in the answer field
     field = widget.find_element("css selector", ".sg-answer")
     field.clear()
@@ -56,14 +57,14 @@ def check_practice(browser, widget) -> None:
     before = widget.get_attribute("data-replies")
     widget.find_element("css selector", ".sg-ask button").click()
     wait_for(lambda: widget.get_attribute("data-replies") != before, what="the reply to '1'")
-    assert widget.find_element("css selector", ".sg-feedback").text == "Right: ∂f/∂v2 = 1.0."
-    assert title.text == "Question 2/4: ∂f/∂b = ?"
+    assert widget.find_element("css selector", ".sg-feedback").text == f"Right: {bar('v2')} = 1.0."
+    assert title.text == "Question 2/4: b\u0305 = ?"
     assert boxes_of(browser, widget)["v2"] == "data 6 | grad 1"
     focused = browser.execute_script(
         "return arguments[0].getRootNode().activeElement === arguments[1]", widget, field
     )
     assert focused, "the answer field lost the focus"
-    assert answer_in_page(browser, widget, "1") == "Right: ∂f/∂b = 1.0."
+    assert answer_in_page(browser, widget, "1") == "Right: b\u0305 = 1.0."
     assert boxes_of(browser, widget)["b"] == "data 1 | grad 1"
 
 

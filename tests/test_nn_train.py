@@ -4,6 +4,7 @@ import random
 
 import pytest
 
+import nn.train
 from nn import (
     MLP,
     SGD,
@@ -139,3 +140,38 @@ def test_progress_bar_writes_to_stderr_when_asked(capsys):
     assert "epoch" in capsys.readouterr().err
     _small_run(progress=None)  # not a terminal under pytest: quiet
     assert capsys.readouterr().err == ""
+
+
+def test_in_a_notebook_the_bar_shows_by_default_on_standard_output(monkeypatch, capsys):
+    """JupyterLab shows standard error on a pink background: there the bar goes to stdout."""
+    pytest.importorskip("tqdm", reason="the train extra (tqdm) is not installed")
+    monkeypatch.setattr(nn.train, "_in_notebook", lambda: True)
+    X, y = make_moons(20, noise=0.1, seed=1)
+    model = MLP(2, [4, 1], rng=random.Random(0))
+    fit(model, X, signed(y), epochs=3)  # progress=None: shown in a notebook
+    captured = capsys.readouterr()
+    assert "3/3" in captured.out and "epoch" in captured.out and captured.err == ""
+    monkeypatch.setattr(nn.train, "_in_notebook", lambda: False)
+    fit(model, X, signed(y), epochs=3)  # piped (pytest captures): no bar at all
+    captured = capsys.readouterr()
+    assert captured.out == captured.err == ""
+
+
+def test_in_a_jupyter_kernel_fit_shows_its_bar_on_standard_output(tmp_path):
+    """A notebook cell that trains, run by a real kernel: the bar is an output on stdout, none on
+    stderr (where JupyterLab would show it pink); here, with no kernel, none is recognised."""
+    nbformat = pytest.importorskip("nbformat", reason="the notebooks extra is not installed")
+    nbclient = pytest.importorskip("nbclient", reason="the notebooks extra is not installed")
+    pytest.importorskip("tqdm", reason="the train extra (tqdm) is not installed")
+    assert nn.train._in_notebook() is False
+    cell = (
+        "import random\n"
+        "from nn import MLP, fit, make_moons, signed\n"
+        "X, y = make_moons(20, noise=0.1, seed=1)\n"
+        "fit(MLP(2, [4, 1], rng=random.Random(0)), X, signed(y), epochs=3);"
+    )
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(cell)])
+    nbclient.NotebookClient(notebook, timeout=60, kernel_name="python3").execute(cwd=str(tmp_path))
+    streams = [output for output in notebook.cells[0].outputs if output.output_type == "stream"]
+    stdout = "".join(output.text for output in streams if output.name == "stdout")
+    assert "3/3" in stdout and all(output.name == "stdout" for output in streams), streams

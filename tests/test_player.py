@@ -17,6 +17,7 @@ from autograd.views.frames import frames
 from autograd.views.graphview import viz_script
 from autograd.views.player import FRAME_MILLISECONDS, Player, play, player_html
 from autograd.views.render import DotNotFoundError
+from tests.notation import bar
 
 OLD_NEURON_PLAYER_BYTES = 386_390  # the neuron's player as pre-rendered SVG frames, before this design
 
@@ -106,7 +107,8 @@ def test_formulas_are_escaped():
     out.label = "o"
     document = player_html(out)
     model = model_of(document)
-    assert "∂o/∂<b>& += ∂o/∂o" in model["steps"][0]["formula"]  # text, set with textContent
+    formula = model["steps"][0]["formula"]  # text, set with textContent
+    assert f"{bar('<b>&')} += o\u0305 · ∂o/∂<b>&" in formula
     assert "<b>&" not in document.replace("<b>&lt;", "")  # raw nowhere: JSON has \u003c, SVG &lt;
 
 

@@ -8,6 +8,7 @@ from autograd.recording.trace import trace
 from autograd.teaching.walkthrough import regularized_neuron
 from autograd.views.player import play
 from tests.browser import STEP_SCRIPT, chromium, go_offline, mlp_loss, record_timing, severe_errors, wait_for
+from tests.notation import bar
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +85,7 @@ def test_player_steps_in_a_real_browser(browser, tmp_path, renderer):
     )
     frame, title, formula, boxes = shown(browser)
     assert (frame, title) == (12, "backward 1/10")
-    assert formula.startswith("step 1/10: ∂L_reg/∂L_reg = 1.0 is final")
+    assert formula.startswith(f"step 1/10: {bar('L_reg')} = 1.0 is final")
     assert "L_reg|data 0.3245|grad 1" in boxes and "w|data 2|grad ?" in boxes
     assert hot_boxes(browser) == ["L_reg"]
     red_edges = browser.execute_script(
@@ -96,7 +97,7 @@ def test_player_steps_in_a_real_browser(browser, tmp_path, renderer):
     frame, title, formula, boxes = shown(browser)
     assert (frame, title) == (count - 1, "done: every gradient")
     for node, line in zip(recorded.order, recorded.gradients_summary().splitlines(), strict=True):
-        assert line in formula  # ∂L_reg/∂(y−t) = 0.499089
+        assert line in formula  # the gradient of y−t: 0.499089
         assert f"{recorded.names[node]}|data {node.data:.4g}|grad {recorded.grads[node]:.4g}" in boxes
     assert not any(box.endswith("grad ?") for box in boxes) and hot_boxes(browser) == []
     browser.find_element("id", "next").click()  # stays on the last frame

@@ -20,6 +20,7 @@ from autograd.recording.practice import (
 )
 from autograd.recording.trace import trace
 from autograd.teaching.expr import evaluate
+from tests.notation import bar
 from tests.strategies import programs, run
 
 
@@ -84,7 +85,7 @@ def test_not_a_number_says_what_to_type(text):
 def test_questions_follow_backward_finalization():
     t, node = traced("w*x + w**2", w=2.0, x=3.0)
     # step 1 (f) finalizes v2 and v3; step 2 (v3 = w**2) nothing; step 3 (v2 = w*x) w and x
-    assert [q.prompt for q in questions(t)] == ["∂f/∂v2", "∂f/∂v3", "∂f/∂w", "∂f/∂x"]
+    assert [q.prompt for q in questions(t)] == [bar("v2"), bar("v3"), "w\u0305", "x\u0305"]
     assert [q.expected for q in questions(t)] == [1.0, 1.0, 7.0, 2.0]
     assert questions(t)[2].node is node["w"]
 
@@ -111,7 +112,7 @@ def test_fan_out_one_term_of_two():
     t, node = traced("w*x + w**2", w=2.0, x=3.0)
     verdict = check(t, node["w"], 3.0)
     assert (verdict.correct, verdict.mistake) == (False, Mistake.FAN_OUT)
-    assert "That is only ∂f/∂v2 · ∂v2/∂w = 3.0" in verdict.feedback
+    assert f"That is only {bar('v2')} · ∂v2/∂w = 3.0" in verdict.feedback
     assert "w is used 2 times (by v3 and v2)" in verdict.feedback
     assert check(t, node["w"], 4.0).mistake is Mistake.FAN_OUT
 
@@ -131,11 +132,11 @@ def test_fan_out_some_terms_of_three():
 
 
 def test_local_derivative_without_the_upstream_gradient():
-    t, node = traced("(w*x + 1)*4", w=2.0, x=3.0)  # ∂f/∂w = 4 · 3 = 12
+    t, node = traced("(w*x + 1)*4", w=2.0, x=3.0)  # w̅ = 4 · 3 = 12
     verdict = check(t, node["w"], 3.0)
     assert verdict.mistake is Mistake.LOCAL_ONLY
     assert "local derivative ∂v2/∂w = 3.0 alone" in verdict.feedback
-    assert "upstream gradient ∂f/∂v2 = 4.0" in verdict.feedback
+    assert f"upstream gradient {bar('v2')} = 4.0" in verdict.feedback
 
 
 def test_sum_of_local_derivatives_without_the_upstream_gradients():
@@ -161,7 +162,7 @@ def test_unrecognised_wrong_answer_gets_the_chain_rule_without_numbers():
     t, node = traced("(w*x + 1)*4", w=2.0, x=3.0)
     verdict = check(t, node["w"], 99.0)
     assert (verdict.correct, verdict.mistake) == (False, None)
-    assert verdict.feedback == "Not quite. By the chain rule, ∂f/∂w = ∂f/∂v2 · ∂v2/∂w."
+    assert verdict.feedback == f"Not quite. By the chain rule, w\u0305 = {bar('v2')} · ∂v2/∂w."
 
 
 def test_a_right_answer_is_no_mistake():
@@ -182,8 +183,8 @@ def test_two_tries_then_the_derivation():
     t, node = traced("w*x + w**2", w=2.0, x=3.0)
     session = Practice(t)
     assert (session.score, session.total, session.done) == (0, 4, False)
-    assert session.answer(1.0).moved_on  # ∂f/∂v2
-    assert session.answer(1.0).moved_on  # ∂f/∂v3
+    assert session.answer(1.0).moved_on  # v̅2̅
+    assert session.answer(1.0).moved_on  # v3
     assert session.question.node is node["w"]
     first = session.answer(3.0)
     assert not first.moved_on and first.reveal is None and first.verdict.mistake is Mistake.FAN_OUT

@@ -142,4 +142,4 @@ def test_a_derivation_reads_the_terms_of_its_node_in_backward_order(program):
     t = trace(root)
     for node in t.order:
         scanned = [(s, c) for s in t.steps for c in s.contributions if c.parent is node]
-        assert list(t.terms_of[node]) == scanned
+        assert t.terms(node) == scanned

@@ -9,11 +9,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from autograd import Value, topological_order
-from autograd.notation.formulas import LatexMath
+from autograd.notation.formulas import LatexMath, TextMath
 from autograd.notation.numbers import format_number
 from autograd.recording.trace import trace
 from autograd.teaching.walkthrough import regularized_neuron, wxb
 from autograd.views.frames import frames
+from tests.notation import bar
 from tests.strategies import extreme_programs, programs, run
 
 
@@ -58,19 +59,69 @@ def leaf(root, label):
     return next(n for n in topological_order(root) if n.label == label)
 
 
+def edges(recorded):
+    """(child, parent) for every edge of the traced graph."""
+    return [(step.node, c.parent) for step in recorded.steps for c in step.contributions]
+
+
+def formulas(recorded, style):
+    """Every formula the trace writes in `style`: the seed (without the line saying what the
+    symbols mean), each step, each derivation, the summary."""
+    seed = recorded.seed_formula(style).replace(recorded.notation(style), "")
+    steps = [recorded.step_formula(step, style) for step in recorded.steps]
+    derivations = [recorded.derivation(node, style) for node in recorded.order]
+    return [seed, *steps, *derivations, recorded.gradients_summary(style)]
+
+
+@given(programs())
+def test_a_partial_is_always_a_local_derivative_and_a_gradient_always_a_bar(program):
+    """One symbol, one meaning: every ∂ in every formula is the local derivative of an edge's
+    child with respect to its parent; every gradient is written with a bar."""
+    _, root = run(program, "value")
+    recorded = trace(root)
+    for style, typesetter in (("text", TextMath), ("latex", LatexMath)):
+        math_ = typesetter(recorded.names)
+        locals_ = {math_.partial(child, parent) for child, parent in edges(recorded)}
+        totals = {math_.total(node) for node in recorded.order}
+        assert not locals_ & totals
+        partial_sign = "∂" if style == "text" else r"\partial"
+        for formula in formulas(recorded, style):
+            for symbol in sorted(locals_, key=len, reverse=True):
+                formula = formula.replace(symbol, "")
+            assert partial_sign not in formula  # no ∂ is left that is not an edge's
+    for step in recorded.steps:  # the gradient pushed is the node's, with a bar
+        assert recorded.step_formula(step).split(" = ")[0].endswith(recorded.total(step.node))
+
+
+def test_the_issue_example_reads_as_the_lecture_writes_it():
+    """f = tanh(w·x)·w: the gradient w̅ is a sum over w's two children; ∂f/∂w is f's local
+    derivative only (it was also the total's symbol, so the formula read as circular)."""
+    w, x = Value(0.5, "w"), Value(2.0, "x")
+    f = (w * x).tanh() * w
+    f.label = "f"
+    recorded = trace(f)
+    assert recorded.derivation(w).startswith(f"w\u0305 = f\u0305 · ∂f/∂w + {bar('v2')} · ∂v2/∂w = 1.0 · ")
+    assert (
+        recorded.step_formula(recorded.steps[0])
+        .splitlines()[1]
+        .lstrip()
+        .startswith(f"{bar('v3')} += f\u0305 · ∂f/∂v3 = ")
+    )
+
+
 def test_wxb_derivations_in_three_styles():
     f = wxb()
     recorded = trace(f)
     w = leaf(f, "w")
-    assert recorded.derivation(w) == "∂f/∂w = ∂f/∂g · ∂g/∂w = 1.0 · 3.0 = 3.0"
-    assert recorded.derivation(w, "markdown") == "∂f/∂w = ∂f/∂g · ∂g/∂w = 1.0 · 3.0 = 3.0"
+    # the lecture's notation: w̅ is the gradient ∂f/∂w, ∂g/∂w the local derivative of g
+    assert recorded.derivation(w) == "w\u0305 = g\u0305 · ∂g/∂w = 1.0 · 3.0 = 3.0"
+    assert recorded.derivation(w, "markdown") == "w\u0305 = g\u0305 · ∂g/∂w = 1.0 · 3.0 = 3.0"
     assert recorded.derivation(w, "latex") == (
-        r"\frac{\partial \mathrm{f}}{\partial \mathrm{w}} = "
-        r"\frac{\partial \mathrm{f}}{\partial \mathrm{g}} \cdot "
+        r"\overline{\mathrm{w}} = \overline{\mathrm{g}} \cdot "
         r"\frac{\partial \mathrm{g}}{\partial \mathrm{w}}"
         r" = 1.0 \cdot 3.0 = 3.0"
     )
-    assert recorded.derivation(f) == "∂f/∂f = 1.0   (the seed)"
+    assert recorded.derivation(f) == "f\u0305 = 1.0   (the seed)"
     assert recorded.derivation(f, "latex").endswith(r"= 1.0 \quad \text{(the seed)}")
 
 
@@ -80,13 +131,16 @@ def test_a_gradient_with_two_children_is_spelled_out_as_a_sum():
     w = leaf(loss, "w")
     text = recorded.derivation(w)
     # w feeds w² (regularizer, reached first by backward) and wx (the data term)
-    assert text.startswith("∂L_reg/∂w = ∂L_reg/∂w² · ∂w²/∂w + ∂L_reg/∂wx · ∂wx/∂w = 0.05 · 4.0 + ")
+    assert text.startswith(f"w\u0305 = {bar('w²')} · ∂w²/∂w + {bar('wx')} · ∂wx/∂w = 0.05 · 4.0 + ")
     assert text.endswith(f"= 0.2 + {format_number(recorded.grads[leaf(loss, 'wx')] * 3.0)} = 0.201363")
     markdown = recorded.derivation(w, "markdown")
-    assert markdown.startswith(r"∂L\_reg/∂w = ∂L\_reg/∂w² · ∂w²/∂w + ")
+    markdown_loss = Value(1.0, "L_reg")
+    markdown_seed = trace(markdown_loss).derivation(markdown_loss, "markdown")
+    assert markdown_seed.startswith("L\u0305\\_\u0305r\u0305e\u0305g\u0305 = ")  # _ escaped, then barred
+    assert markdown.startswith(f"w\u0305 = {bar('w²')} · ∂w²/∂w + ")
     latex = recorded.derivation(w, "latex")
     assert latex.count(r"\cdot") == 4 and latex.count("+") == 3
-    assert r"\mathrm{L\_reg}" in latex
+    assert r"\overline{\mathrm{wx}}" in latex and r"\mathrm{L\_reg}" in recorded.seed_formula("latex")
     # the lecture's closed form
     s = 1.0 / (1.0 + math.exp(-7.0))
     assert recorded.grads[w] == pytest.approx((s - 0.5) * s * (1 - s) * 3.0 + 0.1 * 2.0, rel=1e-12)
@@ -97,7 +151,7 @@ def test_a_times_a_spells_out_both_edges():
     c = a * a
     c.label = "c"
     assert trace(c).derivation(a) == (
-        "∂c/∂a = ∂c/∂c · ∂c/∂a + ∂c/∂c · ∂c/∂a = 1.0 · 3.0 + 1.0 · 3.0 = 3.0 + 3.0 = 6.0"
+        "a\u0305 = c\u0305 · ∂c/∂a + c\u0305 · ∂c/∂a = 1.0 · 3.0 + 1.0 · 3.0 = 3.0 + 3.0 = 6.0"
     )
 
 
@@ -113,15 +167,21 @@ def test_table_and_formulas():
     table = trace(wxb()).table()
     assert "  g = w * x = 2.0 * 3.0 = 6.0" in table
     assert "  f = g + b = 6.0 + 1.0 = 7.0" in table
-    assert "  seed: ∂f/∂f = 1.0" in table
-    assert "  step 2/2: ∂f/∂g = 1.0 is final; push it to g's parents:" in table
-    assert "    ∂f/∂w += ∂f/∂g · ∂g/∂w = 1.0 · 3.0 = 3.0   (so far 3.0)" in table
-    assert "  ∂f/∂x = ∂f/∂g · ∂g/∂x = 1.0 · 2.0 = 2.0" in table
+    assert "v\u0305ᵢ += v\u0305ⱼ · ∂vⱼ/∂vᵢ" in table
+    assert "  seed: f\u0305 = 1.0\n    v\u0305 = ∂f/∂v is a gradient" in table
+    assert "  step 2/2: g\u0305 = 1.0 is final; push it to g's parents:" in table
+    assert "    w\u0305 += g\u0305 · ∂g/∂w = 1.0 · 3.0 = 3.0   (so far 3.0)" in table
+    assert "  x\u0305 = g\u0305 · ∂g/∂x = 1.0 · 2.0 = 2.0" in table
 
 
 def d(of: str, wrt: str) -> str:
-    """∂of/∂wrt as LatexMath writes it."""
+    """The local derivative ∂of/∂wrt as LatexMath writes it."""
     return rf"\frac{{\partial \mathrm{{{of}}}}}{{\partial \mathrm{{{wrt}}}}}"
+
+
+def g(name: str) -> str:
+    """The gradient of `name` (its name with a bar) as LatexMath writes it."""
+    return rf"\overline{{\mathrm{{{name}}}}}"
 
 
 def test_wxb_steps_seed_and_summary_in_latex():
@@ -129,31 +189,40 @@ def test_wxb_steps_seed_and_summary_in_latex():
     first, second = (recorded.step_formula(step, "latex") for step in recorded.steps)
     assert second == (
         r"\begin{array}{l}"
-        rf"\text{{step 2/2: }}{d('f', 'g')} = 1.0\text{{ is final;}}"
+        rf"\text{{step 2/2: }}{g('g')} = 1.0\text{{ is final;}}"
         r" \\ \quad \text{push it to }\mathrm{g}\text{'s parents:}"
         r" \\ \begin{aligned}"
-        rf"{d('f', 'w')} &\mathrel{{+}}= {d('f', 'g')} \cdot {d('g', 'w')}"
+        rf"{g('w')} &\mathrel{{+}}= {g('g')} \cdot {d('g', 'w')}"
         r" \\ &= 1.0 \cdot 3.0 = 3.0 \quad \text{(so far 3.0)}"
-        rf" \\ {d('f', 'x')} &\mathrel{{+}}= {d('f', 'g')} \cdot {d('g', 'x')}"
+        rf" \\ {g('x')} &\mathrel{{+}}= {g('g')} \cdot {d('g', 'x')}"
         r" \\ &= 1.0 \cdot 2.0 = 2.0 \quad \text{(so far 2.0)}"
         r"\end{aligned}\end{array}"
     )
-    assert first.startswith(rf"\begin{{array}}{{l}}\text{{step 1/2: }}{d('f', 'f')} = 1.0\text{{ is final;")
+    assert first.startswith(rf"\begin{{array}}{{l}}\text{{step 1/2: }}{g('f')} = 1.0\text{{ is final;")
+    assert rf"{g('g')} &\mathrel{{+}}= {g('f')} \cdot {d('f', 'g')}" in first
     assert first.count(r"\mathrel{+}=") == 2
-    assert recorded.seed_formula("latex") == rf"\text{{seed: }}{d('f', 'f')} = 1.0"
+    assert recorded.seed_formula("latex") == (
+        rf"\begin{{array}}{{l}}\text{{seed: }}{g('f')} = 1.0 \\ \begin{{aligned}}"
+        r"\overline{v} = \frac{\partial \mathrm{f}}{\partial v}\text{ is a gradient, v.grad; }"
+        r"\frac{\partial v_{j}}{\partial v_{i}}\text{ a local derivative, along one edge}"
+        r"\end{aligned}\end{array}"
+    )
     assert recorded.gradients_summary("latex") == (
-        rf"\begin{{aligned}}{d('f', 'w')} &= 3.0 \\ {d('f', 'x')} &= 2.0 \\ {d('f', 'g')} &= 1.0"
-        rf" \\ {d('f', 'b')} &= 1.0 \\ {d('f', 'f')} &= 1.0\end{{aligned}}"
+        rf"\begin{{aligned}}{g('w')} &= 3.0 \\ {g('x')} &= 2.0 \\ {g('g')} &= 1.0"
+        rf" \\ {g('b')} &= 1.0 \\ {g('f')} &= 1.0\end{{aligned}}"
     )
     # the text forms are the default, as before
     assert recorded.step_formula(recorded.steps[1], "text") == recorded.step_formula(recorded.steps[1])
     assert recorded.step_formula(recorded.steps[1]) == (
-        "step 2/2: ∂f/∂g = 1.0 is final; push it to g's parents:\n"
-        "  ∂f/∂w += ∂f/∂g · ∂g/∂w = 1.0 · 3.0 = 3.0   (so far 3.0)\n"
-        "  ∂f/∂x += ∂f/∂g · ∂g/∂x = 1.0 · 2.0 = 2.0   (so far 2.0)"
+        "step 2/2: g\u0305 = 1.0 is final; push it to g's parents:\n"
+        "  w\u0305 += g\u0305 · ∂g/∂w = 1.0 · 3.0 = 3.0   (so far 3.0)\n"
+        "  x\u0305 += g\u0305 · ∂g/∂x = 1.0 · 2.0 = 2.0   (so far 2.0)"
     )
-    assert recorded.seed_formula() == "seed: ∂f/∂f = 1.0"
-    assert recorded.gradients_summary("text").splitlines()[0] == "∂f/∂w = 3.0"
+    assert recorded.seed_formula() == (
+        "seed: f\u0305 = 1.0\n"
+        "  v\u0305 = ∂f/∂v is a gradient, v.grad; ∂vⱼ/∂vᵢ a local derivative, along one edge"
+    )
+    assert recorded.gradients_summary("text").splitlines()[0] == "w\u0305 = 3.0"
 
 
 def test_multi_line_formulas_refuse_other_styles():
@@ -194,7 +263,8 @@ def assert_well_formed_latex(tex: str) -> None:
         assert tex.count(rf"\begin{{{environment}}}") == tex.count(rf"\end{{{environment}}}") <= 1, tex
     if r"\begin{aligned}" not in tex:
         assert "&" not in plain and r" \\ " not in tex, tex
-    assert not re.search(r"[_%$#~]", plain) and not re.search(r"\^(?!\{-?\d+\})", plain), tex
+    special = re.sub(r"v_\{[ij]\}", "", plain)  # the generic nodes v_i, v_j of the notation line
+    assert not re.search(r"[_%$#~]", special) and not re.search(r"\^(?!\{-?\d+\})", plain), tex
 
 
 @given(st.one_of(programs(), extreme_programs()))
@@ -297,7 +367,7 @@ def test_frames_fill_in_gradients_as_they_become_final():
     for text in ("grad 3>", "grad 2>", "grad 1>"):
         assert text in last.graph.source
     assert "?" not in last.graph.source
-    assert last.formula.splitlines()[0] == "∂f/∂w = 3.0"
+    assert last.formula.splitlines()[0] == "w\u0305 = 3.0"
 
 
 def test_to_dict_is_json_and_consistent():
@@ -351,16 +421,16 @@ def test_negative_numbers_are_parenthesised_as_operands():
     assert trace(scaled).forward_formula(scaled).endswith("= d * (-3.0) = (-0.5) * (-3.0) = 1.5")
 
 
-def test_compound_names_are_parenthesised_in_partials():
+def test_compound_names_are_parenthesised_in_partials_and_barred_whole():
     y = Value(1.0, "y")
     diff = y - 0.5
     diff.label = "y−t"
     sq = diff**2
     sq.label = "(y−t)²"
     t = trace(sq)
-    assert t.derivation(diff) == "∂(y−t)²/∂(y−t) = ∂(y−t)²/∂(y−t)² · ∂(y−t)²/∂(y−t) = 1.0 · 1.0 = 1.0"
+    assert t.derivation(diff) == f"{bar('y−t')} = {bar('(y−t)²')} · ∂(y−t)²/∂(y−t) = 1.0 · 1.0 = 1.0"
     assert r"\partial \left(\mathrm{y−t}\right)" in t.derivation(diff, "latex")
-    assert "∂(y−t)²/∂y = " in t.derivation(y)
+    assert t.derivation(y).startswith(f"y\u0305 = {bar('y−t')} · ∂(y−t)/∂y = ")
 
 
 def test_negative_factors_and_terms_are_parenthesised_in_steps_and_derivations():
@@ -371,7 +441,7 @@ def test_negative_factors_and_terms_are_parenthesised_in_steps_and_derivations()
     text = t.table()
     assert "= 1.0 · (-2.0) = -2.0" in text  # each of the two edges of w·w has local derivative w = -2
     assert t.derivation(w) == (
-        "∂f/∂w = ∂f/∂v2 · ∂v2/∂w + ∂f/∂v2 · ∂v2/∂w + ∂f/∂v1 · ∂v1/∂w = "
+        f"w\u0305 = {bar('v2')} · ∂v2/∂w + {bar('v2')} · ∂v2/∂w + {bar('v1')} · ∂v1/∂w = "
         "1.0 · (-2.0) + 1.0 · (-2.0) + 1.0 · 3.0 = -2.0 + (-2.0) + 3.0 = -1.0"
     )
     assert r"\left(-2.0\right)" in t.derivation(w, "latex")

@@ -3,15 +3,21 @@
 import json
 import math
 import os
+import re
+import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
 import stepgrad.expression
+from autograd.views.render import LEGEND
 from stepgrad.cli import main
 from stepgrad.walkthrough import JSON_SCHEMA
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
 
 def run_cli(capsys, *argv):
@@ -33,9 +39,9 @@ def test_wxb_text_prints_forward_backward_and_files(capsys, tmp_path):
     for line in (
         "  g = w * x = 2.0 * 3.0 = 6.0",
         "  f = g + b = 6.0 + 1.0 = 7.0",
-        "  seed: ∂f/∂f = 1.0",
-        "    ∂f/∂w += ∂f/∂g · ∂g/∂w = 1.0 · 3.0 = 3.0   (so far 3.0)",
-        "  ∂f/∂w = ∂f/∂g · ∂g/∂w = 1.0 · 3.0 = 3.0",
+        "  seed: f\u0305 = 1.0",
+        "    w\u0305 += g\u0305 · ∂g/∂w = 1.0 · 3.0 = 3.0   (so far 3.0)",
+        "  w\u0305 = g\u0305 · ∂g/∂w = 1.0 · 3.0 = 3.0",
         f"  svg    {tmp_path / 'graph.svg'}",
         f"  player {tmp_path / 'player.html'}",
         f"  dot    {tmp_path / 'graph.dot'}",
@@ -159,7 +165,7 @@ def test_missing_dot_still_prints_and_writes_the_dot_file(capsys, tmp_path, monk
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     status, out, err = run_cli(capsys, "wxb", "--out", str(tmp_path))
     assert status == 1
-    assert "∂f/∂w = ∂f/∂g · ∂g/∂w = 1.0 · 3.0 = 3.0" in out
+    assert "w\u0305 = g\u0305 · ∂g/∂w = 1.0 · 3.0 = 3.0" in out
     assert "apt-get install graphviz" in err and "brew install graphviz" in err
     assert (tmp_path / "graph.dot").exists() and not (tmp_path / "graph.svg").exists()
     player = (tmp_path / "player.html").read_text(encoding="utf-8")  # laid out in the page instead
@@ -194,3 +200,28 @@ def test_console_script_end_to_end(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["gradients"] == {"x": 6.0}
+
+
+def _leaf_fills(svg: str) -> dict[str, str]:
+    """{name: fill colour} of the boxes named w, x and b in a graph's SVG (graphviz's output)."""
+    fills = {}
+    for match in re.finditer(r'<g id="node\d+" class="node[^"]*">(.*?)</g>', svg, re.DOTALL):
+        name = re.search(r'font-weight="bold"[^>]*>([^<]+)</text>', match[1])
+        fill = re.search(r'<polygon fill="([^"]+)"', match[1])
+        if name and fill and name[1] in ("w", "x", "b"):
+            fills[name[1]] = fill[1]
+    return fills
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="graphviz's dot is not installed")
+def test_wxb_and_notebook_01_colour_w_x_and_b_alike(capsys, tmp_path):
+    """One source (walkthrough.parameters): w and b parameters, x an input, in `stepgrad wxb`'s
+    graph and in notebook 01's stored drawing of f."""
+    run_cli(capsys, "wxb", "--out", str(tmp_path))
+    command_line = _leaf_fills((tmp_path / "graph.svg").read_text(encoding="utf-8"))
+    notebook = json.loads((NOTEBOOKS / "01_backprop_wx_plus_b.ipynb").read_text(encoding="utf-8"))
+    drawn = next(c for c in notebook["cells"] if "".join(c["source"]).startswith("draw(f, "))
+    stored = "".join(drawn["outputs"][0]["data"]["image/svg+xml"])
+    colours = {kind: colour for kind, colour, _ in LEGEND}  # the colours the legend explains
+    expected = {"w": colours["parameter"], "x": colours["input"], "b": colours["parameter"]}
+    assert command_line == _leaf_fills(stored) == expected

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import shutil
+import struct
 import subprocess
 
 import pytest
@@ -15,7 +17,9 @@ from autograd.recording.trace import trace
 from autograd.teaching.exercises import generate
 from autograd.teaching.expr import evaluate
 from autograd.teaching.worksheet import write_worksheet
+from autograd.views.render import draw, layout_size
 from stepgrad.cli import main
+from tests.notation import bar
 
 PAGES = ("worksheet.md", "answers.md", "worksheet.tex", "answers.tex", "worksheet.json")
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="graphviz's dot is not installed")
@@ -64,7 +68,7 @@ def test_the_sheet_asks_and_the_key_derives_every_gradient(tmp_path):
         t = exercise.trace()
         assert f"## Exercise {i}\n\nf = `{exercise.expression}` with " in sheet
         for name in exercise.inputs:
-            assert f"∂f/∂{name} = ______" in sheet
+            assert f"{bar(name)} = ______" in sheet
         assert f"![the graph of exercise {i}](exercise-{i:02}.png)" in sheet
         for node in t.order:
             assert f"- `{t.forward_formula(node)}`" in key
@@ -152,3 +156,56 @@ def test_latex_compiles_cleanly(tmp_path, level):
         assert "mktexpk" not in result.stdout  # no font had to be generated
         if shutil.which("dot"):
             assert log.count(".png>") + log.count(".png, id=") >= 3  # the graphs are included
+
+
+def _printed_label_sizes(files):
+    """The size, in points, a node's name (12 pt in `draw`) prints at, for each graph the .tex
+    files include: its width on the page over its width at 100 % (the PNG's pixels at its dpi)."""
+    sizes = []
+    for tex in ("worksheet.tex", "answers.tex"):
+        for width, png in re.findall(
+            r"includegraphics\[width=([\d.]+)pt,height=[\d.]+pt\]\{([^}]+)\}", files[tex]
+        ):
+            pixels = struct.unpack(">I", files[png][16:20])[0]  # the PNG's IHDR width
+            natural = pixels * 72 / float(autograd.teaching.worksheet._DPI)
+            sizes.append(12 * float(width) / natural)
+    return sizes
+
+
+@needs_dot
+@pytest.mark.parametrize(("level", "smallest"), [(1, 9.0), (2, 5.5), (3, 3.8)])
+def test_graphs_print_their_labels_readably(level, smallest):
+    """Each graph is drawn left to right or top to bottom, whichever prints it larger (a level-2
+    chain drawn left to right and squeezed to the text width printed its labels about 1 mm,
+    3 pt, tall); a tall one stands beside the blanks."""
+    for seed in (1, 7, 2024):
+        files, _ = autograd.teaching.worksheet.worksheet_files(4, seed, level)
+        sizes = _printed_label_sizes(files)
+        assert len(sizes) == 8 and min(sizes) >= smallest, (seed, sizes)
+        if level > 1:
+            for i, exercise in enumerate(generate(4, seed, level), 1):
+                t = exercise.trace()
+                squeezed = draw(t.root, data={}, grads={}, rankdir="LR")
+                w, _ = layout_size(squeezed)
+                assert sizes[i - 1] > 1.3 * 12 * min(1.0, 474 / w)  # the LR drawing at the text width
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext is not installed (poppler-utils)")
+@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is not installed (texlive-latex-base)")
+@needs_dot
+def test_the_first_exercise_is_on_the_first_page(tmp_path):
+    write_worksheet(tmp_path, 2, 2024, 2)
+    subprocess.run(
+        ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape", "worksheet.tex"],
+        cwd=tmp_path,
+        capture_output=True,
+        check=True,
+        timeout=120,
+    )
+    first = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "1", "worksheet.pdf", "-"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert "Exercise 1." in first and "Exercise 2." not in first  # one box a page, none left blank

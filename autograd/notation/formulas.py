@@ -62,28 +62,72 @@ def op_text(node: Value) -> str:
 
 
 # ---- how a derivation is typeset ------------------------------------------------------------
+# The lecture's notation, the one convention of every formula: v̄ is the gradient ∂root/∂v (the
+# total, over every path from v to the root: what backward() leaves in v.grad), and ∂v_j/∂v_i is
+# the local derivative of a child v_j with respect to its parent v_i (one edge, the others held
+# still). The backward pass is v̄_i = Σ_j v̄_j · ∂v_j/∂v_i. A ∂ is never used for a total, so no
+# formula uses one symbol for both (∂f/∂w, for f = tanh(w·x)·w, is the local derivative only).
+OVERLINE = "\u0305"  # Unicode's combining overline: one bar over the whole name, w̅, L̅_̅r̅e̅g̅
+_SUBSCRIPTS = {"i": "ᵢ", "j": "ⱼ"}
+
+
 class TextMath:
-    """Plain Unicode: ∂L/∂w · 3.0."""
+    """Plain Unicode: w̅ = g̅ · ∂g/∂w = 1.0 · 3.0."""
 
     def __init__(self, names: Mapping[Value, str]) -> None:
         self.names = names
         self._atoms: dict[Value, str] = {}  # atom(node), written once per node
+        self._totals: dict[Value, str] = {}  # total(node), written once per node
+
+    def escaped(self, text: str) -> str:
+        """A name's characters as this style writes them (Markdown and LaTeX escape some)."""
+        return text
 
     def name(self, node: Value) -> str:
         """The node's display name, as this style writes it."""
-        return self.names[node]
+        return self.escaped(self.names[node])
+
+    def total(self, node: Value) -> str:
+        """The node's gradient, the total ∂root/∂node: its name with a bar, w̅."""
+        total = self._totals.get(node)
+        if total is None:
+            total = self._totals[node] = self.barred(node)
+        return total
+
+    def barred(self, node: Value) -> str:
+        """The node's name with a bar over it (`total` keeps it)."""
+        return "".join(self.escaped(c) + OVERLINE for c in self.names[node])
 
     def partial(self, of: Value, wrt: Value) -> str:
-        """The partial derivative ∂of/∂wrt."""
-        return f"∂{self.atom(of)}/∂{self.atom(wrt)}"
+        """The local derivative ∂of/∂wrt of a child with respect to one of its parents."""
+        return self.derivative(self.atom(of), self.atom(wrt))
+
+    def derivative(self, of: str, wrt: str) -> str:
+        """∂of/∂wrt, of two names as written."""
+        return f"∂{of}/∂{wrt}"
 
     def atom(self, node: Value) -> str:
-        """The name, parenthesised if it is compound: ∂L/∂(y−t), not ∂L/∂y−t."""
+        """The name, parenthesised if it is compound: ∂(y−t)/∂y, not ∂y−t/∂y."""
         atom = self._atoms.get(node)
         if atom is None:
             name = self.name(node)
             atom = self._atoms[node] = self.parenthesised(name) if is_compound(self.names[node]) else name
         return atom
+
+    def variable(self, index: str = "", bar: bool = False) -> str:
+        """The lecture's generic node v, vᵢ or vⱼ (index 'i' or 'j'), with a bar for its gradient."""
+        return "v" + (OVERLINE if bar else "") + _SUBSCRIPTS.get(index, index)
+
+    def notation(self, root: Value) -> str:
+        """What the symbols mean: 'v̅ = ∂f/∂v is a gradient, v.grad; ∂vⱼ/∂vᵢ a local derivative, along
+        one edge' (the lecture's definition; in the formulas a ∂ is always a local derivative)."""
+        v, v_i, v_j = self.variable(), self.variable("i"), self.variable("j")
+        return (
+            f"{self.variable(bar=True)} = {self.derivative(self.atom(root), v)}"
+            + self.words(" is a gradient, v.grad; ")
+            + self.derivative(v_j, v_i)
+            + self.words(" a local derivative, along one edge")
+        )
 
     def product(self, a: str, b: str) -> str:
         """a times b."""
@@ -140,21 +184,22 @@ class MarkdownMath(TextMath):
 
     _SPECIAL = "\\`*_[]<>#|~"
 
-    def name(self, node: Value) -> str:
-        return "".join("\\" + c if c in self._SPECIAL else c for c in self.names[node])
+    def escaped(self, text: str) -> str:
+        return "".join("\\" + c if c in self._SPECIAL else c for c in text)
 
     def wrap(self, formula: str, note: str) -> str:
         return f"{formula} *({note})*" if note else formula
 
 
 class LatexMath(TextMath):
-    """LaTeX math: \\frac{\\partial L}{\\partial w} \\cdot 3.0 (what KaTeX and pdflatex with amsmath read).
+    """LaTeX math: \\overline{w} = \\overline{g} \\cdot \\frac{\\partial g}{\\partial w} (what KaTeX and
+    pdflatex with amsmath read).
 
     Words are set with `\\text`; rows are those of an `aligned` environment, aligned at their
     relation (=, +=), and a long chain goes on in the next row, so that a formula stays narrow:
 
-        ∂f/∂w += ∂f/∂g · ∂g/∂w
-              = 1.0 · 3.0 = 3.0   (so far 3.0)
+        w̅ += g̅ · ∂g/∂w
+           = 1.0 · 3.0 = 3.0   (so far 3.0)
     """
 
     # LaTeX's special characters in text (words), and in math (names), where \^ and \~ would be
@@ -171,14 +216,23 @@ class LatexMath(TextMath):
     }
     _TEXT_TABLE, _TABLE = str.maketrans(_TEXT_SPECIAL), str.maketrans(_SPECIAL)  # for str.translate
 
+    def escaped(self, text: str) -> str:
+        return text.translate(self._TABLE)
+
     def name(self, node: Value) -> str:
-        return r"\mathrm{" + self.names[node].translate(self._TABLE) + "}"
+        return r"\mathrm{" + self.escaped(self.names[node]) + "}"
+
+    def barred(self, node: Value) -> str:
+        return rf"\overline{{{self.name(node)}}}"
+
+    def variable(self, index: str = "", bar: bool = False) -> str:
+        return (r"\overline{v}" if bar else "v") + (f"_{{{index}}}" if index else "")
 
     def parenthesised(self, text: str) -> str:
         return rf"\left({text}\right)"
 
-    def partial(self, of: Value, wrt: Value) -> str:
-        return rf"\frac{{\partial {self.atom(of)}}}{{\partial {self.atom(wrt)}}}"
+    def derivative(self, of: str, wrt: str) -> str:
+        return rf"\frac{{\partial {of}}}{{\partial {wrt}}}"
 
     def product(self, a: str, b: str) -> str:
         return rf"{a} \cdot {b}"

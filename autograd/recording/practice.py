@@ -7,7 +7,7 @@ same questions and give the same feedback:
     t = trace(root)
     session = Practice(t)                   # the questions, two tries each
     while not session.done:
-        q = session.question                # q.prompt is '∂f/∂w', q.node the Value
+        q = session.question                # q.prompt is 'w̅' (∂f/∂w), q.node the Value
         reply = session.answer(parse_answer(text_typed))
         reply.feedback                      # what to show; reply.reveal after the last try
 
@@ -23,8 +23,8 @@ mathematically 0) e counts as 0 and the answer must be 0 too (|a| < ZERO).
 Recognised mistakes (`Mistake`), tried in this order:
     FAN_OUT     the node is used several times and the answer is the term of one use
                 (or the sum of some, not all): the fan-out sum was forgotten;
-    LOCAL_ONLY  the answer is a local derivative ∂v_j/∂node (or their sum) without the
-                upstream gradient ∂root/∂v_j it must be multiplied by;
+    LOCAL_ONLY  the answer is a local derivative ∂vⱼ/∂node (or their sum) without the
+                upstream gradient v̅ⱼ it must be multiplied by;
     SIGN        the answer is −e;
     VALUE       the answer is the node's value (forward pass), not its gradient.
 """
@@ -126,11 +126,11 @@ class Mistake(StrEnum):
 
 @dataclass(frozen=True)
 class Question:
-    """'∂root/∂node = ?': the node, how to write the question, and the exact answer."""
+    """'w̅ = ?' (the gradient ∂root/∂w): the node, how to write the question, and the exact answer."""
 
     node: Value
     name: str  # the node's display name in the trace
-    prompt: str  # '∂f/∂w'
+    prompt: str  # 'w̅', the gradient in the stepper's notation
     expected: float
 
 
@@ -160,17 +160,17 @@ def questions(t: Trace) -> tuple[Question, ...]:
 
 
 def _lhs(t: Trace, node: Value) -> str:
-    """'∂f/∂w': the question's left-hand side."""
-    return t.partial(t.root, node)
+    """'w̅': the question's left-hand side, the node's gradient."""
+    return t.total(node)
 
 
 def _terms(t: Trace, node: Value) -> list[tuple[Value, Contribution]]:
     """(child, edge) for every use of `node`, in the order backward() adds them."""
-    return [(step.node, c) for step, c in t.terms_of[node]]
+    return [(step.node, c) for step, c in t.terms(node)]
 
 
 def diagnose(t: Trace, node: Value, answer: float) -> tuple[Mistake, str] | None:
-    """The recognisable mistake behind a wrong `answer` for ∂root/∂node, with an explanation;
+    """The recognisable mistake behind a wrong `answer` for node's gradient, with an explanation;
     None if the answer is right or no mistake explains it."""
     expected = t.grads[node]
     if is_right(answer, expected):
@@ -214,7 +214,7 @@ def diagnose(t: Trace, node: Value, answer: float) -> tuple[Mistake, str] | None
 
 
 def check(t: Trace, node: Value, answer: float) -> Verdict:
-    """Judge `answer` as ∂root/∂node: right (within the tolerance) or wrong, and why."""
+    """Judge `answer` as node's gradient ∂root/∂node: right (within the tolerance) or wrong, and why."""
     if node not in t.grads:
         raise ValueError("check: that node is not part of the traced graph")
     expected = t.grads[node]
@@ -232,12 +232,12 @@ def check(t: Trace, node: Value, answer: float) -> Verdict:
 
 
 def _term_text(t: Trace, child: Value, node: Value) -> str:
-    """'∂f/∂g · ∂g/∂w': the chain-rule term of `node` through `child`, as the derivation writes it."""
+    """'g̅ · ∂g/∂w': the chain-rule term of `node` through `child`, as the derivation writes it."""
     return f"{_lhs(t, child)} · {t.partial(child, node)}"
 
 
 def _chain(t: Trace, node: Value) -> str:
-    """'∂f/∂g · ∂g/∂w + ∂f/∂R · ∂R/∂w': ∂root/∂node as a sum of terms, without numbers."""
+    """'g̅ · ∂g/∂w + R̅ · ∂R/∂w': node's gradient as a sum of terms, without numbers."""
     return " + ".join(_term_text(t, child, node) for child, _ in _terms(t, node))
 
 

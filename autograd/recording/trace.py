@@ -3,7 +3,11 @@
 `backward()` walks the topological order in reverse. At each node j with
 parents it applies the chain rule along every edge i → j:
 
-    grad_i += grad_j · ∂v_j/∂v_i
+    v̅ᵢ += v̅ⱼ · ∂vⱼ/∂vᵢ
+
+in the lecture's notation, which every formula here uses: v̅ is the gradient
+∂root/∂v (the total, what `v.grad` holds at the end) and ∂vⱼ/∂vᵢ the local
+derivative along one edge (`autograd.notation.formulas`).
 
 When node j is reached its own gradient is final: every child of j came later in
 the topological order, so it has already pushed its contribution. `trace`
@@ -48,7 +52,7 @@ _LINE_STYLES = ("text", "latex")  # for formulas of several lines (Markdown has 
 
 @dataclass(frozen=True, slots=True)
 class Contribution:
-    """One edge of the chain rule: grad_parent += grad_node · ∂node/∂parent."""
+    """One edge of the chain rule: parent̅ += node̅ · ∂node/∂parent (v̅ = ∂root/∂v, the gradient)."""
 
     parent: Value
     slot: int  # the edge: node.parents[slot] is parent
@@ -77,11 +81,18 @@ class Trace:
     snapshot: Snapshot  # the graph's order, names and uses, read once
     seed: float
     steps: tuple[BackwardStep, ...]
-    grads: dict[Value, float]  # ∂root/∂node for every node
+    grads: dict[Value, float]  # the gradient ∂root/∂node of every node
     final_after: dict[Value, int] = field(repr=False)  # step index after which a gradient is final
-    # node -> (step, contribution) for each use of the node, in the order backward() adds them
-    terms_of: dict[Value, tuple[tuple[BackwardStep, Contribution], ...]] = field(repr=False)
+    # node -> [i, k, i', k', ...]: its uses as step indices and slots, in the order backward()
+    # adds them (plain ints: no object per edge for the garbage collector to walk; see `terms`)
+    term_index: dict[Value, list[int]] = field(repr=False)
     _typesetters: dict[str, TextMath] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def terms(self, node: Value) -> list[tuple[BackwardStep, Contribution]]:
+        """(step, contribution) for each use of `node`, in the order backward() adds them: the
+        terms of ∂root/∂node = Σ ∂root/∂child · ∂child/∂node (read from an index, not a scan)."""
+        flat, steps = self.term_index[node], self.steps
+        return [(steps[i - 1], steps[i - 1].contributions[k]) for i, k in zip(flat[::2], flat[1::2])]
 
     @property
     def root(self) -> Value:
@@ -131,21 +142,30 @@ class Trace:
         numbers = [format_number(o if isinstance(o, float) else o.data) for o in operands]
         return f"{name} = {written(node, names)} = {written(node, numbers, numbers=True)} = {value}"
 
+    def total(self, node: Value) -> str:
+        """The gradient ∂root/∂node in the stepper's notation, the node's name with a bar: 'w̅'."""
+        return self._typesetter("text", "total").total(node)
+
     def partial(self, of: Value, wrt: Value) -> str:
-        """One partial derivative in the stepper's notation: '∂f/∂w', '∂L/∂(y−t)'."""
+        """The local derivative of a child with respect to its parent: '∂g/∂w', '∂(y−t)/∂y'."""
         return self._typesetter("text", "partial").partial(of, wrt)
+
+    def notation(self, style: str = "text") -> str:
+        """What the symbols mean: 'v̅ = ∂f/∂v is a gradient, v.grad; ∂vⱼ/∂vᵢ a local derivative,
+        along one edge'. `style` is "text", "markdown" or "latex"."""
+        return self._typesetter(style, "notation").notation(self.root)
 
     def step_formula(self, step: BackwardStep, style: str = "text") -> str:
         """The chain rule at this step, one line per parent edge i, with numbers:
 
-            step 3/4: ∂f/∂g = 1.0 is final; push it to g's parents:
-              ∂f/∂w += ∂f/∂g · ∂g/∂w = 1.0 · 3.0 = 3.0   (so far 3.0)
+            step 2/2: g̅ = 1.0 is final; push it to g's parents:
+              w̅ += g̅ · ∂g/∂w = 1.0 · 3.0 = 3.0   (so far 3.0)
 
-        ∂root/∂i += ∂root/∂node · ∂node/∂i, and i's running sum. `style` is "text" or
-        "latex" (narrower: each edge's chain goes on in a second row; see `LatexMath`).
+        i̅ += node̅ · ∂node/∂i, and i's running sum. `style` is "text" or "latex"
+        (narrower: each edge's chain goes on in a second row; see `LatexMath`).
         """
         math_ = self._typesetter(style, "step_formula", _LINE_STYLES)
-        d_node = math_.partial(self.root, step.node)
+        d_node = math_.total(step.node)
         head = [
             math_.words(f"step {step.index}/{len(self.steps)}: "),
             f"{d_node} = {math_.number(step.grad)}",
@@ -158,7 +178,7 @@ class Trace:
         rows = [
             math_.wrap(
                 math_.add_to(
-                    math_.partial(self.root, c.parent),
+                    math_.total(c.parent),
                     math_.product(d_node, math_.partial(step.node, c.parent)),
                 )
                 + math_.continued(
@@ -172,20 +192,18 @@ class Trace:
         return math_.under("".join(head), rows)
 
     def seed_formula(self, style: str = "text") -> str:
-        """The first line of every backward pass: the root's gradient is the seed,
-        'seed: ∂f/∂f = 1.0'. `style` is "text" or "latex"."""
+        """The first line of every backward pass: the root's gradient is the seed, 'seed: f̅ = 1.0',
+        and under it what the symbols mean (`notation`). `style` is "text" or "latex"."""
         math_ = self._typesetter(style, "seed_formula", _LINE_STYLES)
-        return f"{math_.words('seed: ')}{math_.partial(self.root, self.root)} = {math_.number(self.seed)}"
+        seed = f"{math_.words('seed: ')}{math_.total(self.root)} = {math_.number(self.seed)}"
+        return math_.under(seed, [math_.notation(self.root)])
 
     def gradients_summary(self, style: str = "text") -> str:
-        """One line per node: ∂root/∂node = value, in topological order. `style` is "text" or
+        """One line per node: its gradient, w̅ = 3.0, in topological order. `style` is "text" or
         "latex" (rows aligned at the =)."""
         math_ = self._typesetter(style, "gradients_summary", _LINE_STYLES)
         return math_.rows(
-            [
-                math_.equation(math_.partial(self.root, node), math_.number(self.grads[node]))
-                for node in self.order
-            ]
+            [math_.equation(math_.total(node), math_.number(self.grads[node])) for node in self.order]
         )
 
     def _typesetter(self, style: str, caller: str, styles: tuple[str, ...] = _STYLES) -> TextMath:
@@ -199,21 +217,20 @@ class Trace:
 
     # ---- derivations ---------------------------------------------------------------------
     def derivation(self, node: Value, style: str = "text") -> str:
-        """∂root/∂node spelled out as the sum over node's children of the chain rule.
+        """The node's gradient spelled out as the sum over its children of the chain rule:
 
-        ∂L/∂w = ∂L/∂z · ∂z/∂w + ∂L/∂R · ∂R/∂w = 0.1 · 3.0 + 0.2 · 2.0 = 0.3 + 0.4 = 0.7
+        w̅ = z̅ · ∂z/∂w + R̅ · ∂R/∂w = 0.1 · 3.0 + 0.2 · 2.0 = 0.3 + 0.4 = 0.7
+
         (terms in the order backward() adds them). `style` is "text", "markdown" or "latex".
         """
         if node not in self.grads:
             raise ValueError("derivation: that node is not part of the traced graph")
         math_ = self._typesetter(style, "derivation")
-        lhs = math_.partial(self.root, node)
+        lhs = math_.total(node)
         if node is self.root:
             return math_.wrap(f"{lhs} = {math_.number(self.seed)}", "the seed")
-        terms = self.terms_of[node]
-        symbols = [
-            math_.product(math_.partial(self.root, s.node), math_.partial(s.node, node)) for s, _ in terms
-        ]
+        terms = self.terms(node)
+        symbols = [math_.product(math_.total(s.node), math_.partial(s.node, node)) for s, _ in terms]
         numbers = [math_.product(math_.operand(s.grad), math_.operand(c.local)) for s, c in terms]
         parts = [lhs, " + ".join(symbols), " + ".join(numbers)]
         if len(terms) > 1:
@@ -239,8 +256,8 @@ class Trace:
         lines = ["Forward pass (topological order):"]
         lines += [f"  {self.forward_formula(node)}" for node in self.order]
         lines.append("")
-        lines.append("Backward pass (reverse topological order): grad_i += grad_j · ∂v_j/∂v_i")
-        lines.append(f"  {self.seed_formula()}")
+        lines.append("Backward pass (reverse topological order): v̅ᵢ += v̅ⱼ · ∂vⱼ/∂vᵢ along each edge vᵢ → vⱼ")
+        lines += [f"  {line}" for line in self.seed_formula().splitlines()]
         for step in self.steps:
             lines += [f"  {line}" for line in self.step_formula(step).splitlines()]
         lines.append("")
@@ -311,7 +328,7 @@ def trace(root: Value | Snapshot, seed: float = 1.0, *, model: Any = None) -> Tr
     root = graph.root
     grads: dict[Value, float] = {root: float(seed)}
     final_after: dict[Value, int] = {root: 0}
-    terms: dict[Value, list[tuple[BackwardStep, Contribution]]] = {node: [] for node in graph.order}
+    term_index: dict[Value, list[int]] = {node: [] for node in graph.order}  # node -> [step, slot, ...]
     steps = []
     for node in reversed(graph.order):
         if node.is_leaf:
@@ -324,10 +341,6 @@ def trace(root: Value | Snapshot, seed: float = 1.0, *, model: Any = None) -> Tr
             grads[parent] = grads.get(parent, 0.0) + added
             contributions.append(Contribution(parent, k, local, added, grads[parent]))
             final_after[parent] = index
-        step = BackwardStep(index, node, g, tuple(contributions))
-        steps.append(step)
-        for c in contributions:
-            terms[c.parent].append((step, c))
-    return Trace(
-        graph, float(seed), tuple(steps), grads, final_after, {node: tuple(t) for node, t in terms.items()}
-    )
+            term_index[parent] += index, k
+        steps.append(BackwardStep(index, node, g, tuple(contributions)))
+    return Trace(graph, float(seed), tuple(steps), grads, final_after, term_index)

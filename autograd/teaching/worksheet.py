@@ -17,24 +17,43 @@ gives byte-identical files (the PNGs too: `dot` writes no timestamp into a PNG).
 
 from __future__ import annotations
 
+import functools
+import string
 from pathlib import Path
 
 from autograd.engine.value import Value
 from autograd.extras import DOT_INSTALL
 from autograd.files import write_atomic
+from autograd.notation.formulas import LatexMath, MarkdownMath
 from autograd.notation.numbers import format_number
 from autograd.recording.practice import SIGNIFICANT_DIGITS, questions
 from autograd.recording.trace import Trace
 from autograd.strict_json import dumps
 from autograd.teaching.exercises import Exercise, generate
 from autograd.validation import check_positive_int
-from autograd.views.render import DotNotFoundError, draw
+from autograd.views.render import DotNotFoundError, Graph, draw, fit_to, layout_size
 
 __all__ = ["JSON_SCHEMA", "MAX_EXERCISES", "worksheet_files", "write_worksheet"]
 
 JSON_SCHEMA = "stepgrad.worksheet/1"
 MAX_EXERCISES = 100
 _DPI = "150"
+# The page (the LaTeX preamble's a4paper, margin=2cm): what a graph may fill, in points. A graph
+# is drawn left to right or top to bottom, whichever shows its labels larger there (a level-2
+# chain left to right, shrunk to the text width, printed its 14 pt labels 1 mm tall).
+# A graph drawn top to bottom stands in a column beside the blanks.
+_PT_PER_CM = 72 / 2.54
+_TEXT_HEIGHT = (29.7 - 2 * 2) * _PT_PER_CM
+_BOX_WIDTH = (21.0 - 2 * 2 - 0.3) * _PT_PER_CM  # the text width, less a box's frame
+_GRAPH_COLUMN = 0.58  # of a box's width, for a graph drawn top to bottom
+_SHEET_BOXES = {
+    "LR": (_BOX_WIDTH, 9.0 * _PT_PER_CM),
+    "TB": (_GRAPH_COLUMN * _BOX_WIDTH, 17.0 * _PT_PER_CM),
+}
+_KEY_BOXES = {"LR": _SHEET_BOXES["LR"], "TB": (_BOX_WIDTH, 18.0 * _PT_PER_CM)}
+_BOX_HEAD = 3.0 * _PT_PER_CM  # a box's statement and nodes, above a graph beside the blanks
+_ROOM_TO_WRITE = 6.0 * _PT_PER_CM  # a box's blanks and room to write, below a wide graph
+_RANKSEP = "0.25"  # inches between ranks (dot's default 0.5): a long chain stays compact
 _NO_DOT = "Graphs are left out: graphviz's dot program was not found. Install it with {}.".format(
     ", or ".join(f"{command} ({where})" for where, command in DOT_INSTALL)
 )
@@ -45,11 +64,21 @@ _LEVEL_NAMES = {
 }
 _INSTRUCTIONS = (
     "For each exercise compute f from the values given (the forward pass), then, by backprop, "
-    "the gradient of f with respect to each variable. Each variable is one node (used twice, it is "
-    "the same node); numbers are constants. Unnamed intermediate nodes are called v and their place "
-    "in the forward pass (v2, v5, ...), as listed. "
+    "the gradient of f with respect to each variable x, written {x_bar} = {df_dx} (the lecture's "
+    "notation: a bar for a gradient, {dv_dv} for the local derivative along one edge). Each variable "
+    "is one node (used twice, it is the same node); numbers are constants. Unnamed intermediate "
+    "nodes are called v and their place in the forward pass (v2, v5, ...), as listed. "
     f"{SIGNIFICANT_DIGITS} significant digits are enough."
 )
+# The symbols of the instructions, in Markdown and in LaTeX (the sheets' own typesetting).
+_INSTRUCTION_SYMBOLS = {
+    "markdown": {"x_bar": "x\u0305", "df_dx": "∂f/∂x", "dv_dv": "∂vⱼ/∂vᵢ"},
+    "latex": {
+        "x_bar": r"$\overline{x}$",
+        "df_dx": r"$\partial f/\partial x$",
+        "dv_dv": r"$\partial v_j/\partial v_i$",
+    },
+}
 
 
 def worksheet_files(count: int, seed: int, level: int) -> tuple[dict[str, str | bytes], list[str]]:
@@ -58,15 +87,16 @@ def worksheet_files(count: int, seed: int, level: int) -> tuple[dict[str, str | 
     check_positive_int(count, "worksheet: count", maximum=MAX_EXERCISES)
     exercises = generate(count, seed, level)
     traces = [exercise.trace() for exercise in exercises]
-    images = _graph_images(traces)
-    graphs = images is not None
+    drawn = _graph_images(traces)
+    graphs = drawn is not None
+    images, sizes = drawn if drawn is not None else ({}, {})
     title = f"level {level} ({_LEVEL_NAMES[level]}), seed {seed}"
-    files: dict[str, str | bytes] = dict(images or {})
+    files: dict[str, str | bytes] = dict(images)
     files |= {
         "worksheet.md": _markdown_sheet(title, exercises, traces, graphs),
         "answers.md": _markdown_key(title, exercises, traces, graphs),
-        "worksheet.tex": _latex_sheet(title, exercises, traces, graphs, level),
-        "answers.tex": _latex_key(title, exercises, traces, graphs),
+        "worksheet.tex": _latex_sheet(title, exercises, traces, sizes),
+        "answers.tex": _latex_key(title, exercises, traces, sizes),
         "worksheet.json": _json(seed, level, exercises),
     }
     return files, [] if graphs else [_NO_DOT]
@@ -81,21 +111,49 @@ def write_worksheet(out: Path, count: int, seed: int, level: int) -> tuple[list[
     return [write_atomic(out / name, data) for name, data in files.items()], notes
 
 
-def _graph_images(traces: list[Trace]) -> dict[str, bytes] | None:
+def _graph_images(traces: list[Trace]) -> tuple[dict[str, bytes], dict[str, tuple[float, float]]] | None:
     """exercise-NN.png (values of the inputs only, '?' elsewhere) and answer-NN.png (every
-    value and gradient, local derivatives on the edges); None if `dot` is missing."""
-    images = {}
-    for i, t in enumerate(traces, 1):
-        inputs = {node: node.data for node in t.order if node.is_leaf}
-        blank = draw(t.snapshot, data=inputs, grads={})
-        key = draw(t.snapshot, data={node: node.data for node in t.order}, grads=t.grads, edge_labels=True)
-        for graph, name in ((blank, f"exercise-{i:02}.png"), (key, f"answer-{i:02}.png")):
-            graph.graph_attr["dpi"] = _DPI
-            try:
+    value and gradient, local derivatives on the edges), each with its size on the page in
+    points (`fit_to`: the orientation that prints its labels largest); None if `dot` is missing."""
+    images, sizes = {}, {}
+    try:
+        for i, t in enumerate(traces, 1):
+            blank, _ = fit_to(functools.partial(_blank_graph, t), _SHEET_BOXES)
+            rankdir = blank.graph_attr["rankdir"]
+            key = _compact(
+                draw(
+                    t.snapshot,
+                    data={node: node.data for node in t.order},
+                    grads=t.grads,
+                    edge_labels=True,
+                    rankdir=rankdir,  # the key as the sheet: the same layout
+                )
+            )
+            for graph, name, boxes in (
+                (blank, f"exercise-{i:02}.png", _SHEET_BOXES),
+                (key, f"answer-{i:02}.png", _KEY_BOXES),
+            ):
+                w, h = layout_size(graph)
+                width, height = boxes[rankdir]
+                scale = min(1.0, width / w, height / h)
+                sizes[name] = (w * scale, h * scale)
+                graph.graph_attr["dpi"] = _DPI
                 images[name] = graph.pipe(format="png")
-            except DotNotFoundError:
-                return None
-    return images
+    except DotNotFoundError:
+        return None
+    return images, sizes
+
+
+def _blank_graph(t: Trace, rankdir: str) -> Graph:
+    """The exercise's graph: the inputs' values, '?' for every other value and every gradient."""
+    inputs = {node: node.data for node in t.order if node.is_leaf}
+    return _compact(draw(t.snapshot, data=inputs, grads={}, rankdir=rankdir))
+
+
+def _compact(graph: Graph) -> Graph:
+    """`graph` with its ranks closer together (_RANKSEP)."""
+    graph.graph_attr["ranksep"] = _RANKSEP
+    return graph
 
 
 def _json(seed: int, level: int, exercises: list[Exercise]) -> str:
@@ -119,8 +177,10 @@ def _nodes(t: Trace) -> list[str]:
     return [" = ".join(t.forward_formula(node).split(" = ")[:2]) for node in t.order if not node.is_leaf]
 
 
-def _leaf_gradients(t: Trace) -> list[tuple[str, float]]:
-    return [(t.names[node], t.grads[node]) for node in t.order if node.is_leaf]
+def _leaf_gradients(t: Trace, style: str) -> list[tuple[str, float]]:
+    """(the gradient's symbol, its value) for each input, the symbol in `style`'s notation: w̅."""
+    typesetter = {"markdown": MarkdownMath, "latex": LatexMath}[style](t.names)
+    return [(typesetter.total(node), t.grads[node]) for node in t.order if node.is_leaf]
 
 
 def _code(text: str) -> str:
@@ -132,7 +192,8 @@ def _markdown_exercise(exercise: Exercise) -> str:
 
 
 def _markdown_sheet(title: str, exercises: list[Exercise], traces: list[Trace], graphs: bool) -> str:
-    lines = [f"# Backprop worksheet: {title}", "", _INSTRUCTIONS, ""]
+    instructions = _INSTRUCTIONS.format(**_INSTRUCTION_SYMBOLS["markdown"])
+    lines = [f"# Backprop worksheet: {title}", "", instructions, ""]
     if not graphs:
         lines += [f"*{_NO_DOT}*", ""]
     for i, (exercise, t) in enumerate(zip(exercises, traces), 1):
@@ -145,7 +206,7 @@ def _markdown_sheet(title: str, exercises: list[Exercise], traces: list[Trace], 
         lines += ["Nodes: " + ", ".join(_code(node) for node in _nodes(t)), ""]
         if graphs:
             lines += [f"![the graph of exercise {i}](exercise-{i:02}.png)", ""]
-        blanks = ["f = ______"] + [f"∂f/∂{name} = ______" for name, _ in _leaf_gradients(t)]
+        blanks = ["f = ______"] + [f"{total} = ______" for total, _ in _leaf_gradients(t, "markdown")]
         lines += ["  \n".join(blanks), ""]
     return "\n".join(lines)
 
@@ -156,7 +217,7 @@ def _markdown_key(title: str, exercises: list[Exercise], traces: list[Trace], gr
         lines += [f"*{_NO_DOT}*", ""]
     for i, (exercise, t) in enumerate(zip(exercises, traces), 1):
         answers = [f"f = {format_number(t.root.data)}"]
-        answers += [f"∂f/∂{name} = {format_number(grad)}" for name, grad in _leaf_gradients(t)]
+        answers += [f"{total} = {format_number(grad)}" for total, grad in _leaf_gradients(t, "markdown")]
         lines += [
             f"## Exercise {i}",
             "",
@@ -205,35 +266,50 @@ _PREAMBLE = r"""\documentclass[11pt,a4paper]{article}
 """
 
 
-_BOX_WIDTH = r"\dimexpr\linewidth-2\fboxsep-2\fboxrule\relax"
-
-
 def _tex_head(heading: str, graphs: bool) -> list[str]:
     """The preamble, the heading, and the note when the graphs are left out."""
     note = [] if graphs else [rf"\emph{{{_tex(_NO_DOT)}}}", ""]
     return [_PREAMBLE, rf"\section*{{{_tex(heading)}}}", "", *note]
 
 
-def _tex_graph(png: str, height: str) -> list[str]:
-    """A graph image, centred, as wide as the text and at most `height` high."""
+def _tex_graph(png: str, size: tuple[float, float]) -> list[str]:
+    """A graph image, centred, `size` (width, height) points on the page (`_graph_images`)."""
     return [
         r"\begin{center}",
-        rf"\includegraphics[width=\linewidth,height={height},keepaspectratio]{{{png}}}",
+        rf"\includegraphics[width={size[0]:.1f}pt,height={size[1]:.1f}pt]{{{png}}}",
         r"\end{center}",
     ]
 
 
-def _tex_name(name: str) -> str:
-    return r"\mathrm{" + _tex(name) + "}"
+def _box_height(graph: tuple[float, float] | None) -> str:
+    """An exercise's box: its graph and room to write, at least 0.4 and at most 0.8 of a page
+    (the first box shares its page with the instructions)."""
+    if graph is None:
+        needed = 0.0
+    elif _beside(graph):
+        needed = _BOX_HEAD + graph[1]
+    else:
+        needed = _BOX_HEAD + graph[1] + _ROOM_TO_WRITE
+    return f"{min(0.8 * _TEXT_HEIGHT, max(0.4 * _TEXT_HEIGHT, needed)):.1f}pt"
 
 
-def _latex_sheet(title: str, exercises: list[Exercise], traces: list[Trace], graphs: bool, level: int) -> str:
-    box_height, graph_height = (r"0.9\textheight", "10cm") if level == 3 else (r"0.4\textheight", "4.5cm")
-    parts = [*_tex_head(f"Backprop worksheet: {title}", graphs), _tex(_INSTRUCTIONS), ""]
+def _beside(graph: tuple[float, float]) -> bool:
+    """Does the graph stand in a column beside the blanks (drawn top to bottom, narrow)?"""
+    return graph[0] <= _GRAPH_COLUMN * _BOX_WIDTH and graph[1] > graph[0]
+
+
+def _latex_sheet(
+    title: str, exercises: list[Exercise], traces: list[Trace], sizes: dict[str, tuple[float, float]]
+) -> str:
+    graphs = bool(sizes)
+    instructions = "".join(
+        _tex(text) + (_INSTRUCTION_SYMBOLS["latex"][field] if field else "")
+        for text, field, _, _ in string.Formatter().parse(_INSTRUCTIONS)
+    )
+    parts = [*_tex_head(f"Backprop worksheet: {title}", graphs), instructions, ""]
     for i, (exercise, t) in enumerate(zip(exercises, traces), 1):
         blanks = [r"\mbox{$f = $\rule{2.5cm}{0.4pt}}"] + [
-            rf"\mbox{{$\frac{{\partial f}}{{\partial {_tex_name(name)}}} = $\rule{{2.5cm}}{{0.4pt}}}}"
-            for name, _ in _leaf_gradients(t)
+            rf"\mbox{{${total} = $\rule{{2.5cm}}{{0.4pt}}}}" for total, _ in _leaf_gradients(t, "latex")
         ]
         statement = f"{_tt(exercise.expression)} with {_tt(_inputs_text(exercise))}"
         body = [
@@ -241,12 +317,25 @@ def _latex_sheet(title: str, exercises: list[Exercise], traces: list[Trace], gra
             "",
             r"\smallskip{\small Nodes: " + "; ".join(rf"\mbox{{{_tt(node)}}}" for node in _nodes(t)) + "}",
         ]
-        if graphs:
-            body += _tex_graph(f"exercise-{i:02}.png", graph_height)
-        body += [r"\vfill", r"\quad ".join(blanks), "", r"\medskip"]
+        graph = sizes.get(f"exercise-{i:02}.png")
+        if graph and _beside(graph):  # the graph in a column, the blanks one under another beside it
+            body += [
+                "",
+                r"\medskip",
+                rf"\begin{{minipage}}[t]{{{_GRAPH_COLUMN}\linewidth}}\vspace{{0pt}}\centering",
+                rf"\includegraphics[width={graph[0]:.1f}pt,height={graph[1]:.1f}pt]{{exercise-{i:02}.png}}",
+                r"\end{minipage}\hfill",
+                rf"\begin{{minipage}}[t]{{{0.95 - _GRAPH_COLUMN:.2f}\linewidth}}\vspace{{0pt}}",
+                r" \\[1.5cm] ".join(blanks),
+                r"\end{minipage}",
+            ]
+        else:
+            if graph:
+                body += _tex_graph(f"exercise-{i:02}.png", graph)
+            body += [r"\vfill", r"\quad ".join(blanks), "", r"\medskip"]
         parts += [
             r"\noindent\fbox{\begin{minipage}[t]["
-            + box_height
+            + _box_height(graph)
             + r"][t]{\dimexpr\linewidth-2\fboxsep-2\fboxrule\relax}",
             *body,
             r"\end{minipage}}",
@@ -257,12 +346,14 @@ def _latex_sheet(title: str, exercises: list[Exercise], traces: list[Trace], gra
     return "\n".join(parts) + "\n"
 
 
-def _latex_key(title: str, exercises: list[Exercise], traces: list[Trace], graphs: bool) -> str:
+def _latex_key(
+    title: str, exercises: list[Exercise], traces: list[Trace], sizes: dict[str, tuple[float, float]]
+) -> str:
+    graphs = bool(sizes)
     parts = _tex_head(f"Answers: {title}", graphs)
     for i, (exercise, t) in enumerate(zip(exercises, traces), 1):
         answers = [rf"f = {format_number(t.root.data)}"] + [
-            rf"\frac{{\partial f}}{{\partial {_tex_name(name)}}} = {format_number(grad)}"
-            for name, grad in _leaf_gradients(t)
+            rf"{total} = {format_number(grad)}" for total, grad in _leaf_gradients(t, "latex")
         ]
         parts += [
             rf"\subsection*{{Exercise {i}: $f = $ {_tt(exercise.expression)}}}",
@@ -280,7 +371,7 @@ def _latex_key(title: str, exercises: list[Exercise], traces: list[Trace], graph
             r"\end{itemize}",
         ]
         if graphs:
-            parts += _tex_graph(f"answer-{i:02}.png", "9cm")
+            parts += _tex_graph(f"answer-{i:02}.png", sizes[f"answer-{i:02}.png"])
         parts.append(r"\clearpage" if i < len(exercises) else "")
     parts.append(r"\end{document}")
     return "\n".join(parts) + "\n"

@@ -37,7 +37,7 @@ import os
 import shutil
 import subprocess
 import warnings
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -65,6 +65,8 @@ __all__ = [
     "svg_class",
     "LEGEND",
     "save_graph",
+    "layout_size",
+    "fit_to",
     "DotNotFoundError",
     "LayoutError",
     "DOT_TIMEOUT",
@@ -446,3 +448,26 @@ def save_graph(graph: graphviz.Digraph, path: str | os.PathLike[str]) -> Path:
     except graphviz.ExecutableNotFound as exc:
         raise DotNotFoundError() from exc
     return write_atomic(target, rendered)
+
+
+def layout_size(graph: graphviz.Digraph) -> tuple[float, float]:
+    """The width and height of `graph` as `dot` lays it out, in points (1/72 inch)."""
+    head = graph.pipe(format="plain").decode("utf-8").split("\n", 1)[0].split()  # graph SCALE W H (inches)
+    return float(head[2]) * 72.0, float(head[3]) * 72.0
+
+
+def fit_to(draw_in: Callable[[str], Graph], boxes: Mapping[str, tuple[float, float]]) -> tuple[Graph, float]:
+    """The drawing of a graph that shows its labels largest: `draw_in(rankdir)` draws it left to
+    right ("LR") or top to bottom ("TB"), and `boxes[rankdir]` is the (width, height) in points
+    that drawing would get (a page's width, or a column beside the text for a tall one).
+
+    A long chain drawn left to right and shrunk to a page's width has unreadable labels; top to
+    bottom it may not. Returns the drawing and its scale, min(1, width / w, height / h) for its
+    laid-out size w × h: a label of s points shows s · scale points tall. Needs `dot`.
+    """
+    drawings = [draw_in(rankdir) for rankdir in boxes]
+    scales = [
+        min(1.0, width / w, height / h)
+        for (width, height), (w, h) in zip(boxes.values(), map(layout_size, drawings))
+    ]
+    return max(zip(drawings, scales), key=lambda drawing: drawing[1])  # the first on a tie

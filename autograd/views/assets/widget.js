@@ -91,7 +91,7 @@ function render(context) {
   slider.setAttribute("aria-label", "step");
   var counter = el("span", "sg-counter");
   if (practicing) {  // no stepping (it would show the answers): a hint, then the zoom buttons
-    controls.append(el("span", "sg-hint", "Practice: type each gradient ∂root/∂node, in the order " +
+    controls.append(el("span", "sg-hint", "Practice: type each gradient v\u0305 = ∂root/∂v, in the order " +
       "backward() finalizes them; click a node for its forward formula."));
   } else {
     controls.append(
