@@ -2,6 +2,8 @@
 #   make demo   the f = w·x + b walkthrough, the regularized neuron, a trained two-moons MLP
 #   make test   all tests (deterministic hypothesis profile "ci")
 #   make lint   ruff
+#   make build  compile the engine in place (Cython; done by every target that installs, and again
+#               when its source changes); STEPGRAD_PURE_PYTHON=1 runs the pure-Python engine instead
 #   make bench  the benchmark suite
 #   make profile            where stepgrad's time goes on one workload (WORKLOAD=mlp, neuron, chain or transformer)
 #   make notebooks          JupyterLab on the guided notebooks
@@ -26,21 +28,38 @@ export HYPOTHESIS_PROFILE
 # Material for MkDocs prints a banner about its successor on every build; the build needs no reminder.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: demo test lint bench profile notebooks notebooks-execute docs docs-lite docs-lite-test docs-test docs-serve \
-	site-serve docs-assets package-check assets screenshots system-dot system-chromium system-latex system-npm \
-	system-poppler clean
+.PHONY: demo test lint build bench profile notebooks notebooks-execute docs docs-lite docs-lite-test docs-test \
+	docs-serve site-serve docs-assets package-check assets screenshots system-dot system-chromium system-latex \
+	system-npm system-cc system-poppler clean
 
 $(PY):
 	@echo ">> creating $(VENV) with $(PYTHON)"
 	@$(PYTHON) -m venv $(VENV)
 	@$(PY) -m pip install -q --upgrade pip
 
-# One stamp per set of extras; reinstalled when pyproject.toml or the version changes.
-$(VENV)/.installed-%: pyproject.toml autograd/__init__.py | $(PY)
+# One stamp per set of extras; reinstalled when pyproject.toml or the version changes. Installing
+# compiles the engine in place (setup.py; Cython is fetched as a build requirement).
+$(VENV)/.installed-%: pyproject.toml autograd/__init__.py | $(PY) system-cc
 	@echo ">> installing stepgrad into $(VENV) in editable mode, with the extras: $(subst +,$(comma),$*)"
 	@$(PY) -m pip install -q -e '.[$(subst +,$(comma),$*)]'
-	@touch $@
+	@$(PY) -c "import autograd.engine as e; print('>> engine:', e.ENGINE)"
+	@touch $@ $(ENGINE_BUILT)
 comma := ,
+
+# The compiled engine: autograd/engine/ops.py and value.py compiled by Cython beside their source,
+# rebuilt when that source changes (an edited value.py must not be shadowed by an old build).
+ENGINE_SOURCES := setup.py autograd/engine/ops.py autograd/engine/value.py autograd/engine/value.pxd
+ENGINE_BUILT := $(VENV)/.engine-built
+$(ENGINE_BUILT): $(ENGINE_SOURCES) | $(PY) system-cc
+	@echo ">> compiling the engine in place (Cython, setup.py)"
+	@$(PY) -m pip install -q --no-deps -e .
+	@$(PY) -c "import autograd.engine as e; print('>> engine:', e.ENGINE)"
+	@touch $@
+build: $(ENGINE_BUILT)
+
+# A C compiler and Python's headers for the compiled engine (apt-get when root, else a note).
+system-cc: | $(PY)
+	@.ci/ensure-compiler $(PY)
 
 system-dot:
 	@.ci/ensure-system-tool dot graphviz graphviz graphviz
@@ -62,7 +81,7 @@ system-poppler:
 	@.ci/ensure-system-tool pdftoppm poppler-utils poppler poppler
 
 # The f = w·x + b walkthrough is printed; the neuron's longer one goes to out/neuron/steps.txt.
-demo: $(VENV)/.installed-train system-dot
+demo: $(VENV)/.installed-train build system-dot
 	@$(VENV)/bin/stepgrad wxb --out out/wxb
 	@mkdir -p out/neuron
 	@$(VENV)/bin/stepgrad wxb --neuron --out out/neuron > out/neuron/steps.txt
@@ -75,8 +94,15 @@ demo: $(VENV)/.installed-train system-dot
 	@echo "  out/moons/boundary.png   the trained two-moons MLP's decision boundary"
 	@echo "  out/moons/loss.png       its loss and accuracy per epoch (the model: out/moons/model.json)"
 
-test: $(VENV)/.installed-dev $(LITE_VENV)/.installed system-dot system-chromium system-latex system-npm
+# The whole suite on the engine that is installed (compiled where a C compiler exists), then the
+# engine's own tests (values, oracles, properties, replay, higher order) again on the pure-Python engine.
+ENGINE_TESTS := tests/test_engine.py tests/test_closed_forms.py \
+	tests/test_gradients_property.py tests/test_higher_order.py tests/test_replay.py tests/test_check.py \
+	tests/test_micrograd_compat.py tests/test_define_op.py tests/test_attributes.py tests/test_threads.py \
+	tests/test_chain_rule.py
+test: $(VENV)/.installed-dev build $(LITE_VENV)/.installed system-dot system-chromium system-latex system-npm
 	$(PY) -m pytest
+	STEPGRAD_PURE_PYTHON=1 $(PY) -m pytest $(ENGINE_TESTS)
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
@@ -85,7 +111,7 @@ lint: $(VENV)/.installed-dev
 # The PyTorch baseline wants PyTorch's CPU build (pinned: a plain `pip install torch` may fetch a
 # multi-GB CUDA build); `make bench BENCH_TORCH=` leaves it out. Without it the suite still runs.
 BENCH_TORCH ?= torch==2.13.0
-bench: $(VENV)/.installed-dev+bench
+bench: $(VENV)/.installed-dev+bench build
 	@if [ -n "$(BENCH_TORCH)" ] && ! $(PY) -c "import torch" 2>/dev/null; then \
 	  $(PY) -m pip install -q "$(BENCH_TORCH)" \
 	  || echo "PyTorch baseline skipped: could not install $(BENCH_TORCH) (CPU build); the other engines run"; \
@@ -94,7 +120,7 @@ bench: $(VENV)/.installed-dev+bench
 	$(PY) -m benchmarks.explorer
 
 WORKLOAD ?= mlp
-profile: $(VENV)/.installed-dev+bench
+profile: $(VENV)/.installed-dev+bench build
 	$(PY) -m benchmarks --profile $(WORKLOAD)
 
 # JupyterLab refuses to run as root without --allow-root (containers, CI boxes).
@@ -184,3 +210,4 @@ assets:
 
 clean:
 	rm -rf $(VENV) $(LITE_VENV) out build dist site *.egg-info .pytest_cache .hypothesis .cache
+	rm -f autograd/engine/*.c autograd/engine/*.so

@@ -2,15 +2,22 @@
 
     .venv/bin/python .ci/packaging.py        # `make package-check`; .ci/run calls it after `make test`
 
-1. `python -m build` makes the sdist and, from it, the wheel; `twine check --strict` reads both;
-   the wheel must hold every file git tracks in autograd/, nn/ and stepgrad/ (py.typed and
-   package data included) and nothing else, and carry the version of autograd.__version__.
-2. For each CPython 3.11, 3.12 and 3.13 that pyenv has (else the one running this), and for the
-   wheel and then the sdist: a fresh venv in a temporary directory outside the checkout, the
-   package installed without extras, and every verb that the installed `stepgrad --help` lists
-   run once from an empty directory there. Without extras a verb either works (exit 0) or stops
-   with exit 2 and the command that installs what it needs (`pip install 'stepgrad[train]'`);
-   then the `train` extra is added and every verb must exit 0. No run may print a traceback.
+1. `python -m build` makes the sdist and, from it, a pure `py3-none-any` wheel (built with
+   STEPGRAD_PURE_PYTHON=1: no compiled engine); for each CPython below, a Linux wheel with the
+   compiled engine is built from the sdist. `twine check --strict` reads them all; each wheel must
+   hold every file git tracks in autograd/, nn/ and stepgrad/ (py.typed and package data
+   included) and nothing else, carry the version of autograd.__version__, and hold the compiled
+   modules exactly when it is not the pure wheel.
+2. For each CPython 3.11, 3.12 and 3.13 that pyenv has (else the one running this), and for its
+   compiled wheel, the pure wheel and the sdist: a fresh venv in a temporary directory outside
+   the checkout, the package installed without extras, `autograd.COMPILED` as the artifact
+   promises (the sdist compiles; STEPGRAD_PURE_PYTHON=1 still gives the pure engine), and every
+   verb that the installed `stepgrad --help` lists run once from an empty directory there.
+   First, the sdist is installed where nothing compiles (CC=/bin/false): it must install, say so
+   once, and run the pure-Python engine.
+   Without extras a verb either works (exit 0) or stops with exit 2 and the command that
+   installs what it needs (`pip install 'stepgrad[train]'`); then the `train` extra is added
+   and every verb must exit 0. No run may print a traceback.
 
 A verb that `stepgrad --help` lists but VERB_RUNS below does not know fails the check: give it a
 small, fast invocation there. Entries for verbs the installed command does not have are skipped.
@@ -96,26 +103,51 @@ def checkout_version() -> str:
 
 
 def build(dist: Path) -> tuple[Path, Path]:
-    """The sdist and the wheel built from it, checked by twine and by their contents."""
-    must([sys.executable, "-m", "build", "--outdir", str(dist), str(ROOT)])
+    """The sdist and the pure wheel built from it, checked by twine and by their contents."""
+    env = {**os.environ, "STEPGRAD_PURE_PYTHON": "1"}
+    must([sys.executable, "-m", "build", "--outdir", str(dist), str(ROOT)], env=env)
     sdists, wheels = sorted(dist.glob("*.tar.gz")), sorted(dist.glob("*.whl"))
     if len(sdists) != 1 or len(wheels) != 1:
         raise CheckFailed(f"expected one sdist and one wheel in {dist}, found {sdists + wheels}")
-    must([sys.executable, "-m", "twine", "check", "--strict", str(sdists[0]), str(wheels[0])])
+    if not wheels[0].name.endswith("-py3-none-any.whl"):
+        raise CheckFailed(f"the pure wheel is {wheels[0].name}, not a py3-none-any wheel")
+    check_wheel(wheels[0], compiled=False)
+    must([sys.executable, "-m", "twine", "check", "--strict", str(sdists[0])])
+    return sdists[0], wheels[0]
+
+
+def compiled_wheel(sdist: Path, python: str, dist: Path, pip: list[str]) -> Path:
+    """The Linux wheel with the compiled engine, built from the sdist by `python`."""
+    dist.mkdir()
+    must([python, "-m", "pip", "--disable-pip-version-check", "wheel", "--no-deps", "-q", "-w", str(dist),
+          str(sdist)])  # fmt: skip
+    wheels = sorted(dist.glob("*.whl"))
+    if len(wheels) != 1 or "-cp3" not in wheels[0].name or "linux" not in wheels[0].name:
+        raise CheckFailed(f"expected one CPython Linux wheel in {dist}, found {wheels}")
+    check_wheel(wheels[0], compiled=True)
+    return wheels[0]
+
+
+def check_wheel(wheel: Path, compiled: bool) -> None:
+    """twine's check, the version, the packages' files whole, the compiled modules present or not."""
+    must([sys.executable, "-m", "twine", "check", "--strict", str(wheel)])
     version = checkout_version()
-    if not wheels[0].name.startswith(f"stepgrad-{version}-"):
-        raise CheckFailed(f"the wheel {wheels[0].name} does not carry autograd.__version__ = {version}")
-    names = set(zipfile.ZipFile(wheels[0]).namelist())
+    if not wheel.name.startswith(f"stepgrad-{version}-"):
+        raise CheckFailed(f"the wheel {wheel.name} does not carry autograd.__version__ = {version}")
+    names = set(zipfile.ZipFile(wheel).namelist())
     tracked = must(["git", "ls-files", *PACKAGES], cwd=ROOT).stdout.split()
     left_out = sorted(set(tracked) - names)  # modules, py.typed, package data
     if left_out:
-        raise CheckFailed(f"the wheel lacks these files of its packages: {left_out}")
+        raise CheckFailed(f"{wheel.name} lacks these files of its packages: {left_out}")
     stray = sorted(
         {n.split("/")[0] for n in names if "/" in n} - {*PACKAGES, f"stepgrad-{version}.dist-info"}
     )
     if stray:
-        raise CheckFailed(f"the wheel holds more than the packages {PACKAGES}: {stray}")
-    return sdists[0], wheels[0]
+        raise CheckFailed(f"{wheel.name} holds more than the packages {PACKAGES}: {stray}")
+    built = sorted(n for n in names if n.startswith("autograd/engine/") and n.endswith(".so"))
+    expected = ["ops", "value"] if compiled else []
+    if [Path(n).name.split(".")[0] for n in built] != expected:
+        raise CheckFailed(f"{wheel.name} holds the compiled modules {built}, expected {expected or 'none'}")
 
 
 def pythons() -> list[tuple[str, str]]:
@@ -190,13 +222,51 @@ def run_verbs(venv: Path, work: Path, with_extras: bool) -> list[str]:
     return results
 
 
-def check_artifact(label: str, python: str, artifact: Path, tmp: Path, pip: list[str]) -> None:
-    """Install the artifact into a fresh venv, run the verbs, add the extras, run them again."""
+def check_engine(venv: Path, work: Path, compiled: bool) -> str:
+    """`autograd.COMPILED` in the venv is what the artifact promises (False with
+    STEPGRAD_PURE_PYTHON=1)."""
+    python = str(venv / "bin" / "python")
+    work.mkdir()
+    for pure, expected in (("0", compiled), ("1", False)):
+        env = {**os.environ, "STEPGRAD_PURE_PYTHON": pure}
+        env.pop("PYTHONPATH", None)
+        said = must([python, "-c", "import autograd; print(autograd.COMPILED)"], cwd=work, env=env).stdout
+        if said.strip() != str(expected):
+            raise CheckFailed(
+                f"autograd.COMPILED is {said.strip()} with STEPGRAD_PURE_PYTHON={pure} in {venv}"
+            )
+    return "compiled engine" if compiled else "pure-Python engine"
+
+
+def check_without_compiler(sdist: Path, python: str, tmp: Path, pip: list[str]) -> str:
+    """The sdist installed where nothing can be compiled (CC=/bin/false): the install succeeds,
+    its build says so once, and the pure-Python engine runs (doctor names it)."""
+    venv = tmp / "venv-no-compiler"
+    must([python, "-m", "venv", "--without-pip", str(venv)])
+    env = {**os.environ, "CC": "/bin/false"}
+    done = must([*pip, "--python", str(venv / "bin" / "python"), "install", "-v", str(sdist)], env=env)
+    output = (done.stdout + done.stderr).splitlines()
+    said = [line for line in output if "the compiled engine was not built" in line]
+    if len(said) != 1:
+        raise CheckFailed(f"without a compiler the build said so {len(said)} times, not once")
+    check_engine(venv, tmp / "engine-no-compiler", compiled=False)
+    doctor = must([str(venv / "bin" / "stepgrad"), "doctor"], cwd=tmp).stdout
+    if "engine: pure Python (not compiled" not in doctor:
+        raise CheckFailed(f"stepgrad doctor does not name the pure engine:\n{doctor}")
+    return "installed without a compiler: the pure-Python engine, said once, named by doctor"
+
+
+def check_artifact(
+    label: str, python: str, artifact: Path, tmp: Path, pip: list[str], compiled: bool
+) -> None:
+    """Install the artifact into a fresh venv, check the engine, run the verbs, add the extras and
+    run them again."""
     venv = tmp / f"venv-{label}"
     must([python, "-m", "venv", "--without-pip", str(venv)])
     target = [*pip, "--python", str(venv / "bin" / "python"), "install", "-q"]
     must([*target, str(artifact), "micrograd==0.1.0"])
-    print(f"   {label}, no extras: " + "; ".join(run_verbs(venv, tmp / f"run-{label}", with_extras=False)))
+    engine = check_engine(venv, tmp / f"engine-{label}", compiled)
+    print(f"   {label} ({engine}), no extras: " + "; ".join(run_verbs(venv, tmp / f"run-{label}", False)))
     must([*target, f"stepgrad[{EXTRAS}] @ {artifact.as_uri()}"])
     print(
         f"   {label}, [{EXTRAS}]: "
@@ -209,14 +279,21 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="stepgrad-packaging-"))
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check"]
     try:
-        sdist, wheel = build(tmp / "dist")
+        sdist, pure_wheel = build(tmp / "dist")
         print(
-            f"== built {sdist.name} and {wheel.name}; twine check passed ({time.monotonic() - started:.0f} s)"
+            f"== built {sdist.name} and {pure_wheel.name}; twine check passed "
+            f"({time.monotonic() - started:.0f} s)"
         )
+        print(f"== {check_without_compiler(sdist, sys._base_executable, tmp, pip)}")
         for version, python in pythons():
-            print(f"== CPython {version}")
-            for kind, artifact in (("wheel", wheel), ("sdist", sdist)):
-                check_artifact(f"{version}-{kind}", python, artifact, tmp, pip)
+            wheel = compiled_wheel(sdist, python, tmp / f"dist-{version}", pip)
+            print(f"== CPython {version}: built {wheel.name}")
+            for kind, artifact, compiled in (
+                ("wheel", wheel, True),
+                ("pure wheel", pure_wheel, False),
+                ("sdist", sdist, True),
+            ):
+                check_artifact(f"{version}-{kind.replace(' ', '-')}", python, artifact, tmp, pip, compiled)
     except CheckFailed as failure:
         print(f"packaging check FAILED: {failure}\n(files kept in {tmp})", file=sys.stderr)
         return 1

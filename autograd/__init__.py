@@ -10,15 +10,20 @@
 Importing the package loads the engine only; the drawing and stepping tools
 (`draw`, `save_graph`, `trace`, `play`, `explore`) are imported on first use, so graphviz is
 loaded only by code that draws.
+
+`COMPILED` is True when the engine runs compiled (built by Cython from its own Python
+source at install time) and False when it runs as Python (`STEPGRAD_PURE_PYTHON=1`, or
+where nothing could be compiled): the same numbers either way.
 """
 
 from importlib import import_module
 from typing import Any
 
 from autograd.engine.check import central_difference, gradcheck
+from autograd.engine.define import define_op
 from autograd.engine.gradients import grad, hessian, hvp
 from autograd.engine.replay import replay
-from autograd.engine.value import DomainError, Value, is_grad_enabled, no_grad
+from autograd.engine.value import COMPILED, DomainError, Value, is_grad_enabled, no_grad
 from autograd.graph.snapshot import Snapshot, snapshot
 from autograd.graph.walk import GraphStats, edges, graph_stats, leaves, topological_order
 
@@ -35,6 +40,8 @@ _LAZY = {
 
 __all__ = [
     "Value",
+    "COMPILED",
+    "define_op",
     "no_grad",
     "is_grad_enabled",
     "DomainError",

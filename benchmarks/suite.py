@@ -16,7 +16,8 @@ from importlib import metadata
 from typing import Any
 
 from autograd import graph_stats
-from benchmarks import floor
+from autograd.engine import ENGINE
+from benchmarks import floor, processes
 from benchmarks.agreement import check_agreement
 from benchmarks.engines import MICROGRAD, STEPGRAD, available_engines
 from benchmarks.memory import (
@@ -158,11 +159,15 @@ def run(
     long_chain = _long_chain(sizes, log)
     log("Memory (tracemalloc) ...")
     memory = _memory(sizes)
+    rounds, steps = sizes.process_rounds, sizes.process_steps
+    log(f"The transformer as whole processes ({rounds} rounds of {steps} steps) ...")
+    whole = processes.run(steps, rounds)
     results: dict[str, Any] = {
         "meta": {
             "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
             "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores",
             "versions": _versions(engines),
+            "engine": ENGINE,
             "quick": quick,
             "sizes": asdict(sizes),
             "command": command,
@@ -174,6 +179,7 @@ def run(
         "timings": timings,
         "long_chain": long_chain,
         "memory": memory,
+        "processes": whole,
     }
     results["targets"] = targets(results)
     return results

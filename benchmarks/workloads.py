@@ -65,6 +65,8 @@ class Sizes:
     mlp_points: int = 100
     mlp_hidden: tuple[int, ...] = (16, 16)
     memory_nodes: int = 100_000  # nodes of the binary-op graph measured for bytes per node
+    process_steps: int = 20  # transformer steps per whole-process run (a microgpt-length script)
+    process_rounds: int = 5  # interleaved rounds of whole processes
 
 
 FULL = Sizes()
@@ -78,6 +80,8 @@ QUICK = Sizes(
     mlp_points=12,
     mlp_hidden=(4, 4),
     memory_nodes=2_000,
+    process_steps=1,
+    process_rounds=1,
 )
 
 

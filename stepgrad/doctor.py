@@ -1,8 +1,8 @@
 """`stepgrad doctor`: what this installation has, and what is in the way.
 
-It reports graphviz's `dot` program (found? which version?), which extras of
-`autograd.extras.EXTRAS` are installed, whether the notebook widget's front end
-(anywidget) imports, and whether another installed distribution also provides the
+It reports which engine runs (compiled or pure Python, and why), graphviz's `dot` program
+(found? which version?), which extras of `autograd.extras.EXTRAS` are installed, whether the
+notebook widget's front end (anywidget) imports, and whether another installed distribution also provides the
 `autograd` or `nn` import package (HIPS autograd does: one of the two overwrites the
 other's files; stepgrad belongs in a virtual environment of its own).
 Exit status 0 when nothing is in the way, 1 when something is (no `dot`, a clash).
@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 
 from autograd import __version__
+from autograd.engine import ENGINE
 from autograd.extras import DOT_INSTALL, EXTRAS, install_command, missing
 from stepgrad.verb import FAILED, OK, Verb
 
@@ -82,6 +83,7 @@ def report() -> tuple[list[str], int]:
     lines = [
         f"stepgrad {__version__} on Python {sys.version.split()[0]} ({sys.executable})",
         f"autograd imported from {Path(autograd.__file__).parent}",
+        f"engine: {ENGINE}",
     ]
     dot = dot_version()
     if dot is None:
@@ -129,8 +131,9 @@ def _run(args: argparse.Namespace) -> int:
 VERBS = (
     Verb(
         "doctor",
-        help="check the installation: dot, extras, the notebook widget, clashing packages",
-        description="Say whether graphviz's dot is found (and its version), which extras are installed, "
+        help="check the installation: the engine, dot, extras, the notebook widget, clashing packages",
+        description="Say which engine runs (compiled, or pure Python and why), whether graphviz's dot "
+        "is found (and its version), which extras are installed, "
         "whether the notebook widget's front end (anywidget) imports, and whether another installed "
         "distribution also provides the autograd or nn import package. Exit status 1 if something "
         "is in the way.",

@@ -274,6 +274,21 @@ def test_chain_of_a_million_ops_has_no_recursion_error():
     y.backward()
     assert y.data == 1_000_001.0
     assert x.grad == 1.0
+    del y  # freeing the chain node by node must not recurse a million deep either
+
+
+def test_compiled_nodes_are_not_tracked_by_the_cyclic_collector():
+    """Compiled, no node is tracked (a graph has no cycles: reference counting frees it); run as
+    Python, every node is, as any Python object."""
+    import gc
+
+    import autograd
+
+    x = Value(2.0)
+    nodes = [x, x * x, x + 1.0, 2.0 - x, x.tanh(), Value.sum([x, x]), Value.dot([x], [x])]
+    with no_grad():
+        nodes.append(x * 3.0)
+    assert [gc.is_tracked(n) for n in nodes] == [not autograd.COMPILED] * len(nodes)
 
 
 def test_wide_shared_graph_depth():
@@ -455,10 +470,10 @@ def test_no_grad_results_are_leaves():
 
 
 def test_a_binary_node_is_one_object_without_tuples():
-    """A compact node keeps its parents and local derivatives in slots: one GC-tracked object."""
+    """A compact node keeps its parents and local derivatives in slots: one object (no tuple, and
+    no dictionary until an attribute of the user's is set)."""
     import gc
 
     x, y = Value(2.0), Value(3.0)
     z = x * y
-    assert not hasattr(z, "__dict__")
-    assert not any(isinstance(r, tuple) for r in gc.get_referents(z))
+    assert not any(isinstance(r, (tuple, dict)) for r in gc.get_referents(z))

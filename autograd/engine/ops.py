@@ -27,6 +27,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+try:
+    import cython  # the compiler's pure-Python mode; as plain Python its decorators do nothing
+except ImportError:  # no Cython installed: this module runs as plain Python
+    from autograd.engine import _no_cython as cython
+
 __all__ = ["DomainError", "Op", "OPS", "number", "format_exponent"]
 
 
@@ -34,7 +39,8 @@ class DomainError(ValueError):
     """An operation was asked for a value outside its mathematical domain."""
 
 
-@dataclass(frozen=True, eq=False, slots=True)
+@dataclass(frozen=True, eq=False)
+@cython.cclass  # compiled: an extension type with the C fields of ops.pxd
 class Op:
     """One row of the op table.
 

@@ -18,6 +18,13 @@ and applies the chain rule
     grad_i = Σ_j grad_j · ∂v_j/∂v_i        (sum over the children j of node i)
 
 so every node needs only its own gradient and its stored local derivatives.
+
+This file is also the source of the compiled engine: Cython compiles it as it is, with the
+C types of `value.pxd` (a node's slots become C fields). Compiled, a node is not tracked by
+Python's cyclic garbage collector (setup.py has the compiled constructor leave it out): a
+node refers only to nodes made before it, so a graph holds no cycle, reference counting
+frees it, and the collector never walks the graph. An attribute of the user's may close a
+cycle; `_keep_in_sight` (compiled only) has the collector track what it reaches.
 """
 
 from __future__ import annotations
@@ -26,11 +33,22 @@ import math
 import operator
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from itertools import compress, filterfalse, repeat
+from contextvars import ContextVar
+from itertools import compress, repeat
 from numbers import Real
+from threading import Lock
 from typing import Any
 
 from autograd.engine.ops import OPS, DomainError, Op, format_exponent
+
+try:
+    import cython  # the compiler's pure-Python mode; as plain Python its decorators do nothing
+except ImportError:  # no Cython installed: this module runs as plain Python
+    from autograd.engine import _no_cython as cython
+
+COMPILED: bool = cython.compiled
+"""True when this module runs compiled (an extension module built by Cython from this very
+file, with the C types declared beside it in `value.pxd`); False when it runs as Python."""
 
 __all__ = ["Value", "no_grad", "is_grad_enabled", "DomainError", "topological_order"]
 
@@ -40,27 +58,37 @@ _EXP, _LOG, _TANH, _SIGMOID, _RELU = OPS["exp"], OPS["log"], OPS["tanh"], OPS["s
 _SUM, _DOT = OPS["sum"], OPS["dot"]
 
 
-_grad_enabled = True
+# Gradient recording is on unless the running thread is inside `no_grad()`: each thread (and
+# each asyncio task) has its own switch, a context variable. Building a node reads it only while
+# some block is open somewhere: `_no_grad_blocks` counts the open blocks of all threads.
+_recording: ContextVar[bool] = ContextVar("stepgrad_recording", default=True)
+_no_grad_blocks = 0
+_blocks_lock = Lock()
 
 
 def is_grad_enabled() -> bool:
-    """True unless inside a `no_grad()` block."""
-    return _grad_enabled
+    """True unless this thread is inside a `no_grad()` block."""
+    return _no_grad_blocks == 0 or _recording.get()
 
 
 @contextmanager
 def no_grad() -> Iterator[None]:
-    """Inside this block operations compute values but record no graph.
+    """Inside this block, in this thread, operations compute values but record no graph.
 
     Use it for evaluation and plotting: results are constants (leaves), so nothing
-    is kept alive and `backward()` on them reaches no other node.
+    is kept alive and `backward()` on them reaches no other node. Other threads
+    keep recording (the switch is per thread, as in PyTorch).
     """
-    global _grad_enabled
-    previous, _grad_enabled = _grad_enabled, False
+    global _no_grad_blocks
+    with _blocks_lock:
+        _no_grad_blocks += 1
+    token = _recording.set(False)
     try:
         yield
     finally:
-        _grad_enabled = previous
+        _recording.reset(token)
+        with _blocks_lock:
+            _no_grad_blocks -= 1
 
 
 def _as_float(x: object, where: str) -> float:
@@ -84,6 +112,15 @@ def _is_numpy_bool(x: object) -> bool:
     return type(x).__module__ == "numpy" and type(x).__name__ in ("bool", "bool_")
 
 
+_MADE_BY_HAND = (
+    "Value(data, children, op) is how micrograd makes a node by hand; here an op is a row of the op "
+    "table, which computes the value and the local derivatives together. For an op of your own, "
+    "define it once: sin = autograd.define_op('sin', math.sin, lambda x, out: (cos(x),)), then sin(x)."
+)
+
+
+@cython.trashcan(True)  # compiled: freeing a deep chain takes turns instead of recursing
+@cython.cclass  # compiled: an extension type whose slots are the C fields of value.pxd
 class Value:
     """A scalar in the computation graph: its data, its gradient, and how it was made.
 
@@ -92,11 +129,17 @@ class Value:
         grad:  ∂root/∂self after `root.backward()`; starts at 0.0.
         label: an optional name shown by the renderer and the stepper.
     Read-only views of the graph: `op`, `operator`, `operands`, `parents`, `local_grads`.
+    Any other attribute may be set, as on micrograd's Value (`p.m = 0.0` for an optimizer's
+    moments); a node that never gets one has no dictionary.
     """
 
-    __slots__ = ("data", "grad", "label", "_operator", "_a", "_b", "_da", "_db", "_const")
+    __slots__ = ("data", "grad", "label", "_operator", "_a", "_b", "_da", "_db", "_const", "__dict__")
 
-    def __init__(self, data: float, label: str = "") -> None:
+    def __init__(self, data: float, label: str = "", _op: Any = None) -> None:
+        if _op is not None or (
+            isinstance(label, (tuple, list, set, frozenset)) and any(isinstance(c, Value) for c in label)
+        ):  # Value(data, children, op): micrograd's node made by hand
+            raise TypeError(_MADE_BY_HAND)
         self.data = _as_float(data, "Value")
         self.grad = 0.0
         if not isinstance(label, str):
@@ -154,7 +197,9 @@ class Value:
         a, b = self._a, self._b
         if b is None:
             return () if a is None else (self._da,)
-        return (self._db,) if a is None else (self._da, self._db)
+        if a is None:
+            return (self._db,)
+        return (self._da, self._db)
 
     @property
     def is_leaf(self) -> bool:
@@ -191,10 +236,13 @@ class Value:
     def __rpow__(self, other: float) -> Value:  # cˣ
         return _constant_first(_EXPONENTIAL, other, self)
 
-    # c + x and c * x: addition and multiplication commute, so the same methods serve
+    # c + x and c * x: addition and multiplication commute, so x + c and x * c serve
     # (the constant is stored as the second operand).
-    __radd__ = __add__
-    __rmul__ = __mul__
+    def __radd__(self, other: float) -> Value:  # c + x
+        return _binary(_ADD, self, other)
+
+    def __rmul__(self, other: float) -> Value:  # c * x
+        return _binary(_MUL, self, other)
 
     def __neg__(self) -> Value:  # −x
         return _unary(_NEG, self)
@@ -305,8 +353,8 @@ class Value:
             g = node.grad
             if g == 0.0:
                 continue
-            if node._operator.arity is None:  # fused: out = op(t₀, t₁, …), an edge per Value term
-                for parent, local in zip(node._parents, node._local_grads):
+            if isinstance(node, _Fused):  # out = op(t₀, t₁, …), an edge per Value term
+                for parent, local in zip(node.parents, node.local_grads):
                     parent.grad += g * local
                 continue
             a, b = node._a, node._b  # out = op(a, b) or op(a); a constant stands in for a or b
@@ -330,6 +378,7 @@ class Value:
         return f"Value(data={self.data}, grad={self.grad}{label})"
 
 
+@cython.cclass
 class _Fused(Value):
     """A fused n-ary node (`sum`, `dot`): its parents and local derivatives as tuples, and its
     operands (constants included) for replay and display."""
@@ -349,9 +398,16 @@ class _Fused(Value):
         return self._local_grads
 
 
-# A Value without running __init__ (whose job is checking user input). Bound once: looking up
-# object.__new__ on every call measured 8 % of a node's creation.
-_new_object = object.__new__
+def _constant(data: float) -> Value:
+    """What an operation gives inside `no_grad()`: a leaf holding `data` (already a float)."""
+    out = Value.__new__(Value)  # a Value without __init__, whose job is checking user input
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    out._operator = _LEAF
+    out._a = out._b = out._const = None
+    out._da = out._db = 0.0
+    return out
 
 
 def _node(
@@ -361,14 +417,18 @@ def _node(
 
     Inside `no_grad()` the result is a constant: a leaf.
     """
-    out = _new_object(Value)
+    if _no_grad_blocks and not _recording.get():
+        return _constant(data)
+    out = Value.__new__(Value)
     out.data = data
     out.grad = 0.0
     out.label = ""
-    if _grad_enabled:
-        out._operator, out._a, out._da, out._b, out._db, out._const = op, a, da, b, db, const
-    else:
-        out._operator, out._a, out._da, out._b, out._db, out._const = _LEAF, None, 0.0, None, 0.0, None
+    out._operator = op
+    out._a = a
+    out._da = da
+    out._b = b
+    out._db = db
+    out._const = const
     return out
 
 
@@ -377,9 +437,9 @@ def _unary(op: Op, x: Value) -> Value:
     a = x.data
     out = op.value(a)
     (da,) = op.local(a, out)
-    if not _grad_enabled:
-        return _node(out, _LEAF, None, 0.0, None, 0.0, None)
-    node = _new_object(Value)
+    if _no_grad_blocks and not _recording.get():
+        return _constant(out)
+    node = Value.__new__(Value)
     node.data = out
     node.grad = 0.0
     node.label = ""
@@ -400,15 +460,16 @@ def _binary(op: Op, x: Value, y: Value | float) -> Value:
     """
     a = x.data
     if isinstance(y, Value):
-        b, const = y.data, None
+        other = y  # (compiled, a Value-typed name: its data is read as a C field)
+        b, const = other.data, None
     else:
         b = const = _as_float(y, op.symbol)
         y = None
     out = op.value(a, b)
     da, db = op.local(a, b, out)
-    if not _grad_enabled:
-        return _node(out, _LEAF, None, 0.0, None, 0.0, None)
-    node = _new_object(Value)
+    if _no_grad_blocks and not _recording.get():
+        return _constant(out)
+    node = Value.__new__(Value)
     node.data = out
     node.grad = 0.0
     node.label = ""
@@ -416,7 +477,10 @@ def _binary(op: Op, x: Value, y: Value | float) -> Value:
     node._a = x
     node._da = da
     node._b = y
-    node._db = 0.0 if y is None else db
+    if y is None:  # a constant operand: no edge, no derivative
+        node._db = 0.0
+    else:
+        node._db = db
     node._const = const
     return node
 
@@ -435,13 +499,15 @@ def _fused(
 
     Its unary/binary slots stay empty: everything reads a fused node's tuples instead.
     """
-    if not _grad_enabled:
-        return _node(data, _LEAF, None, 0.0, None, 0.0, None)
-    out = _new_object(_Fused)
+    if _no_grad_blocks and not _recording.get():
+        return _constant(data)
+    out = _Fused.__new__(_Fused)
     out.data = data
     out.grad = 0.0
     out.label = ""
     out._operator = op
+    out._a = out._b = out._const = None
+    out._da = out._db = 0.0
     out._parents = parents
     out._local_grads = local_grads
     out._operands = operands
@@ -484,19 +550,20 @@ def _constants_as_floats(operands: Sequence[Any], numbers: Sequence[float]) -> I
 
 
 # A marker on the sort's stack: "the node below me has had all its parents emitted".
-_PARENTS_DONE = object()
+# (A bare Value that is no node of any graph, so the stack holds Values only.)
+_PARENTS_DONE = Value.__new__(Value)
 
 
 def topological_order(root: Value) -> list[Value]:
     """Every node `root` depends on, each after all of its parents; `root` is last.
 
     Depth-first post-order with an explicit stack instead of recursion. A node seen
-    for the first time goes back on the stack under a marker, with its parents not
-    yet visited above it (the first parent on top). When the marker comes off the
-    stack again, every parent has been emitted, so the node is emitted. Parents are
-    taken in their stored order, so the order is the same on every run. The stack
-    holds nodes only (no tuple or iterator per node), which keeps a million-node
-    chain fast.
+    for the first time goes back on the stack under a marker, with its parents above
+    it (the first parent on top; one seen before is passed over when it comes off).
+    When the marker comes off the stack again, every parent has been emitted, so the
+    node is emitted. Parents are taken in their stored order, so the order is the same
+    on every run. The stack holds nodes only (no tuple or iterator per node), which
+    keeps a million-node chain fast.
     """
     order: list[Value] = []
     visited: set[Value] = set()
@@ -511,12 +578,60 @@ def topological_order(root: Value) -> list[Value]:
         visited.add(node)
         stack.append(node)
         stack.append(_PARENTS_DONE)
-        if node._operator.arity is None:  # a fused node's parents, last pushed first
-            stack.extend(filterfalse(visited.__contains__, reversed(node._parents)))
+        if isinstance(node, _Fused):  # a fused node's parents, last pushed first
+            stack.extend(reversed(node.parents))
             continue
         a, b = node._a, node._b  # (read from the slots: `node.parents` would build a tuple)
-        if b is not None and b not in visited:
+        if b is not None:
             stack.append(b)
-        if a is not None and a not in visited:
+        if a is not None:
             stack.append(a)
     return order
+
+
+# ---- attributes of the user's, on the compiled engine ------------------------------------------
+def _keep_in_sight(holder: Value, value: Any) -> None:
+    """Compiled engine only: called after `holder.name = value` set an attribute of the user's.
+
+    Compiled nodes are not tracked by the cyclic collector, which is right while a node refers
+    only to older nodes. An attribute may close a cycle (`a.partner = a * 2`); for the collector
+    to find it, every node on it must be tracked. So the holder and every node the value
+    reaches (through lists, tuples, sets, dicts and objects' attributes) are tracked, each with
+    its ancestors. Numbers and strings (`p.m = 0.0`, `n._vis_color = "red"`) reach nothing.
+    """
+    if isinstance(value, (float, int, str, bytes, type(None))):
+        return
+    _track_with_ancestors(holder)
+    seen = set()
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, Value):
+            _track_with_ancestors(item)
+            item = item.__dict__ if hasattr(item, "__dict__") else {}
+        if isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, (list, tuple, set, frozenset)):
+            pending.extend(item)
+        elif not isinstance(item, type) and hasattr(item, "__dict__"):
+            pending.append(vars(item))
+
+
+def _track_with_ancestors(node: Value) -> None:
+    """Have the collector track `node` and every node it depends on (stopping at tracked ones:
+    a tracked node's ancestors are tracked already)."""
+    pending = [node]
+    while pending:
+        n = pending.pop()
+        if PyObject_GC_IsTracked(n):  # noqa: F821
+            continue
+        PyObject_GC_Track(n)  # noqa: F821
+        pending.extend(n.parents)
+
+
+if cython.compiled:
+    _watch_attributes(Value, _keep_in_sight)  # noqa: F821 (value.pxd: calls it after each such set)
