@@ -11,6 +11,7 @@ and the checks of stepping and editing it, read from the page (`step_to_end_and_
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import secrets
@@ -96,6 +97,28 @@ def go_offline(driver: Any) -> None:
         "Network.emulateNetworkConditions",
         {"offline": True, "latency": 0, "downloadThroughput": 0, "uploadThroughput": 0},
     )
+
+
+# What a page may load without a network: inline data, blobs, blank and error pages.
+LOCAL_SCHEMES = ("data:", "blob:", "about:", "chrome-error:")
+
+
+def network_problems(driver, origin: str) -> tuple[list[str], list[str]]:
+    """(requests made so far, problems among them) from Chromium's performance log."""
+    urls, problems = {}, []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        params = message.get("params", {})
+        if message["method"] == "Network.requestWillBeSent":
+            url = params["request"]["url"]
+            urls[params["requestId"]] = url
+            if not url.startswith((origin, *LOCAL_SCHEMES)):
+                problems.append(f"request to {url}")
+        elif message["method"] == "Network.loadingFailed" and not params.get("canceled"):
+            problems.append(f"failed: {urls.get(params['requestId'], '?')} ({params.get('errorText')})")
+        elif message["method"] == "Network.responseReceived" and params["response"]["status"] >= 400:
+            problems.append(f"HTTP {params['response']['status']}: {params['response']['url']}")
+    return list(urls.values()), problems
 
 
 def wait_for(condition: Callable[[], Any], timeout: float = 20.0, what: str = "the page") -> Any:

@@ -21,11 +21,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import chromium
+from tests.browser import chromium, network_problems
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_PAGE = "notebooks/01_backprop_wx_plus_b.html"
-LOCAL_SCHEMES = ("data:", "blob:", "about:", "chrome-error:")
 
 
 @pytest.fixture(scope="module")
@@ -174,24 +173,6 @@ def browser(tmp_path_factory):
     profile = tmp_path_factory.mktemp("chromium-profile")
     with chromium(profile, 1280, 900, extra_args, logs=("performance", "browser")) as driver:
         yield driver
-
-
-def network_problems(driver, origin: str) -> tuple[list[str], list[str]]:
-    """(requests made so far, problems among them) from Chromium's performance log."""
-    urls, problems = {}, []
-    for entry in driver.get_log("performance"):
-        message = json.loads(entry["message"])["message"]
-        params = message.get("params", {})
-        if message["method"] == "Network.requestWillBeSent":
-            url = params["request"]["url"]
-            urls[params["requestId"]] = url
-            if not url.startswith((origin, *LOCAL_SCHEMES)):
-                problems.append(f"request to {url}")
-        elif message["method"] == "Network.loadingFailed" and not params.get("canceled"):
-            problems.append(f"failed: {urls.get(params['requestId'], '?')} ({params.get('errorText')})")
-        elif message["method"] == "Network.responseReceived" and params["response"]["status"] >= 400:
-            problems.append(f"HTTP {params['response']['status']}: {params['response']['url']}")
-    return list(urls.values()), problems
 
 
 def load(driver, url: str, ready_js: str = "return document.readyState === 'complete'", timeout=20.0):

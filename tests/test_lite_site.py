@@ -27,12 +27,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import boxes_of, chromium, record_timing, wait_for
+from tests.browser import boxes_of, chromium, network_problems, plain_text, record_timing, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 LITE_PYTHON = ROOT / ".venv-lite" / "bin" / "python"
 NOTEBOOKS = json.loads((ROOT / "docs" / "lite" / "notebooks.json").read_text(encoding="utf-8"))
-LOCAL_SCHEMES = ("data:", "blob:", "about:", "chrome-error:")
 
 
 @pytest.fixture(scope="module")
@@ -184,24 +183,6 @@ def server(lite):
         httpd.server_close()
 
 
-def network_problems(driver, origin: str) -> tuple[list[str], list[str]]:
-    """(the URLs requested so far, the problems among them) from Chromium's performance log."""
-    urls, problems = {}, []
-    for entry in driver.get_log("performance"):
-        message = json.loads(entry["message"])["message"]
-        params = message.get("params", {})
-        if message["method"] == "Network.requestWillBeSent":
-            url = params["request"]["url"]
-            urls[params["requestId"]] = url
-            if not url.startswith((origin, *LOCAL_SCHEMES)):
-                problems.append(f"request to {url}")
-        elif message["method"] == "Network.loadingFailed" and not params.get("canceled"):
-            problems.append(f"failed: {urls.get(params['requestId'], '?')} ({params.get('errorText')})")
-        elif message["method"] == "Network.responseReceived" and params["response"]["status"] >= 400:
-            problems.append(f"HTTP {params['response']['status']}: {params['response']['url']}")
-    return list(urls.values()), problems
-
-
 def requests_made_by(origin: str, netlog: Path) -> set[str]:
     """The URLs the site's pages and workers asked for, from Chromium's net log (--log-net-log).
     Chromium's own traffic (its start page, updates, autofill) has no web origin as initiator."""
@@ -332,7 +313,7 @@ def test_a_student_runs_notebook_01_and_steps_the_explorer_offline(lite, server,
         widget.send_keys(Keys.ARROW_RIGHT)
         assert title.text == "forward 1/2"
         formula = widget.find_element(By.CSS_SELECTOR, ".sg-formula")
-        assert formula.text == "g = w * x = 2.0 * 3.0 = 6.0"
+        assert plain_text(formula) == "g = w * x = 2.0 * 3.0 = 6.0"
         widget.send_keys(Keys.END)
         assert title.text == "done: every gradient"
         shown = boxes_of(browser, widget)

@@ -5,6 +5,8 @@
   "use strict";
   if (root.StepgradView) { return; }
   var SVG_NS = "http://www.w3.org/2000/svg";
+  // An absent value (a forward frame's step, the inputs frame's node, a hidden gradient) is
+  // tested with `== null`: Python's None arrives as null, or as undefined in Pyodide.
 
   // The graph as an SVG element: dot's SVG (a string) if given, else laid out here by Graphviz-wasm.
   function renderSvg(dot, svgText) {
@@ -44,11 +46,11 @@
   function frameState(model, f) {
     var frame = model.frames[f], n = model.nodes.length, s = model.steps.length, i;
     var state = { data: [], grad: [], hot: frame.node, edges: [], focus: [], title: frame.title, formula: "", tex: "" };
-    if (frame.step === null) {  // forward: the leaves and the first `computed` computed values are known
+    if (frame.step == null) {  // forward: the leaves and the first `computed` computed values are known
       var known = {}, order = computed(model);
       for (i = 0; i < frame.computed; i++) { known[order[i]] = true; }
       for (i = 0; i < n; i++) { state.data.push(model.nodes[i].leaf || !!known[i]); state.grad.push(false); }
-      if (frame.node === null) {
+      if (frame.node == null) {
         state.formula = model.inputs;
         state.focus = model.leaves.slice();
       } else {

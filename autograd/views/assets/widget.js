@@ -274,7 +274,7 @@ function derivation(ex) {
     // "data …, grad …" of node k as the current step shows them (the inside of a folded neuron)
     numbers: function (k, state) {
       var node = ex.data.nodes[k];
-      return "data " + (state.data[k] ? node.data : "?") + ", grad " + (state.grad[k] && node.grad !== null ? node.grad : "?");
+      return "data " + (state.data[k] ? node.data : "?") + ", grad " + (state.grad[k] && node.grad != null ? node.grad : "?");
     },
     paint: function (state) {
       var j = ex.selected;
@@ -282,7 +282,7 @@ function derivation(ex) {
       var node = ex.data.nodes[j], parts = [];
       parts.push(state.data[j] ? [node.forward, ""]
         : [node.name + ": data ?  (computed at forward step " + forwardStep(j) + ")", ""]);
-      if (ex.practice && node.grad === null) {
+      if (ex.practice && node.grad == null) {
         parts.push(["(its gradient shows once you have answered it)", ""]);
       } else if (!state.grad[j]) {
         parts.push([node.name + ": grad ?  (" + (node.final ? "final after backward step " + node.final
@@ -421,7 +421,7 @@ function practice(ex) {
     state: function () {
       var p = ex.model.get("practice"), data = ex.data;
       var state = { data: [], grad: [], hot: null, edges: [], focus: [], title: "", formula: "", tex: "" };
-      for (var i = 0; i < data.nodes.length; i++) { state.data.push(true); state.grad.push(data.nodes[i].grad !== null); }
+      for (var i = 0; i < data.nodes.length; i++) { state.data.push(true); state.grad.push(data.nodes[i].grad != null); }
       if (p.done) {
         state.title = "Practice done: score " + p.score + "/" + p.total;
         state.formula = data.summary;
