@@ -56,12 +56,11 @@ cdef class _Fused(Value):
 cdef Value _constant(double data)
 
 @cython.locals(out=Value)
-cdef Value _node(double data, Op op, Value a, double da, Value b, double db, object const)
+cdef inline Value _node(double data, Op op, Value a, double da, Value b, double db, object const)
 
-@cython.locals(node=Value)
 cpdef Value _unary(Op op, Value x)
 
-@cython.locals(node=Value, other=Value)
+@cython.locals(other=Value)
 cpdef Value _binary(Op op, Value x, object y)
 
 @cython.locals(out=_Fused)

@@ -433,31 +433,15 @@ def _node(
 
 
 def _unary(op: Op, x: Value) -> Value:
-    """out = op(x), with ∂out/∂x from the op's local rule (built as in `_binary`)."""
+    """out = op(x), with ∂out/∂x from the op's local rule."""
     a = x.data
     out = op.value(a)
     (da,) = op.local(a, out)
-    if _no_grad_blocks and not _recording.get():
-        return _constant(out)
-    node = Value.__new__(Value)
-    node.data = out
-    node.grad = 0.0
-    node.label = ""
-    node._operator = op
-    node._a = x
-    node._da = da
-    node._b = None
-    node._db = 0.0
-    node._const = None
-    return node
+    return _node(out, op, x, da, None, 0.0, None)
 
 
 def _binary(op: Op, x: Value, y: Value | float) -> Value:
-    """out = x op y; a plain number y is a constant operand (no edge).
-
-    The commonest node of all, so it is built here one slot at a time (as `_node`
-    would build it: the call to `_node` measured 10 % of a microgpt-style step).
-    """
+    """out = x op y; a plain number y is a constant operand (no edge, no derivative)."""
     a = x.data
     if isinstance(y, Value):
         other = y  # (compiled, a Value-typed name: its data is read as a C field)
@@ -467,22 +451,7 @@ def _binary(op: Op, x: Value, y: Value | float) -> Value:
         y = None
     out = op.value(a, b)
     da, db = op.local(a, b, out)
-    if _no_grad_blocks and not _recording.get():
-        return _constant(out)
-    node = Value.__new__(Value)
-    node.data = out
-    node.grad = 0.0
-    node.label = ""
-    node._operator = op
-    node._a = x
-    node._da = da
-    node._b = y
-    if y is None:  # a constant operand: no edge, no derivative
-        node._db = 0.0
-    else:
-        node._db = db
-    node._const = const
-    return node
+    return _node(out, op, x, da, y, 0.0 if y is None else db, const)
 
 
 def _constant_first(op: Op, c: float, y: Value) -> Value:
