@@ -9,7 +9,7 @@ answers computed here from oracles that do not depend on any engine:
     graphs      reused nodes (a + a; b = a + a, c = b + b; a * a; a − a) and a diamond,
                 against closed forms;
     lecture     the lecture's tanh neuron (x1 = 2, x2 = 0, w1 = −3, w2 = 1, b = 6.8814:
-                o = 0.7071, ∂o/∂x1 = −1.5, ∂o/∂w1 = 1, ∂o/∂x2 = 0.5, ∂o/∂w2 = 0);
+                o = 0.7071, x1.grad = −1.5, w1.grad = 1, x2.grad = 0.5, w2.grad = 0);
     notes       a second backward() on out = (x·y + x)·y, and chains v = 0 + s + s + ... .
 
 Every op states its rule (`OpCheck.rules`: ∂(x * y)/∂y = x), for the report of a wrong one.
@@ -169,7 +169,8 @@ def _tanh(n: Any) -> Any:
 
 
 def lecture_neuron(has_tanh: bool) -> GraphCheck:
-    """The lecture's neuron o = tanh(x1·w1 + x2·w2 + b); ∂o/∂wᵢ = xᵢ(1 − o²), ∂o/∂xᵢ = wᵢ(1 − o²).
+    """The lecture's neuron o = tanh(x1·w1 + x2·w2 + b); after o.backward(),
+    wᵢ.grad = xᵢ(1 − o²) and xᵢ.grad = wᵢ(1 − o²).
 
     Its ops: * and +, and tanh, or for a class without it the ops `_tanh` builds it from.
     """
@@ -181,7 +182,7 @@ def lecture_neuron(has_tanh: bool) -> GraphCheck:
         "lecture", LECTURE, "lecture", ("x1", "x2", "w1", "w2", "b"), (x1, x2, w1, w2, b),
         lambda x1, x2, w1, w2, b: _tanh(x1 * w1 + x2 * w2 + b), o,
         (w1 * slope, w2 * slope, x1 * slope, x2 * slope, slope), ("mul", "add", *tanh_ops),
-        "the lecture prints o = 0.7071, ∂o/∂x1 = -1.5, ∂o/∂w1 = 1.0, ∂o/∂x2 = 0.5, ∂o/∂w2 = 0.0",
+        "the lecture prints o = 0.7071, x1.grad = -1.5, w1.grad = 1.0, x2.grad = 0.5, w2.grad = 0.0",
     )  # fmt: skip
 
 
