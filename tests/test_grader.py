@@ -969,9 +969,11 @@ def test_a_submission_that_kills_its_warden_fails_and_its_process_is_ended(tmp_p
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
-def test_grading_leaves_no_temporary_folder_and_no_process_of_its_own(tmp_path):
+def test_grading_leaves_no_temporary_folder_and_no_process_of_its_own(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # a temporary folder no other run shares
+
     def ours() -> tuple[set[Path], set[int]]:
-        folders = set(Path(tempfile.gettempdir()).glob("stepgrad-grading-*"))
+        folders = set(tmp_path.glob("stepgrad-grading-*"))
         children = set()
         for stat in Path("/proc").glob("[0-9]*/stat"):
             try:
