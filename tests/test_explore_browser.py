@@ -368,6 +368,11 @@ def test_explore_folds_neurons_in_jupyterlab(lab, browser, tmp_path):
 
     widget = explore_cell(browser, lab, "fold.ipynb", COLLAPSE_CELL)
     relayout(browser, widget, controls(widget)["collapse neurons"])
+    graph = widget.find_element("css selector", ".sg-graph")
+    browser.save_screenshot(str(tmp_path / "folded-whole.png"))
+    # the folded graph fits: shown whole, the output neuron and the loss inside the view, readable
+    check_view(browser, graph, None, "folded")
+    assert {"L2.n0: linear", "loss"} <= set(on_screen(browser, graph))
     shown = boxes_of(browser, widget)
     assert {k for k in shown if ":" in k} == set(expected)
     assert len(shown) == len(calls) + 3 and "L0.n0.w0" not in shown  # 17 boxes, y - 1, **2, * 0.5

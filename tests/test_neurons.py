@@ -6,18 +6,23 @@ and its parameters are exactly the neuron's own (`named_parameters()` of the mod
 
 import random
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import autograd.views
 from autograd import Value, draw
 from autograd.graph.names import parameter_names
 from autograd.graph.neurons import ACTIVATIONS, neuron_calls, neuron_name
 from autograd.graph.snapshot import snapshot
 from autograd.graph.walk import topological_order
+from autograd.views.render import fit_to
+from nn.losses import half_squared_error, sse
 from nn.module import ACTIVATIONS as NN_ACTIVATIONS
 from nn.module import MLP, Neuron
+from tests.browser import mlp_loss as explorer_mlp_loss
 
 
 def calls_of(root, model):
@@ -170,6 +175,66 @@ def test_folded_neurons_are_stacked_in_the_models_order_and_the_loss_named():
     assert snapshot(labelled, model).names[labelled] == "L"
     output = model([0.5, -1.5])  # the network's output, a neuron's: its name
     assert snapshot(output, model).names[output] == "L2.n0"
+
+
+def _page_number(asset: str, name: str) -> float:
+    """A constant of the page's own script (`name = 0.62` or `name: 600`)."""
+    script = (Path(autograd.views.__file__).parent / "assets" / asset).read_text(encoding="utf-8")
+    return float(re.search(rf"\b{name}\s*[=:]\s*([\d.]+)", script).group(1))
+
+
+# The page shows a graph whole when it fits at this scale or larger: labels at least 10 px tall.
+READABLE_SCALE = _page_number("graphview.js", "READABLE_SCALE")
+# The explorer's graph box, in dot's points (the page shows 1 pt as 96/72 CSS px): 600 px wide in
+# JupyterLab in the browser test's 1400-px window (the formulas take the rest), at most maxHeight tall.
+PX_PER_POINT = 96 / 72
+EXPLORER_BOX = (600 / PX_PER_POINT, _page_number("widget.js", "maxHeight") / PX_PER_POINT)
+
+
+def _centres(graph) -> dict[str, tuple[float, float]]:
+    """{graphviz node id: (x, y)}, in points, where `dot` lays the graph out."""
+    plain = graph.pipe(format="plain", encoding="utf-8").splitlines()
+    return {f[1]: (float(f[2]) * 72, float(f[3]) * 72) for f in map(str.split, plain) if f[0] == "node"}
+
+
+def _one_sample_two_outputs():
+    model = MLP(2, [4, 3], rng=random.Random(0))
+    return sse(model([0.5, -1.5]), [1.0, 0.0, -1.0]), model
+
+
+def _notebook_04():
+    model = MLP(2, [3, 1], activation="tanh", rng=random.Random(0))
+    return half_squared_error(model([0.5, -1.0]), 1.0), model
+
+
+@pytest.mark.parametrize(
+    ("make", "columns"),
+    [(explorer_mlp_loss, 1), (_notebook_04, 1), (_one_sample_two_outputs, 2)],
+    ids=["2-8-8-1 (the explorer's tests)", "2-3-1 (notebook 04)", "2-4-3, sse"],
+)
+def test_folded_the_loss_goes_down_a_column_beside_the_network(make, columns):
+    """What the folded network feeds (y - t, **2, sum, * 0.5, in dot's layout) lies in a column
+    right beside the output neurons' boxes (a column per output's chain, then one for the sum), not
+    along a row far to their right over blank space; so the explorer's graph box shows the whole
+    drawing at a readable size. Top to bottom, the loss goes along one row under the network."""
+    loss, model = make()
+    order = topological_order(loss)
+    ids = {node: f"n{i}" for i, node in enumerate(order)}  # as draw names them
+    calls = calls_of(loss, model)
+    inside = {node for call in calls for node in call.nodes}
+    after = [ids[n] + op for n in order if not n.is_leaf and n not in inside for op in ("", "_op")]
+    last_layer = f"L{len(model.layers) - 1}."
+    outputs = [ids[call.output] for call in calls if call.name.startswith(last_layer)]
+    centres = _centres(draw(loss, model=model, collapse=True))
+    xs = sorted({round(centres[node][0]) for node in after})
+    assert len(xs) == columns, f"the loss's nodes lie at {len(xs)} x positions: {xs}"
+    assert min(xs) > max(centres[box][0] for box in outputs)
+    _, scale = fit_to(
+        lambda rankdir: draw(loss, model=model, collapse=True, rankdir=rankdir), {"LR": EXPLORER_BOX}
+    )
+    assert scale >= READABLE_SCALE, f"fitted to the explorer's {EXPLORER_BOX} box: scale {scale:.2f}"
+    centres = _centres(draw(loss, model=model, collapse=True, rankdir="TB"))
+    assert len({round(centres[node][1]) for node in after}) == columns
 
 
 def test_collapsed_graph_renders_with_dot():

@@ -292,7 +292,8 @@ def draw(
             (`autograd.graph.neurons`; needs `model`): True for every neuron, or the names of
             some ('L0.n3'). The box keeps the class of a's node (`vj`), with `neuron` added;
             its parameters and the nodes of z are not drawn, and edges into z's nodes point
-            at the box.
+            at the box. Each layer's boxes are stacked in the model's order, and what they feed
+            (the loss) goes down columns beside the last layer, not along a row of its own.
     """
     check_draw_options(rankdir, number_format, max_nodes, "draw")
     shot = as_snapshot(root, model, "draw")
@@ -360,6 +361,7 @@ def draw(
         _draw_constants(graph, ids[call.output], [c for n in call.nodes for c in n.operands], number)
     if calls:
         _stack_in_model_order(graph, calls, ids, list(shot.parameters))
+        _stack_the_loss(graph, shot, calls, ids)
     return graph
 
 
@@ -384,6 +386,37 @@ def _stack_in_model_order(
             rank.attr(rank="same")
             for above, below in itertools.pairwise(members):
                 rank.edge(ids[above.output], ids[below.output], style="invis")
+
+
+def _stack_the_loss(
+    graph: Graph, shot: Snapshot, calls: Sequence[NeuronCall], ids: Mapping[Value, str]
+) -> None:
+    """Lay out what the folded neurons' boxes feed (the loss: y - t, **2, sum, ...) in columns, so
+    that it does not stretch the drawing along a row of its own past the network: each node in its
+    op's rank, a node that only transforms the one before it (its one operand, used nowhere else)
+    below it, and a column that reads one box centred on that box (an invisible edge pulling hard)."""
+    boxes = {call.output for call in calls}
+    in_neurons = {node for call in shot.calls for node in call.nodes}
+    column_of: dict[Value, list[Value]] = {}  # each node after the boxes -> its column, top to bottom
+    columns: list[list[Value]] = []
+    for node in shot.order:
+        if node.is_leaf or node in in_neurons or not any(p in boxes or p in column_of for p in node.parents):
+            continue
+        first, *others = node.parents
+        if not others and first in column_of and len(shot.uses[first]) == 1:
+            column_of[node] = column_of[first]
+        else:
+            column_of[node] = []
+            columns.append(column_of[node])
+        column_of[node].append(node)
+    for k, column in enumerate(columns):
+        stacked = [name for node in column for name in (f"{ids[node]}_op", ids[node])]
+        with graph.subgraph(name=f"loss column {k}") as rank:
+            rank.attr(rank="same")
+            for name in stacked:
+                rank.node(name)
+        if len(column[0].parents) == 1:
+            graph.edge(ids[column[0].parents[0]], stacked[len(stacked) // 2], style="invis", weight="10")
 
 
 def check_draw_options(rankdir: str, number_format: str, max_nodes: int | None, where: str) -> None:
