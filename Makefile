@@ -76,7 +76,8 @@ system-chromium:
 system-latex:
 	@.ci/ensure-system-tool pdflatex texlive-latex-base "--cask basictex" texlive-core
 
-# pdftoppm, for `make screenshots`' picture of a worksheet page.
+# poppler-utils: pdftotext and pdfimages for the tests that read a compiled worksheet's pages,
+# pdftoppm for `make screenshots`' pictures of worksheet pages.
 system-poppler:
 	@.ci/ensure-system-tool pdftoppm poppler-utils poppler poppler
 
@@ -100,7 +101,8 @@ ENGINE_TESTS := tests/test_engine.py tests/test_closed_forms.py \
 	tests/test_gradients_property.py tests/test_higher_order.py tests/test_replay.py tests/test_check.py \
 	tests/test_micrograd_compat.py tests/test_define_op.py tests/test_attributes.py tests/test_threads.py \
 	tests/test_chain_rule.py
-test: $(VENV)/.installed-dev build $(LITE_VENV)/.installed system-dot system-chromium system-latex system-npm
+test: $(VENV)/.installed-dev build $(LITE_VENV)/.installed system-dot system-chromium system-latex system-poppler \
+	system-npm
 	$(PY) -m pytest
 	STEPGRAD_PURE_PYTHON=1 $(PY) -m pytest $(ENGINE_TESTS)
 
@@ -173,7 +175,7 @@ docs-assets:
 	.ci/vendor-npm iframe-worker 1.0.4 shim/index.js docs/assets/vendor/iframe-worker
 
 # What a student sees, as PNGs for a person to look at (tests/screenshots.py drives each view in
-# headless Chromium as a person does): the explorer, practice, the players, a worksheet page, the docs.
+# headless Chromium as a person does): the explorer, practice, the players, worksheet pages, the docs.
 screenshots: $(VENV)/.installed-dev system-dot system-chromium system-latex system-poppler
 	$(PY) -m tests.screenshots out/screenshots
 

@@ -3,8 +3,8 @@
 Every view is driven as a person drives it (tests/browser.py: real clicks and keys) in headless
 Chromium: the explorer and its practice mode in JupyterLab, started here on 127.0.0.1 (first
 render, mid-way, at the end, after an edit; a wrong and a right answer; a 300-node MLP stepped,
-then folded); the offline players (f = w·x + b, the regularized neuron, the folded MLP); the first
-page of a worksheet (pdflatex, then pdftoppm); the documentation's notebook 01 page (mkdocs).
+then folded); the offline players (f = w·x + b, the regularized neuron, the folded MLP); worksheet
+pages (pdflatex, then pdftoppm); the documentation's notebook 01 page (mkdocs).
 
     python -m tests.screenshots [OUT]      (make screenshots)
 """
@@ -137,38 +137,28 @@ def player_shots(out: Path, work: Path) -> None:
 
 
 def worksheet_shot(out: Path, work: Path) -> None:
-    """The first page of a level-2 worksheet as printed (pdflatex, then pdftoppm at 100 dpi)."""
-    sheet = work / "worksheet"
-    stepgrad = [sys.executable, "-m", "stepgrad"]
-    subprocess.run(
-        [*stepgrad, "worksheet", "--count", "2", "--seed", "1", "--level", "2", "--out", str(sheet)],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    subprocess.run(
-        ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "worksheet.tex"],
-        cwd=sheet,
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    subprocess.run(
-        [
-            "pdftoppm",
-            "-png",
-            "-r",
-            "100",
-            "-f",
-            "1",
-            "-l",
-            "1",
-            "-singlefile",
-            "worksheet.pdf",
-            str(out / "14-worksheet-page-1"),
-        ],
-        cwd=sheet,
-        check=True,
-    )
-    print(f"  {out / '14-worksheet-page-1.png'}")
+    """Worksheet pages as printed (pdflatex, then pdftoppm at 100 dpi): a level-2 sheet's first
+    page, and a level-3 sheet's first two (its first exercise's box, then its graph's page)."""
+    for level, pages, name in ((2, 1, "14-worksheet-page-1"), (3, 2, "14-worksheet-level-3-page")):
+        sheet = work / f"worksheet-{level}"
+        options = ["--count", "2", "--seed", "1", "--level", str(level), "--out", str(sheet)]
+        subprocess.run(
+            [sys.executable, "-m", "stepgrad", "worksheet", *options], check=True, stdout=subprocess.DEVNULL
+        )
+        subprocess.run(
+            ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "worksheet.tex"],
+            cwd=sheet,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        single = ["-singlefile"] if pages == 1 else []  # else NAME-1.png, NAME-2.png, ...
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "100", "-l", str(pages), *single, "worksheet.pdf", str(out / name)],
+            cwd=sheet,
+            check=True,
+        )
+        for shot in sorted(out.glob(f"{name}*.png")):
+            print(f"  {shot}")
 
 
 def docs_shots(out: Path, work: Path) -> None:

@@ -133,21 +133,35 @@ def test_a_failed_write_exits_1_naming_the_file(tmp_path, capsys, monkeypatch):
 
 
 # ---- LaTeX: compiled with the machine's pdflatex (make test installs texlive-latex-base) ----
-@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is not installed (texlive-latex-base)")
+needs_pdflatex = pytest.mark.skipif(
+    shutil.which("pdflatex") is None, reason="pdflatex is not installed (texlive-latex-base)"
+)
+needs_poppler = pytest.mark.skipif(
+    shutil.which("pdftotext") is None or shutil.which("pdfimages") is None,
+    reason="pdftotext and pdfimages are not installed (poppler-utils)",
+)
+
+
+def pdflatex(directory, name):
+    """Compile `name`.tex in `directory` (`name`.pdf); pdflatex's result."""
+    return subprocess.run(
+        ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape", f"{name}.tex"],
+        cwd=directory,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+@needs_pdflatex
 @pytest.mark.parametrize("level", [1, 2, 3])
 def test_latex_compiles_cleanly(tmp_path, level):
     write_worksheet(tmp_path, 3, 9, level)
     for name in ("worksheet", "answers"):
         source = (tmp_path / f"{name}.tex").read_text(encoding="utf-8")
         assert source.isascii()  # a stock LaTeX needs no Unicode font set-up
-        result = subprocess.run(
-            ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape", f"{name}.tex"],
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=120,
-        )
+        result = pdflatex(tmp_path, name)
         log = (tmp_path / f"{name}.log").read_text(encoding="latin-1")
         assert result.returncode == 0, log[-3000:]
         assert (tmp_path / f"{name}.pdf").stat().st_size > 1000
@@ -173,11 +187,11 @@ def _printed_label_sizes(files):
 
 
 @needs_dot
-@pytest.mark.parametrize(("level", "smallest"), [(1, 9.0), (2, 5.5), (3, 3.8)])
+@pytest.mark.parametrize(("level", "smallest"), [(1, 9.0), (2, 7.0), (3, 7.0)])
 def test_graphs_print_their_labels_readably(level, smallest):
     """Each graph is drawn left to right or top to bottom, whichever prints it larger (a level-2
     chain drawn left to right and squeezed to the text width printed its labels about 1 mm,
-    3 pt, tall); a tall one stands beside the blanks."""
+    3 pt, tall); a tall one stands beside the blanks, one too large for its box has a page."""
     for seed in (1, 7, 2024):
         files, _ = autograd.teaching.worksheet.worksheet_files(4, seed, level)
         sizes = _printed_label_sizes(files)
@@ -190,22 +204,49 @@ def test_graphs_print_their_labels_readably(level, smallest):
                 assert sizes[i - 1] > 1.3 * 12 * min(1.0, 474 / w)  # the LR drawing at the text width
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext is not installed (poppler-utils)")
-@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is not installed (texlive-latex-base)")
+def _pages(pdf):
+    """The text of each page of `pdf`, and the page of each image in it, in order (1-based)."""
+    text = subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True, check=True).stdout
+    listing = subprocess.run(["pdfimages", "-list", pdf], capture_output=True, text=True, check=True).stdout
+    rows = [line.split() for line in listing.splitlines()[2:]]  # page num type ...
+    return text.split("\f")[:-1], [int(row[0]) for row in rows if row[2] == "image"]
+
+
+@needs_poppler
+@needs_pdflatex
+@needs_dot
+@pytest.mark.parametrize(("level", "own_pages"), [(1, False), (3, True)])
+def test_a_graph_too_large_for_its_box_has_the_next_page_to_itself(tmp_path, level, own_pages):
+    """A level-3 graph prints its node names at 7 pt only on a whole page: on the sheet it has the
+    page after its exercise's box, in the key the page after its answers, alone under a caption.
+    A level-1 graph stands on its exercise's page."""
+    write_worksheet(tmp_path, 3, 2024, level)
+    for name, heading, caption in (
+        ("worksheet", "Exercise {}.", "Exercise {}: the graph of f"),
+        ("answers", "Exercise {}: f =", "Exercise {}: the graph with every gradient"),
+    ):
+        assert pdflatex(tmp_path, name).returncode == 0
+        texts, image_pages = _pages(tmp_path / f"{name}.pdf")
+        starts = [next(p for p, text in enumerate(texts, 1) if heading.format(i) in text) for i in (1, 2, 3)]
+        assert len(image_pages) == 3
+        for i, (start, page) in enumerate(zip(starts, image_pages), 1):
+            alone = texts[page - 1].split() == [*caption.format(i).split(), str(page)]  # and its number
+            assert alone == own_pages, (name, i, texts[page - 1])
+            if own_pages:
+                following = starts[i] if i < 3 else len(texts) + 1
+                assert start < page < following  # after its exercise, before the next one
+                if name == "worksheet":
+                    assert page == start + 1 and "Its graph is on the next page." in texts[start - 1]
+            else:
+                assert page == start
+        assert any(caption.format(1) in text for text in texts) == own_pages
+
+
+@needs_poppler
+@needs_pdflatex
 @needs_dot
 def test_the_first_exercise_is_on_the_first_page(tmp_path):
     write_worksheet(tmp_path, 2, 2024, 2)
-    subprocess.run(
-        ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape", "worksheet.tex"],
-        cwd=tmp_path,
-        capture_output=True,
-        check=True,
-        timeout=120,
-    )
-    first = subprocess.run(
-        ["pdftotext", "-f", "1", "-l", "1", "worksheet.pdf", "-"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-    ).stdout
-    assert "Exercise 1." in first and "Exercise 2." not in first  # one box a page, none left blank
+    assert pdflatex(tmp_path, "worksheet").returncode == 0
+    texts, _ = _pages(tmp_path / "worksheet.pdf")
+    assert "Exercise 1." in texts[0] and "Exercise 2." not in texts[0]  # one box a page, none left blank

@@ -3,7 +3,9 @@
 `worksheet_files(count, seed, level)` makes, in memory, the files
 
     worksheet.md, worksheet.tex   the exercises: expression, values, the nodes, the graph,
-                                  blanks for f and each input's gradient (one box each in LaTeX)
+                                  blanks for f and each input's gradient (one box each in LaTeX;
+                                  a graph whose node names would print under 7 pt in it has
+                                  the next page to itself, in the key too)
     answers.md, answers.tex       the key: the forward pass, every gradient's derivation as
                                   the stepper writes it (in backward()'s order), the graph
                                   with every gradient on it
@@ -20,6 +22,7 @@ from __future__ import annotations
 import functools
 import string
 from pathlib import Path
+from typing import NamedTuple
 
 from autograd.engine.value import Value
 from autograd.extras import DOT_INSTALL
@@ -41,19 +44,29 @@ _DPI = "150"
 # The page (the LaTeX preamble's a4paper, margin=2cm): what a graph may fill, in points. A graph
 # is drawn left to right or top to bottom, whichever shows its labels larger there (a level-2
 # chain left to right, shrunk to the text width, printed its 14 pt labels 1 mm tall).
-# A graph drawn top to bottom stands in a column beside the blanks.
+# A graph drawn top to bottom stands in a column beside the blanks. A graph whose node names
+# would print smaller than _READABLE in its box gets the next page to itself, under a caption.
 _PT_PER_CM = 72 / 2.54
+_TEXT_WIDTH = (21.0 - 2 * 2) * _PT_PER_CM
 _TEXT_HEIGHT = (29.7 - 2 * 2) * _PT_PER_CM
-_BOX_WIDTH = (21.0 - 2 * 2 - 0.3) * _PT_PER_CM  # the text width, less a box's frame
+_BOX_WIDTH = _TEXT_WIDTH - 0.3 * _PT_PER_CM  # the text width, less a box's frame
 _GRAPH_COLUMN = 0.58  # of a box's width, for a graph drawn top to bottom
 _SHEET_BOXES = {
     "LR": (_BOX_WIDTH, 9.0 * _PT_PER_CM),
     "TB": (_GRAPH_COLUMN * _BOX_WIDTH, 17.0 * _PT_PER_CM),
 }
 _KEY_BOXES = {"LR": _SHEET_BOXES["LR"], "TB": (_BOX_WIDTH, 18.0 * _PT_PER_CM)}
+_CAPTION = 1.0 * _PT_PER_CM  # a graph's caption, above it on its own page
+_PAGE_BOXES = {rankdir: (_TEXT_WIDTH, _TEXT_HEIGHT - _CAPTION) for rankdir in ("LR", "TB")}
+_READABLE = 7.0  # points: the smallest a node's name may print
 _BOX_HEAD = 3.0 * _PT_PER_CM  # a box's statement and nodes, above a graph beside the blanks
 _ROOM_TO_WRITE = 6.0 * _PT_PER_CM  # a box's blanks and room to write, below a wide graph
-_RANKSEP = "0.25"  # inches between ranks (dot's default 0.5): a long chain stays compact
+# Paper is tighter than a screen: so that a 2-2-1 network (six inputs side by side, 21 ranks) prints
+# its node names at _READABLE on a page of its own, the answer key's too.
+_RANKSEP = "0.25"  # inches between ranks (draw's 0.35)
+_NODESEP = "0.15"  # inches between the nodes of a rank (draw's 0.2)
+_OP_SIZE = {"height": "0.3", "width": "0.5", "margin": "0.02"}  # an op's ellipse, just around its symbol
+_VALUE_BOX_HEIGHT = "0.6"  # inches: a value box's three lines of 12 pt text, without draw's margin
 _NO_DOT = "Graphs are left out: graphviz's dot program was not found. Install it with {}.".format(
     ", or ".join(f"{command} ({where})" for where, command in DOT_INSTALL)
 )
@@ -89,14 +102,14 @@ def worksheet_files(count: int, seed: int, level: int) -> tuple[dict[str, str | 
     traces = [exercise.trace() for exercise in exercises]
     drawn = _graph_images(traces)
     graphs = drawn is not None
-    images, sizes = drawn if drawn is not None else ({}, {})
+    images, placed = drawn if drawn is not None else ({}, {})
     title = f"level {level} ({_LEVEL_NAMES[level]}), seed {seed}"
     files: dict[str, str | bytes] = dict(images)
     files |= {
         "worksheet.md": _markdown_sheet(title, exercises, traces, graphs),
         "answers.md": _markdown_key(title, exercises, traces, graphs),
-        "worksheet.tex": _latex_sheet(title, exercises, traces, sizes),
-        "answers.tex": _latex_key(title, exercises, traces, sizes),
+        "worksheet.tex": _latex_sheet(title, exercises, traces, placed),
+        "answers.tex": _latex_key(title, exercises, traces, placed),
         "worksheet.json": _json(seed, level, exercises),
     }
     return files, [] if graphs else [_NO_DOT]
@@ -111,14 +124,28 @@ def write_worksheet(out: Path, count: int, seed: int, level: int) -> tuple[list[
     return [write_atomic(out / name, data) for name, data in files.items()], notes
 
 
-def _graph_images(traces: list[Trace]) -> tuple[dict[str, bytes], dict[str, tuple[float, float]]] | None:
+class _Placed(NamedTuple):
+    """A graph as printed: its width and height on the page in points, and whether it has a
+    page of its own (after its exercise's box, or after its answers) or stands in its box."""
+
+    width: float
+    height: float
+    own_page: bool
+
+
+def _graph_images(traces: list[Trace]) -> tuple[dict[str, bytes], dict[str, _Placed]] | None:
     """exercise-NN.png (values of the inputs only, '?' elsewhere) and answer-NN.png (every
-    value and gradient, local derivatives on the edges), each with its size on the page in
-    points (`fit_to`: the orientation that prints its labels largest); None if `dot` is missing."""
-    images, sizes = {}, {}
+    value and gradient, local derivatives on the edges), each with where it prints (`_place`);
+    None if `dot` is missing. The sheet's graph is drawn in the orientation that prints its
+    labels largest in its box (`fit_to`), or on a page if no orientation is readable in the box;
+    the key's is drawn as the sheet's."""
+    images, placed = {}, {}
     try:
         for i, t in enumerate(traces, 1):
-            blank, _ = fit_to(functools.partial(_blank_graph, t), _SHEET_BOXES)
+            draw_blank = functools.partial(_blank_graph, t)
+            blank, scale = fit_to(draw_blank, _SHEET_BOXES)
+            if scale * _name_size(blank) < _READABLE:
+                blank, _ = fit_to(draw_blank, _PAGE_BOXES)
             rankdir = blank.graph_attr["rankdir"]
             key = _compact(
                 draw(
@@ -127,32 +154,56 @@ def _graph_images(traces: list[Trace]) -> tuple[dict[str, bytes], dict[str, tupl
                     grads=t.grads,
                     edge_labels=True,
                     rankdir=rankdir,  # the key as the sheet: the same layout
-                )
+                ),
+                t,
             )
             for graph, name, boxes in (
                 (blank, f"exercise-{i:02}.png", _SHEET_BOXES),
                 (key, f"answer-{i:02}.png", _KEY_BOXES),
             ):
-                w, h = layout_size(graph)
-                width, height = boxes[rankdir]
-                scale = min(1.0, width / w, height / h)
-                sizes[name] = (w * scale, h * scale)
+                placed[name] = _place(graph, boxes[rankdir])
                 graph.graph_attr["dpi"] = _DPI
                 images[name] = graph.pipe(format="png")
     except DotNotFoundError:
         return None
-    return images, sizes
+    return images, placed
+
+
+def _place(graph: Graph, box: tuple[float, float]) -> _Placed:
+    """Where `graph` prints: shrunk to fit `box` (width, height in points) if its node names
+    print at least _READABLE there, else on a page of its own."""
+    size = layout_size(graph)
+    scale = _scale(size, box)
+    own_page = scale * _name_size(graph) < _READABLE
+    if own_page:
+        scale = _scale(size, _PAGE_BOXES[graph.graph_attr["rankdir"]])
+    return _Placed(size[0] * scale, size[1] * scale, own_page)
+
+
+def _scale(size: tuple[float, float], box: tuple[float, float]) -> float:
+    """How much a drawing of `size` shrinks to fit `box` (never enlarged): min(1, W/w, H/h)."""
+    return min(1.0, box[0] / size[0], box[1] / size[1])
+
+
+def _name_size(graph: Graph) -> float:
+    """The font size of a node's name in `graph` (draw's), in points at 100 %."""
+    return float(graph.node_attr["fontsize"])
 
 
 def _blank_graph(t: Trace, rankdir: str) -> Graph:
     """The exercise's graph: the inputs' values, '?' for every other value and every gradient."""
     inputs = {node: node.data for node in t.order if node.is_leaf}
-    return _compact(draw(t.snapshot, data=inputs, grads={}, rankdir=rankdir))
+    return _compact(draw(t.snapshot, data=inputs, grads={}, rankdir=rankdir), t)
 
 
-def _compact(graph: Graph) -> Graph:
-    """`graph` with its ranks closer together (_RANKSEP)."""
-    graph.graph_attr["ranksep"] = _RANKSEP
+def _compact(graph: Graph, t: Trace) -> Graph:
+    """`graph`, drawn from `t`, laid out tighter for paper: ranks and nodes closer (_RANKSEP,
+    _NODESEP), each op's ellipse just around its symbol (_OP_SIZE: the default size, which only
+    ops take), each value box as tall as its text (draw names them n0, n1, ... in t.order)."""
+    graph.graph_attr.update(ranksep=_RANKSEP, nodesep=_NODESEP)
+    graph.node_attr.update(_OP_SIZE)
+    for i in range(len(t.order)):
+        graph.node(f"n{i}", height=_VALUE_BOX_HEIGHT)
     return graph
 
 
@@ -272,36 +323,48 @@ def _tex_head(heading: str, graphs: bool) -> list[str]:
     return [_PREAMBLE, rf"\section*{{{_tex(heading)}}}", "", *note]
 
 
-def _tex_graph(png: str, size: tuple[float, float]) -> list[str]:
-    """A graph image, centred, `size` (width, height) points on the page (`_graph_images`)."""
-    return [
-        r"\begin{center}",
-        rf"\includegraphics[width={size[0]:.1f}pt,height={size[1]:.1f}pt]{{{png}}}",
-        r"\end{center}",
-    ]
+def _include(png: str, graph: _Placed) -> str:
+    """The graph image `png` at its printed size."""
+    return rf"\includegraphics[width={graph.width:.1f}pt,height={graph.height:.1f}pt]{{{png}}}"
 
 
-def _box_height(graph: tuple[float, float] | None) -> str:
+def _tex_graph(png: str, graph: _Placed, caption: str) -> list[str]:
+    """A graph image (`_place`): centred where it stands, or on the next page, alone under
+    `caption`."""
+    if graph.own_page:
+        return [
+            r"\clearpage",
+            rf"{{\centering\textbf{{{caption}}}\par\medskip",
+            _include(png, graph) + r"\par}",
+            r"\clearpage",
+        ]
+    return [r"\begin{center}", _include(png, graph), r"\end{center}"]
+
+
+def _box_height(graph: _Placed | None) -> str:
     """An exercise's box: its graph and room to write, at least 0.4 and at most 0.8 of a page
-    (the first box shares its page with the instructions)."""
+    (the first box shares its page with the instructions); the most when its graph has a page
+    of its own (room to work out every node)."""
     if graph is None:
         needed = 0.0
+    elif graph.own_page:
+        needed = _TEXT_HEIGHT
     elif _beside(graph):
-        needed = _BOX_HEAD + graph[1]
+        needed = _BOX_HEAD + graph.height
     else:
-        needed = _BOX_HEAD + graph[1] + _ROOM_TO_WRITE
+        needed = _BOX_HEAD + graph.height + _ROOM_TO_WRITE
     return f"{min(0.8 * _TEXT_HEIGHT, max(0.4 * _TEXT_HEIGHT, needed)):.1f}pt"
 
 
-def _beside(graph: tuple[float, float]) -> bool:
+def _beside(graph: _Placed) -> bool:
     """Does the graph stand in a column beside the blanks (drawn top to bottom, narrow)?"""
-    return graph[0] <= _GRAPH_COLUMN * _BOX_WIDTH and graph[1] > graph[0]
+    return not graph.own_page and graph.width <= _GRAPH_COLUMN * _BOX_WIDTH and graph.height > graph.width
 
 
 def _latex_sheet(
-    title: str, exercises: list[Exercise], traces: list[Trace], sizes: dict[str, tuple[float, float]]
+    title: str, exercises: list[Exercise], traces: list[Trace], placed: dict[str, _Placed]
 ) -> str:
-    graphs = bool(sizes)
+    graphs = bool(placed)
     instructions = "".join(
         _tex(text) + (_INSTRUCTION_SYMBOLS["latex"][field] if field else "")
         for text, field, _, _ in string.Formatter().parse(_INSTRUCTIONS)
@@ -317,13 +380,15 @@ def _latex_sheet(
             "",
             r"\smallskip{\small Nodes: " + "; ".join(rf"\mbox{{{_tt(node)}}}" for node in _nodes(t)) + "}",
         ]
-        graph = sizes.get(f"exercise-{i:02}.png")
+        png = f"exercise-{i:02}.png"
+        graph = placed.get(png)
+        after = []  # a graph with a page of its own, after the box
         if graph and _beside(graph):  # the graph in a column, the blanks one under another beside it
             body += [
                 "",
                 r"\medskip",
                 rf"\begin{{minipage}}[t]{{{_GRAPH_COLUMN}\linewidth}}\vspace{{0pt}}\centering",
-                rf"\includegraphics[width={graph[0]:.1f}pt,height={graph[1]:.1f}pt]{{exercise-{i:02}.png}}",
+                _include(png, graph),
                 r"\end{minipage}\hfill",
                 rf"\begin{{minipage}}[t]{{{0.95 - _GRAPH_COLUMN:.2f}\linewidth}}\vspace{{0pt}}",
                 r" \\[1.5cm] ".join(blanks),
@@ -331,7 +396,12 @@ def _latex_sheet(
             ]
         else:
             if graph:
-                body += _tex_graph(f"exercise-{i:02}.png", graph)
+                drawn = _tex_graph(png, graph, f"Exercise {i}: the graph of f")
+                if graph.own_page:
+                    body += ["", r"\medskip Its graph is on the next page."]
+                    after = drawn
+                else:
+                    body += drawn
             body += [r"\vfill", r"\quad ".join(blanks), "", r"\medskip"]
         parts += [
             r"\noindent\fbox{\begin{minipage}[t]["
@@ -340,16 +410,15 @@ def _latex_sheet(
             *body,
             r"\end{minipage}}",
             r"\par\bigskip",
+            *after,
             "",
         ]
     parts.append(r"\end{document}")
     return "\n".join(parts) + "\n"
 
 
-def _latex_key(
-    title: str, exercises: list[Exercise], traces: list[Trace], sizes: dict[str, tuple[float, float]]
-) -> str:
-    graphs = bool(sizes)
+def _latex_key(title: str, exercises: list[Exercise], traces: list[Trace], placed: dict[str, _Placed]) -> str:
+    graphs = bool(placed)
     parts = _tex_head(f"Answers: {title}", graphs)
     for i, (exercise, t) in enumerate(zip(exercises, traces), 1):
         answers = [rf"f = {format_number(t.root.data)}"] + [
@@ -371,7 +440,8 @@ def _latex_key(
             r"\end{itemize}",
         ]
         if graphs:
-            parts += _tex_graph(f"answer-{i:02}.png", sizes[f"answer-{i:02}.png"])
+            png = f"answer-{i:02}.png"
+            parts += _tex_graph(png, placed[png], f"Exercise {i}: the graph with every gradient")
         parts.append(r"\clearpage" if i < len(exercises) else "")
     parts.append(r"\end{document}")
     return "\n".join(parts) + "\n"
