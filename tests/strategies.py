@@ -13,7 +13,9 @@ and micrograd 0.1.0 (another engine; rows it lacks say so). `run` reads the
 table for every back-end, so each oracle sees exactly the function the engine
 differentiated. Operations whose inputs fall near a singularity, a kink or
 outside a safe range are replaced by `tanh`, which is smooth and bounded, when
-the program is drawn.
+the program is drawn. Two rows, `fma` and `blend`, are ops of three operands made by
+`define_op`, as a user makes them (the engine's own table has none): everything must
+handle them as it handles its own ops.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ import sympy
 from hypothesis import strategies as st
 from micrograd.engine import Value as MicroValue
 
-from autograd import Value
+from autograd import Value, define_op
+from autograd.engine.ops import sigmoid, sigmoid_slope
 
 LIMIT = 1e3  # values stay within ±LIMIT so finite differences stay accurate
 MARGIN = 1e-2  # distance kept from singularities and kinks
@@ -54,6 +57,24 @@ def _dot(*operands):
     """b + w₀x₀ + w₁x₁ + … from the operands w₀ … wₙ₋₁, x₀ … xₙ₋₁, b (summed in this order)."""
     n = len(operands) // 2
     return sum(map(operator.mul, operands[:n], operands[n : 2 * n]), operands[-1])
+
+
+def _blend(c: float, a: float, b: float) -> float:
+    """σ(c)·a + (1 − σ(c))·b: a smooth `where`, a where c ≫ 0 and b where c ≪ 0."""
+    s = sigmoid(c)
+    return s * a + (1.0 - s) * b
+
+
+def _blend_local(c, a, b, out):
+    """∂/∂c = σ'(c)·(a − b),  ∂/∂a = σ(c),  ∂/∂b = 1 − σ(c) (on floats or Values: second order)."""
+    s = sigmoid(c)
+    return sigmoid_slope(c, s) * (a - b), s, 1.0 - s
+
+
+# The engine's rows for them (the `value` back-end): fma's local derivatives are its operands,
+# blend's call σ, so that second derivatives run a user's rule on Values.
+fma = define_op("fma", lambda x, y, z: x * y + z, lambda x, y, z, out: (y, x, 1.0))
+blend = define_op("blend", _blend, _blend_local)
 
 
 def _affine(w00, w01, w10, w11, x0, x1, b0, b1):
@@ -165,6 +186,18 @@ TABLE = [
         "*",
         {**_everywhere(_dot), "value": lambda *o: Value.dot(o[: len(o) // 2], o[len(o) // 2 : -1], o[-1])},
         arities=(3, 5, 7),
+    ),
+    # x·y + z;  σ(c)·a + (1 − σ(c))·b: ops of a user's (define_op), each operand a node or a number
+    Row("fma", "*", {**_everywhere(lambda x, y, z: x * y + z), "value": fma}, arities=(3,)),
+    Row(
+        "blend",
+        "*",
+        {
+            "float": lambda c, a, b: _sigmoid(c) * a + (1 - _sigmoid(c)) * b,
+            "value": blend,
+            "sympy": lambda c, a, b: a / (1 + sympy.exp(-c)) + b * (1 - 1 / (1 + sympy.exp(-c))),
+        },
+        arities=(3,),
     ),
     Row(
         "affine",

@@ -77,6 +77,7 @@ EXACT_LOCAL_OPS = (
     "sum",
     "dot",
     "affine",
+    "fma",
 )
 
 

@@ -2,9 +2,10 @@
 
 The oracle is micrograd 0.1.0 itself (a dev dependency): random programs over the
 ops micrograd has (tests.strategies.MICROGRAD_OPS: +, −, ·, /, powers with a
-number exponent, relu, and sums, dots and layers written with + and ·, constants
-on either side) run on both engines, and a single backward() on fresh graphs is
-compared (micrograd gets a second backward() wrong, see test_engine).
+number exponent, relu, and sums, dots, layers and fma (x·y + z, an op made by
+define_op) written with + and ·, constants on either side) run on both engines,
+and a single backward() on fresh graphs is compared (micrograd gets a second
+backward() wrong, see test_engine).
 """
 
 from __future__ import annotations

@@ -49,7 +49,7 @@ class Op:
             one ('-'), or as a function name ('tanh').
     form:   'infix' (x * y), 'power' (x**2, 2**x), 'prefix' (-x), 'call' (tanh(x)),
             or 'leaf' for inputs and parameters.
-    arity:  the number of operands; 0 for a leaf, None for fused n-ary ops.
+    arity:  the number of operands; 0 for a leaf, None for n-ary ops (`sum`, `dot`: any number).
     value:  out from the operands.
     local:  (∂out/∂operand₀, ∂out/∂operand₁, ...) from the operands and out.
     """
@@ -63,8 +63,9 @@ class Op:
 
     @property
     def fused(self) -> bool:
-        """True for n-ary ops (`sum`, `dot`), whose nodes keep tuples of parents."""
-        return self.arity is None
+        """True for ops whose nodes keep tuples of parents: n-ary ops (`sum`, `dot`) and ops of three
+        or more operands (made by `define_op`)."""
+        return self.arity is None or self.arity > 2
 
     def __repr__(self) -> str:
         return f"Op({self.name!r})"

@@ -64,7 +64,7 @@ cpdef Value _unary(Op op, Value x)
 cpdef Value _binary(Op op, Value x, object y)
 
 @cython.locals(out=_Fused)
-cdef Value _fused(Op op, double data, tuple parents, tuple local_grads, tuple operands)
+cpdef Value _fused(Op op, double data, tuple parents, tuple local_grads, tuple operands)
 
 @cython.locals(order=list, visited=set, stack=list, node=Value, a=Value, b=Value)
 cpdef list topological_order(Value root)

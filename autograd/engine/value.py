@@ -380,8 +380,9 @@ class Value:
 
 @cython.cclass
 class _Fused(Value):
-    """A fused n-ary node (`sum`, `dot`): its parents and local derivatives as tuples, and its
-    operands (constants included) for replay and display."""
+    """A fused n-ary node (`sum`, `dot`, an op of three or more operands made by `define_op`): its
+    parents and local derivatives as tuples, and its operands (constants included) for replay
+    and display."""
 
     __slots__ = ("_parents", "_local_grads", "_operands")
 
@@ -487,7 +488,7 @@ def _set_result(node: Value, data: float, local_grads: tuple[float | None, ...])
     """Store a recomputed value and its local derivatives (one per operand; those of
     constant operands are dropped), as the forward pass would have (used by replay)."""
     node.data = data
-    if node._operator.arity is None:
+    if isinstance(node, _Fused):
         node._local_grads = tuple(d for d, o in zip(local_grads, node._operands) if isinstance(o, Value))
         return
     if node._a is not None:
