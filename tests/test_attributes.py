@@ -80,6 +80,9 @@ class _Sentinel:
         lambda a: setattr(a, "history", [a * 2, {"loss": a + 1.0}]),
         lambda a: setattr(a * 3, "back", a),  # an intermediate node holds the leaf
         lambda a: setattr(a, "itself", a),
+        lambda a: (setattr(a, "history", []), a.history.append(a * 2)),
+        lambda a: (setattr(a, "history", []), a.history.append(Value.sum([a * 2, a + 1.0]))),
+        lambda a: (setattr(a, "history", {}), a.history.update(neuron=Value.dot([a], [3.0], 1.0).tanh())),
     ],
     ids=[
         "no cycle",
@@ -88,6 +91,9 @@ class _Sentinel:
         "through containers",
         "node→leaf",
         "a.itself",
+        "a list filled after it is stored",
+        "a fused sum stored later",
+        "a fused dot stored later",
     ],
 )
 def test_a_cycle_through_attributes_is_freed_by_the_collector(close_the_cycle):

@@ -289,6 +289,9 @@ def test_compiled_nodes_are_not_tracked_by_the_cyclic_collector():
     with no_grad():
         nodes.append(x * 3.0)
     assert [gc.is_tracked(n) for n in nodes] == [not autograd.COMPILED] * len(nodes)
+    fused = Value.dot([x, x], [1.0, Value(4.0)], x)  # a fused node's tuples too (a constant among them)
+    held = [fused.parents, fused.local_grads, fused.operands, nodes[5].parents]
+    assert not autograd.COMPILED or not any(map(gc.is_tracked, held))
 
 
 def test_wide_shared_graph_depth():
@@ -477,3 +480,34 @@ def test_a_binary_node_is_one_object_without_tuples():
     x, y = Value(2.0), Value(3.0)
     z = x * y
     assert not any(isinstance(r, (tuple, dict)) for r in gc.get_referents(z))
+
+
+def test_copied_and_pickled_graphs_keep_their_ops_and_give_the_same_gradients():
+    """`copy.deepcopy(model)` (keeping the best model while training) and pickle: a copied node
+    has the table's own row, so leaves stay leaves and backward accumulates into them alike."""
+    import copy
+    import pickle
+
+    from autograd.engine.ops import OPS
+
+    w, x, b = Value(2.0, "w"), Value(-1.5, "x"), Value(0.5, "b")
+    f = ((w * x + b).tanh() * w - 3.0) ** 2 + Value.dot([w, x], [x, 2.0], b)
+    for copied in (copy.deepcopy(f), pickle.loads(pickle.dumps(f))):
+        originals, copies = topological_order(f), topological_order(copied)
+        assert [n.data for n in copies] == [n.data for n in originals]
+        assert [n.operator for n in copies] == [n.operator for n in originals]
+        assert all(n.operator is OPS[n.operator.name] for n in copies)
+        assert [n.is_leaf for n in copies] == [n.is_leaf for n in originals]
+        assert not any(c is o for c, o in zip(copies, originals))
+        f.backward()
+        copied.backward()
+        assert [n.grad for n in copies] == [n.grad for n in originals]
+        for leaf in (w, x, b):
+            leaf.grad = 0.0
+
+
+def test_a_pickled_node_of_an_op_not_defined_in_this_process_is_refused_by_name():
+    from autograd.engine.ops import row_named
+
+    with pytest.raises(ValueError, match="no op named 'not_an_op'.*define_op"):
+        row_named("not_an_op")

@@ -1,4 +1,5 @@
-"""Importing the engine stays light: the drawing tools and nn's extras load only when used."""
+"""Importing the engine stays light: the drawing tools and nn's extras load only when used, and
+`from autograd import Value` loads the engine alone (a user's script starts fast)."""
 
 import subprocess
 import sys
@@ -29,3 +30,23 @@ def test_the_drawing_tools_load_on_first_use():
     assert set(autograd.__all__) <= set(dir(autograd))
     with pytest.raises(AttributeError, match="has no attribute 'nope'"):
         autograd.nope  # noqa: B018
+
+
+def test_from_autograd_import_value_loads_the_engine_alone():
+    """The rest of the package loads on first use; so do heavy modules of the standard library
+    (compiled; run as Python the engine imports Cython's pure-Python shadow where it is installed,
+    which loads typing)."""
+    ours = (
+        "autograd.engine.check",
+        "autograd.engine.gradients",
+        "autograd.engine.define",
+        "autograd.engine.replay",
+        "autograd.graph",
+        "autograd.notation",
+        "autograd.recording",
+    )
+    heavy = ("typing", "dataclasses", "inspect", "pathlib", "threading", "contextlib", "re")
+    assert _loaded_after("from autograd import Value", ours) == []
+    if autograd.COMPILED:
+        assert _loaded_after("from autograd import Value", heavy) == []
+    assert autograd.gradcheck is autograd.engine.check.gradcheck  # on first use

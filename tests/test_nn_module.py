@@ -248,3 +248,23 @@ def test_a_layer_builds_the_same_nodes_as_calling_each_neuron(activation):
         ]
         sums = [v if activation == "linear" else v.parents[0] for v in together]
         assert all(z.op == "dot" and len(z.parents) == 4 + 3 * isinstance(x[0], Value) for z in sums)
+
+
+def test_a_deep_copy_of_a_model_is_a_model_of_its_own():
+    """`copy.deepcopy(model)`, as a training loop keeps its best model: the copy's parameters are
+    leaves of their own, give the same outputs and gradients, and training one leaves the other."""
+    import copy
+
+    model = MLP(2, [3, 1], rng=random.Random(4))
+    best = copy.deepcopy(model)
+    assert all(p.is_leaf for p in best.parameters())
+    assert not set(map(id, best.parameters())) & set(map(id, model.parameters()))
+    x = [0.5, -1.25]
+    out, out_copy = model(x), best(x)
+    assert out_copy.data == out.data
+    out.backward()
+    out_copy.backward()
+    assert [p.grad for p in best.parameters()] == [p.grad for p in model.parameters()]
+    for p in model.parameters():
+        p.data -= 0.1 * p.grad
+    assert best(x).data == out.data != model(x).data

@@ -1,12 +1,13 @@
 """`no_grad()` is per thread (and per asyncio task): a block in one thread does not stop others
-from recording their graphs."""
+from recording their graphs. Threads sorting graphs that share nodes each get the whole order."""
 
 from __future__ import annotations
 
 import asyncio
+import sys
 import threading
 
-from autograd import Value, is_grad_enabled, no_grad
+from autograd import Value, is_grad_enabled, no_grad, topological_order
 
 
 def _gradient_of_square(x: float) -> float:
@@ -98,3 +99,34 @@ def test_an_error_inside_a_block_in_a_thread_restores_recording_there():
     t.start()
     t.join()
     assert outcome == {"enabled": True, "gradient": 8.0}
+
+
+def test_threads_sorting_graphs_that_share_nodes_each_get_their_whole_order():
+    """A sort marks the nodes it reaches with its own number; a sort in another thread waits for
+    it, so no thread takes a node as seen because another thread's sort marked it."""
+    x = Value(0.5)
+    roots = []
+    for k in range(4):
+        y = Value(float(k))
+        for _ in range(3000):
+            y = y * x + x  # every chain goes back to the shared x at each step
+        roots.append(y)
+    expected = [[id(n) for n in topological_order(root)] for root in roots]
+    got: dict[int, list[list[int]]] = {k: [] for k in range(len(roots))}
+
+    def sort_again(k: int) -> None:
+        for _ in range(15):
+            got[k].append([id(n) for n in topological_order(roots[k])])
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads switch often, also in the middle of a sort
+    try:
+        threads = [threading.Thread(target=sort_again, args=(k,)) for k in range(len(roots))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert all(order == expected[k] for k in got for order in got[k])
+    assert [len(got[k]) for k in got] == [15] * len(roots)

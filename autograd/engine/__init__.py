@@ -14,15 +14,13 @@ was edited since the build: the edit runs, with a warning naming `make build`).
 """
 
 import importlib.machinery
-import importlib.util
 import os
 import sys
 import warnings
-from pathlib import Path
 
 # The modules setup.py compiles from their own source, in the order they import each other.
 COMPILED_MODULES = ("autograd.engine.ops", "autograd.engine.value")
-_HERE = Path(__file__).parent
+_HERE = os.path.dirname(__file__)  # (os.path, not pathlib: importing the engine stays light)
 _EDITED_AFTER_SECONDS = 2.0
 
 
@@ -31,16 +29,16 @@ def pure_python_requested() -> bool:
     return os.environ.get("STEPGRAD_PURE_PYTHON", "") not in ("", "0")
 
 
-def _source(name: str) -> Path:
-    return _HERE / (name.rsplit(".", 1)[1] + ".py")
+def _source(name: str) -> str:
+    return os.path.join(_HERE, name.rsplit(".", 1)[1] + ".py")
 
 
-def _compiled(name: str) -> Path | None:
+def _compiled(name: str) -> str | None:
     """The extension module built from `name`'s source for this Python, if there is one."""
     stem = name.rsplit(".", 1)[1]
     for suffix in importlib.machinery.EXTENSION_SUFFIXES:
-        if (_HERE / (stem + suffix)).exists():
-            return _HERE / (stem + suffix)
+        if os.path.exists(os.path.join(_HERE, stem + suffix)):
+            return os.path.join(_HERE, stem + suffix)
     return None
 
 
@@ -56,13 +54,17 @@ def _why_pure() -> str | None:
         )
     for name, path in zip(COMPILED_MODULES, built):
         # (a margin for installers, which write a package's files in any order within seconds)
-        if _source(name).stat().st_mtime > path.stat().st_mtime + _EDITED_AFTER_SECONDS:
-            return f"{_source(name).name} was edited after it was compiled: `make build` compiles it again"
+        if os.path.getmtime(_source(name)) > os.path.getmtime(path) + _EDITED_AFTER_SECONDS:
+            source = os.path.basename(_source(name))
+            return f"{source} was edited after it was compiled: `make build` compiles it again"
     return None
 
 
 def _import_source(name: str) -> None:
-    """Import module `name` from its .py file, passing over a compiled module beside it."""
+    """Import module `name` from its .py file, passing over a compiled module beside it (and make
+    it an attribute of this package, as an import does: `autograd.engine.value`)."""
+    import importlib.util  # (only here: the compiled engine does not need it)
+
     spec = importlib.util.spec_from_file_location(name, _source(name))
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
@@ -71,13 +73,14 @@ def _import_source(name: str) -> None:
     except BaseException:
         del sys.modules[name]
         raise
+    globals()[name.rsplit(".", 1)[1]] = module
 
 
 _why = _why_pure()
 if _why is not None:
     for _name in COMPILED_MODULES:
         _import_source(_name)
-    if _why.startswith(tuple(p.name for p in map(_source, COMPILED_MODULES))):
+    if _why.startswith(tuple(os.path.basename(_source(name)) for name in COMPILED_MODULES)):
         warnings.warn(f"stepgrad runs its pure-Python engine: {_why}", stacklevel=2)
 
 from autograd.engine.value import (  # noqa: E402 (after the choice of engine)
@@ -90,7 +93,9 @@ from autograd.engine.value import (  # noqa: E402 (after the choice of engine)
 )
 
 ENGINE = (
-    f"compiled (Cython: {_compiled('autograd.engine.value').name})" if COMPILED else f"pure Python ({_why})"
+    f"compiled (Cython: {os.path.basename(_compiled('autograd.engine.value'))})"
+    if COMPILED
+    else f"pure Python ({_why})"
 )
 """Which engine runs, and why: 'compiled (Cython: value.cpython-311-….so)' or 'pure Python (reason)'."""
 

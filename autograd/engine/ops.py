@@ -23,9 +23,11 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING without importing typing: the engine loads light)
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
 
 try:
     import cython  # the compiler's pure-Python mode; as plain Python its decorators do nothing
@@ -39,8 +41,7 @@ class DomainError(ValueError):
     """An operation was asked for a value outside its mathematical domain."""
 
 
-@dataclass(frozen=True, eq=False)
-@cython.cclass  # compiled: an extension type with the C fields of ops.pxd
+@cython.cclass  # compiled: an extension type with the read-only C fields of ops.pxd
 class Op:
     """One row of the op table.
 
@@ -54,12 +55,19 @@ class Op:
     local:  (∂out/∂operand₀, ∂out/∂operand₁, ...) from the operands and out.
     """
 
-    name: str
-    symbol: str
-    form: str
-    arity: int | None
-    value: Callable[..., Any]
-    local: Callable[..., tuple[Any, ...]]
+    __slots__ = ("name", "symbol", "form", "arity", "value", "local")
+
+    def __init__(
+        self,
+        name: str,
+        symbol: str,
+        form: str,
+        arity: int | None,
+        value: Callable[..., Any],
+        local: Callable[..., tuple[Any, ...]],
+    ) -> None:
+        self.name, self.symbol, self.form, self.arity = name, symbol, form, arity
+        self.value, self.local = value, local
 
     @property
     def fused(self) -> bool:
@@ -69,6 +77,22 @@ class Op:
 
     def __repr__(self) -> str:
         return f"Op({self.name!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """A row is copied and pickled as its name in the table: a copy of a node (`copy.deepcopy`
+        of a model, `pickle`) has the very row the table holds, so its leaves are still leaves."""
+        return (row_named, (self.name,))
+
+
+def row_named(name: str) -> Op:
+    """The row `OPS[name]` (how a pickled or copied node finds its op again)."""
+    try:
+        return OPS[name]
+    except KeyError:
+        raise ValueError(
+            f"no op named {name!r} in this process's op table: an op of your own must be defined "
+            "(autograd.define_op) before nodes made with it are loaded"
+        ) from None
 
 
 # ---- functions the local rules use: each accepts a float or a Value ---------------------------

@@ -6,6 +6,7 @@ from autograd.engine.ops cimport Op
 cdef extern from "Python.h":
     void PyObject_GC_Track(object)
     bint PyObject_GC_IsTracked(object)
+    void PyObject_GC_UnTrack(object)
 
 # Setting an attribute that is not a slot (it goes into the node's dictionary) calls back
 # `_keep_in_sight(node, value)`, so that a cycle closed through it is tracked by the collector.
@@ -42,6 +43,7 @@ cdef class Value:
     cdef public double _da
     cdef public double _db
     cdef public object _const
+    cdef Py_ssize_t _sorted
     cdef dict __dict__
 
     @cython.locals(node=Value, a=Value, b=Value, g=cython.double)
@@ -66,7 +68,7 @@ cpdef Value _binary(Op op, Value x, object y)
 @cython.locals(out=_Fused)
 cpdef Value _fused(Op op, double data, tuple parents, tuple local_grads, tuple operands)
 
-@cython.locals(order=list, visited=set, stack=list, node=Value, a=Value, b=Value)
+@cython.locals(order=list, stack=list, node=Value, a=Value, b=Value, sort=Py_ssize_t)
 cpdef list topological_order(Value root)
 
 # Module constants read on every node, as C globals (no dictionary look-up).
@@ -75,3 +77,7 @@ cdef Op _EXP, _LOG, _TANH, _SIGMOID, _RELU, _SUM, _DOT
 cdef object _recording
 cdef Py_ssize_t _no_grad_blocks
 cdef Value _PARENTS_DONE
+cdef Py_ssize_t _sorts
+cdef bint _nodes_in_sight
+
+cdef void _settle_sight(Value node)

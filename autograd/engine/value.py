@@ -31,13 +31,10 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from _thread import allocate_lock as Lock  # threading.Lock itself (the threading module is heavier)
 from contextvars import ContextVar
 from itertools import compress, repeat
 from numbers import Real
-from threading import Lock
-from typing import Any
 
 from autograd.engine.ops import OPS, DomainError, Op, format_exponent
 
@@ -45,6 +42,11 @@ try:
     import cython  # the compiler's pure-Python mode; as plain Python its decorators do nothing
 except ImportError:  # no Cython installed: this module runs as plain Python
     from autograd.engine import _no_cython as cython
+
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING without importing typing: the engine loads light)
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator, Sequence
+    from typing import Any
 
 COMPILED: bool = cython.compiled
 """True when this module runs compiled (an extension module built by Cython from this very
@@ -71,22 +73,26 @@ def is_grad_enabled() -> bool:
     return _no_grad_blocks == 0 or _recording.get()
 
 
-@contextmanager
-def no_grad() -> Iterator[None]:
+class no_grad:  # (lower case, used as a function: `with no_grad():`, as in PyTorch)
     """Inside this block, in this thread, operations compute values but record no graph.
 
     Use it for evaluation and plotting: results are constants (leaves), so nothing
     is kept alive and `backward()` on them reaches no other node. Other threads
     keep recording (the switch is per thread, as in PyTorch).
     """
-    global _no_grad_blocks
-    with _blocks_lock:
-        _no_grad_blocks += 1
-    token = _recording.set(False)
-    try:
-        yield
-    finally:
-        _recording.reset(token)
+
+    def __init__(self) -> None:
+        self._tokens: list[Any] = []  # one per entry still open (a block may be entered again inside)
+
+    def __enter__(self) -> None:
+        global _no_grad_blocks
+        with _blocks_lock:
+            _no_grad_blocks += 1
+        self._tokens.append(_recording.set(False))
+
+    def __exit__(self, *exception: object) -> None:
+        global _no_grad_blocks
+        _recording.reset(self._tokens.pop())
         with _blocks_lock:
             _no_grad_blocks -= 1
 
@@ -133,7 +139,19 @@ class Value:
     moments); a node that never gets one has no dictionary.
     """
 
-    __slots__ = ("data", "grad", "label", "_operator", "_a", "_b", "_da", "_db", "_const", "__dict__")
+    __slots__ = (
+        "data",
+        "grad",
+        "label",
+        "_operator",
+        "_a",
+        "_b",
+        "_da",
+        "_db",
+        "_const",
+        "_sorted",
+        "__dict__",
+    )
 
     def __init__(self, data: float, label: str = "", _op: Any = None) -> None:
         if _op is not None or (
@@ -148,6 +166,7 @@ class Value:
         self._operator = _LEAF
         self._a = self._b = self._const = None
         self._da = self._db = 0.0
+        self._sorted = 0
 
     # ---- the graph, read-only ---------------------------------------------------------
     @property
@@ -408,6 +427,7 @@ def _constant(data: float) -> Value:
     out._operator = _LEAF
     out._a = out._b = out._const = None
     out._da = out._db = 0.0
+    out._sorted = 0
     return out
 
 
@@ -430,6 +450,9 @@ def _node(
     out._b = b
     out._db = db
     out._const = const
+    out._sorted = 0
+    if _nodes_in_sight:  # (compiled engine only: see `_settle_sight`)
+        _settle_sight(out)
     return out
 
 
@@ -478,9 +501,12 @@ def _fused(
     out._operator = op
     out._a = out._b = out._const = None
     out._da = out._db = 0.0
+    out._sorted = 0
     out._parents = parents
     out._local_grads = local_grads
     out._operands = operands
+    if cython.compiled:
+        _settle_sight(out)
     return out
 
 
@@ -523,40 +549,49 @@ def _constants_as_floats(operands: Sequence[Any], numbers: Sequence[float]) -> I
 # (A bare Value that is no node of any graph, so the stack holds Values only.)
 _PARENTS_DONE = Value.__new__(Value)
 
+# Sorts are numbered; a node keeps, in `_sorted`, the number of the last sort that reached it.
+# One sort runs at a time (a lock: threads may sort graphs that share nodes).
+_sorts = 0
+_sort_lock = Lock()
+
 
 def topological_order(root: Value) -> list[Value]:
     """Every node `root` depends on, each after all of its parents; `root` is last.
 
     Depth-first post-order with an explicit stack instead of recursion. A node seen
-    for the first time goes back on the stack under a marker, with its parents above
-    it (the first parent on top; one seen before is passed over when it comes off).
-    When the marker comes off the stack again, every parent has been emitted, so the
-    node is emitted. Parents are taken in their stored order, so the order is the same
-    on every run. The stack holds nodes only (no tuple or iterator per node), which
-    keeps a million-node chain fast.
+    for the first time is marked with this sort's number, and goes back on the stack
+    under a marker, with its parents above it (the first parent on top; one marked
+    already is passed over when it comes off). When the marker comes off the stack
+    again, every parent has been emitted, so the node is emitted. Parents are taken
+    in their stored order, so the order is the same on every run. The stack holds
+    nodes only (no tuple or iterator per node), and "seen already?" is a comparison
+    of numbers (no set of nodes), which keeps a million-node chain fast.
     """
-    order: list[Value] = []
-    visited: set[Value] = set()
-    stack: list[Any] = [root]
-    while stack:
-        node = stack.pop()
-        if node is _PARENTS_DONE:
-            order.append(stack.pop())
-            continue
-        if node in visited:  # reached again through another child
-            continue
-        visited.add(node)
-        stack.append(node)
-        stack.append(_PARENTS_DONE)
-        if isinstance(node, _Fused):  # a fused node's parents, last pushed first
-            stack.extend(reversed(node.parents))
-            continue
-        a, b = node._a, node._b  # (read from the slots: `node.parents` would build a tuple)
-        if b is not None:
-            stack.append(b)
-        if a is not None:
-            stack.append(a)
-    return order
+    global _sorts
+    with _sort_lock:
+        _sorts += 1
+        sort = _sorts
+        order: list[Value] = []
+        stack: list[Any] = [root]
+        while stack:
+            node = stack.pop()
+            if node is _PARENTS_DONE:
+                order.append(stack.pop())
+                continue
+            if node._sorted == sort:  # reached again through another child
+                continue
+            node._sorted = sort
+            stack.append(node)
+            stack.append(_PARENTS_DONE)
+            if isinstance(node, _Fused):  # a fused node's parents, last pushed first
+                stack.extend(reversed(node.parents))
+                continue
+            a, b = node._a, node._b  # (read from the slots: `node.parents` would build a tuple)
+            if b is not None:
+                stack.append(b)
+            if a is not None:
+                stack.append(a)
+        return order
 
 
 # ---- attributes of the user's, on the compiled engine ------------------------------------------
@@ -592,15 +627,44 @@ def _keep_in_sight(holder: Value, value: Any) -> None:
 
 
 def _track_with_ancestors(node: Value) -> None:
-    """Have the collector track `node` and every node it depends on (stopping at tracked ones:
-    a tracked node's ancestors are tracked already)."""
+    """Have the collector track `node` and every node it depends on, with a fused node's tuples
+    (stopping at tracked nodes: a tracked node's ancestors are tracked already)."""
+    global _nodes_in_sight
+    _nodes_in_sight = True
     pending = [node]
     while pending:
         n = pending.pop()
         if PyObject_GC_IsTracked(n):  # noqa: F821
             continue
         PyObject_GC_Track(n)  # noqa: F821
+        if isinstance(n, _Fused):
+            for held in (n._parents, n._local_grads, n._operands):
+                if not PyObject_GC_IsTracked(held):  # noqa: F821
+                    PyObject_GC_Track(held)  # noqa: F821
         pending.extend(n.parents)
+
+
+# True once `_track_with_ancestors` has tracked a node: from then on a new node is checked for a
+# tracked parent (until then no node is tracked, and nothing is checked).
+_nodes_in_sight = False
+
+
+def _settle_sight(node: Value) -> None:
+    """Compiled engine only: whether the collector tracks a new node.
+
+    Its constructor left the node untracked; a fused node's tuples leave too (a node made by
+    `_node` comes here only once some node is tracked). But a node made from a tracked node
+    (one that an attribute of the user's may reach) is tracked, with its ancestors: it may
+    close a cycle through that attribute later, as in `a.history = []; a.history.append(a * 2)`.
+    A node made before its ancestor got such an attribute, and stored in it afterwards, stays
+    untracked: that cycle is not freed (keep such nodes in a list of your own instead).
+    """
+    if _nodes_in_sight and any(PyObject_GC_IsTracked(p) for p in node.parents):  # noqa: F821
+        _track_with_ancestors(node)
+    elif isinstance(node, _Fused):
+        PyObject_GC_UnTrack(node._parents)  # noqa: F821
+        PyObject_GC_UnTrack(node._local_grads)  # noqa: F821
+        PyObject_GC_UnTrack(node._operands)  # noqa: F821
 
 
 if cython.compiled:
