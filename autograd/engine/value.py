@@ -33,7 +33,7 @@ import math
 import operator
 from _thread import allocate_lock as Lock  # threading.Lock itself (the threading module is heavier)
 from contextvars import ContextVar
-from itertools import compress, repeat
+from itertools import compress
 from numbers import Real
 
 from autograd.engine.ops import OPS, DomainError, Op, format_exponent
@@ -529,7 +529,7 @@ def _numbers_and_edges(operands: tuple[Value | float, ...], op: str) -> tuple[li
     The second item is None when every operand is a Value (the usual case), else one
     flag per operand; plain numbers are checked like any constant.
     """
-    if all(map(isinstance, operands, repeat(Value))):
+    if all(isinstance(v, Value) for v in operands):
         return [v.data for v in operands], None
     numbers = [v.data if isinstance(v, Value) else _as_float(v, op) for v in operands]
     return numbers, [isinstance(v, Value) for v in operands]
