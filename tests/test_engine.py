@@ -334,6 +334,12 @@ def test_a_label_that_is_not_a_string_is_refused_at_once(bad):
         Value(1.0, bad)
     with pytest.raises(TypeError, match="label must be a str"):
         Value(1.0, label=bad)
+    node = Value(1.0, "a") * 2.0  # set afterwards, as the lecture labels its nodes: the same check
+    with pytest.raises(TypeError, match=f"Value: label must be a str, got {type(bad).__name__}"):
+        node.label = bad
+    assert node.label == ""
+    node.label = "e"
+    assert node.label == "e" and repr(node) == "Value(data=2.0, grad=0.0, label='e')"
 
 
 def test_numpy_bools_are_taken_as_bools_are():
@@ -509,5 +515,5 @@ def test_copied_and_pickled_graphs_keep_their_ops_and_give_the_same_gradients():
 def test_a_pickled_node_of_an_op_not_defined_in_this_process_is_refused_by_name():
     from autograd.engine.ops import row_named
 
-    with pytest.raises(ValueError, match="no op named 'not_an_op'.*define_op"):
+    with pytest.raises(ValueError, match=r"no op named 'not_an_op'.*define_op"):
         row_named("not_an_op")

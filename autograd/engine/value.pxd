@@ -36,7 +36,7 @@ cdef extern from *:
 cdef class Value:
     cdef public double data
     cdef public double grad
-    cdef public object label
+    cdef object _label
     cdef public Op _operator
     cdef public Value _a
     cdef public Value _b

@@ -142,7 +142,7 @@ class Value:
     __slots__ = (
         "data",
         "grad",
-        "label",
+        "_label",
         "_operator",
         "_a",
         "_b",
@@ -160,13 +160,22 @@ class Value:
             raise TypeError(_MADE_BY_HAND)
         self.data = _as_float(data, "Value")
         self.grad = 0.0
-        if not isinstance(label, str):
-            raise TypeError(f"Value: label must be a str, got {type(label).__name__} {label!r}")
         self.label = label
         self._operator = _LEAF
         self._a = self._b = self._const = None
         self._da = self._db = 0.0
         self._sorted = 0
+
+    @property
+    def label(self) -> str:
+        """The name shown by the renderer and the stepper ('' for none: they number the node)."""
+        return self._label
+
+    @label.setter
+    def label(self, label: str) -> None:
+        if not isinstance(label, str):
+            raise TypeError(f"Value: label must be a str, got {type(label).__name__} {label!r}")
+        self._label = label
 
     # ---- the graph, read-only ---------------------------------------------------------
     @property
@@ -423,7 +432,7 @@ def _constant(data: float) -> Value:
     out = Value.__new__(Value)  # a Value without __init__, whose job is checking user input
     out.data = data
     out.grad = 0.0
-    out.label = ""
+    out._label = ""
     out._operator = _LEAF
     out._a = out._b = out._const = None
     out._da = out._db = 0.0
@@ -443,7 +452,7 @@ def _node(
     out = Value.__new__(Value)
     out.data = data
     out.grad = 0.0
-    out.label = ""
+    out._label = ""
     out._operator = op
     out._a = a
     out._da = da
@@ -497,7 +506,7 @@ def _fused(
     out = _Fused.__new__(_Fused)
     out.data = data
     out.grad = 0.0
-    out.label = ""
+    out._label = ""
     out._operator = op
     out._a = out._b = out._const = None
     out._da = out._db = 0.0
