@@ -62,6 +62,10 @@ def test_the_lockfile_names_exactly_the_wheels_served(lite):
             name
         )
         assert set(entry["depends"]) <= set(lock), name
+    licence = (pyodide / "LICENSE-MPL-2.0.txt").read_text(encoding="utf-8")  # Pyodide's, named in README.md
+    assert licence.startswith("Mozilla Public License Version 2.0") and "LICENSE-MPL-2.0.txt" in (
+        pyodide / "README.md"
+    ).read_text(encoding="utf-8")
     (stepgrad,) = [w for w in served if w.startswith("stepgrad-")]
     assert stepgrad.endswith("-py3-none-any.whl")  # the pure-Python engine
     assert {"autograd", "nn", "stepgrad"} <= set(lock["stepgrad"]["imports"])

@@ -265,9 +265,13 @@ def stage(lite_dir: Path, runtime: Path, wheels: list[Path]) -> None:
         shutil.copy2(wheel, pyodide / wheel.name)
     lock = pyodide_lock(runtime, wheels)
     (pyodide / "pyodide-lock.json").write_text(json.dumps(lock, indent=1) + "\n", encoding="utf-8")
+    # The npm package carries no license file: the text of the MPL-2.0 (the same document for every
+    # work under it) is kept in docs/lite/MPL-2.0.txt and served beside Pyodide.
+    shutil.copy2(HERE / "MPL-2.0.txt", pyodide / "LICENSE-MPL-2.0.txt")
     (pyodide / "README.md").write_text(
-        f"Pyodide {PYODIDE_VERSION} (npm package `pyodide`, license MPL-2.0: https://github.com/pyodide/pyodide)"
-        " and the pure-Python wheels it loads, each from PyPI with its own license inside it.\n"
+        f"Pyodide {PYODIDE_VERSION} (npm package `pyodide`, https://github.com/pyodide/pyodide), under the"
+        " Mozilla Public License 2.0 (its text: LICENSE-MPL-2.0.txt), and the pure-Python wheels it"
+        " loads, each from PyPI with its own license inside it.\n"
         "pyodide-lock.json is rewritten by stepgrad's docs/lite/build.py to list exactly these wheels.\n",
         encoding="utf-8",
     )
