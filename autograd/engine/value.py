@@ -481,10 +481,10 @@ def _binary(op: Op, x: Value, y: Value | float) -> Value:
         b, const = other.data, None
     else:
         b = const = _as_float(y, op.symbol)
-        y = None
+        other = None
     out = op.value(a, b)
     da, db = op.local(a, b, out)
-    return _node(out, op, x, da, y, 0.0 if y is None else db, const)
+    return _node(out, op, x, da, other, 0.0 if other is None else db, const)
 
 
 def _constant_first(op: Op, c: float, y: Value) -> Value:
