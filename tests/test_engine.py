@@ -517,3 +517,23 @@ def test_a_pickled_node_of_an_op_not_defined_in_this_process_is_refused_by_name(
 
     with pytest.raises(ValueError, match=r"no op named 'not_an_op'.*define_op"):
         row_named("not_an_op")
+
+
+def test_no_grad_as_a_decorator_records_no_graph_inside_only():
+    """`@no_grad()`, as PyTorch users write it on an evaluation function."""
+    from autograd import is_grad_enabled
+
+    @no_grad()
+    def evaluate(w: Value, x: float) -> tuple[Value, bool]:
+        """Evaluate w·x."""
+        return w * x, is_grad_enabled()
+
+    w = Value(3.0)
+    out, enabled = evaluate(w, 2.0)
+    assert (out.data, out.is_leaf, enabled) == (6.0, True, False)
+    assert is_grad_enabled() and not (w * 2.0).is_leaf
+    assert (evaluate.__name__, evaluate.__doc__) == ("evaluate", "Evaluate w·x.")
+    block = no_grad()
+    with block, block:  # one object entered twice, left twice
+        assert not is_grad_enabled()
+    assert is_grad_enabled()

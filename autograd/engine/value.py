@@ -96,6 +96,17 @@ class no_grad:  # (lower case, used as a function: `with no_grad():`, as in PyTo
         with _blocks_lock:
             _no_grad_blocks -= 1
 
+    def __call__(self, function: Any) -> Any:
+        """As a decorator, `@no_grad()`: every call of `function` runs inside a block."""
+        import functools  # (here: importing the engine stays light)
+
+        @functools.wraps(function)
+        def without_graph(*args: Any, **kwargs: Any) -> Any:
+            with no_grad():
+                return function(*args, **kwargs)
+
+        return without_graph
+
 
 def _as_float(x: object, where: str) -> float:
     """Check that `x` is a finite real number and return it as a float."""
