@@ -537,3 +537,36 @@ def test_no_grad_as_a_decorator_records_no_graph_inside_only():
     with block, block:  # one object entered twice, left twice
         assert not is_grad_enabled()
     assert is_grad_enabled()
+
+
+@pytest.mark.parametrize("number", [2, True, Fraction(1, 4), 2.5])
+def test_data_set_to_any_real_number_is_kept_as_a_float_and_every_op_runs_on_it(number):
+    """`w.data = 2` (an int, as a student types it): every op's rule runs on the float, on both
+    engines (run as Python the int used to reach the rules, and tanh's said 'int' has no 'tanh')."""
+    v = Value(1.0)
+    v.data = number
+    assert type(v.data) is float and v.data == float(number)
+    x = float(number)
+    assert [v.tanh().data, v.exp().data, v.sigmoid().data, v.relu().data, (v * v).data] == [
+        math.tanh(x),
+        math.exp(x),
+        1.0 / (1.0 + math.exp(-x)),
+        max(x, 0.0),
+        x * x,
+    ]
+
+
+@pytest.mark.parametrize("bad", ["2.0", None, [1.0], 1 + 2j])
+def test_data_set_to_a_non_number_is_refused_naming_it_and_keeps_the_old_value(bad):
+    v = Value(3.0)
+    with pytest.raises(TypeError, match=f"Value.data: expected a real number, got {type(bad).__name__}"):
+        v.data = bad
+    assert v.data == 3.0
+
+
+def test_data_set_to_nan_or_infinity_is_kept_as_a_diverging_optimizer_leaves_it():
+    v = Value(1.0)
+    v.data = float("inf")
+    assert v.data == float("inf")
+    v.data -= float("inf")
+    assert math.isnan(v.data)

@@ -34,7 +34,7 @@ cdef extern from *:
     void _watch_attributes "stepgrad_watch_attributes"(object type, object callback)
 
 cdef class Value:
-    cdef public double data
+    cdef public double _data
     cdef public double grad
     cdef object _label
     cdef public Op _operator

@@ -108,8 +108,8 @@ class no_grad:  # (lower case, used as a function: `with no_grad():`, as in PyTo
         return without_graph
 
 
-def _as_float(x: object, where: str) -> float:
-    """Check that `x` is a finite real number and return it as a float."""
+def _as_float(x: object, where: str, finite: bool = True) -> float:
+    """Check that `x` is a real number, finite unless `finite` is False, and return it as a float."""
     if type(x) is float:
         value = x
     elif isinstance(x, (int, Real)) or _is_numpy_bool(x):  # int first (Real is slow); bool, fractions, numpy
@@ -119,7 +119,7 @@ def _as_float(x: object, where: str) -> float:
             raise ValueError(f"{where}: {x!r} is too large for a float") from None
     else:
         raise TypeError(f"{where}: expected a real number, got {type(x).__name__} {x!r}")
-    if not math.isfinite(value):
+    if finite and not math.isfinite(value):
         raise ValueError(f"{where}: got {value}; data must be finite (NaN and ±inf are refused)")
     return value
 
@@ -151,7 +151,7 @@ class Value:
     """
 
     __slots__ = (
-        "data",
+        "_data",
         "grad",
         "_label",
         "_operator",
@@ -169,13 +169,23 @@ class Value:
             isinstance(label, (tuple, list, set, frozenset)) and any(isinstance(c, Value) for c in label)
         ):  # Value(data, children, op): micrograd's node made by hand
             raise TypeError(_MADE_BY_HAND)
-        self.data = _as_float(data, "Value")
+        self._data = _as_float(data, "Value")
         self.grad = 0.0
         self.label = label
         self._operator = _LEAF
         self._a = self._b = self._const = None
         self._da = self._db = 0.0
         self._sorted = 0
+
+    @property
+    def data(self) -> float:
+        """The float computed in the forward pass; set it to move a leaf (`w.data -= lr * w.grad`)."""
+        return self._data
+
+    @data.setter
+    def data(self, data: float) -> None:
+        # any real number, as a float (an optimizer that diverges may set NaN or ±inf: it is kept)
+        self._data = _as_float(data, "Value.data", finite=False)
 
     @property
     def label(self) -> str:
@@ -352,7 +362,7 @@ class Value:
                 raise ValueError(f"dot: {len(weights)} weights but {len(inputs)} inputs")
             w, w_edges = _numbers_and_edges(weights, "dot")
             bias_edge = None if isinstance(bias, Value) else [False]  # as _numbers_and_edges((bias,))
-            b = bias.data if bias_edge is None else _as_float(bias, "dot")
+            b = bias._data if bias_edge is None else _as_float(bias, "dot")
             out = sum(map(operator.mul, w, x), b)  # out = b + w₀x₀ + w₁x₁ + …
             # ∂out/∂wᵢ = xᵢ, ∂out/∂xᵢ = wᵢ, ∂out/∂b = 1, with an edge only to each Value
             parents = (*_kept(weights, w_edges), *_kept(inputs, x_edges), *_kept((bias,), bias_edge))
@@ -441,7 +451,7 @@ class _Fused(Value):
 def _constant(data: float) -> Value:
     """What an operation gives inside `no_grad()`: a leaf holding `data` (already a float)."""
     out = Value.__new__(Value)  # a Value without __init__, whose job is checking user input
-    out.data = data
+    out._data = data
     out.grad = 0.0
     out._label = ""
     out._operator = _LEAF
@@ -461,7 +471,7 @@ def _node(
     if _no_grad_blocks and not _recording.get():
         return _constant(data)
     out = Value.__new__(Value)
-    out.data = data
+    out._data = data
     out.grad = 0.0
     out._label = ""
     out._operator = op
@@ -478,7 +488,7 @@ def _node(
 
 def _unary(op: Op, x: Value) -> Value:
     """out = op(x), with ∂out/∂x from the op's local rule."""
-    a = x.data
+    a = x._data
     out = op.value(a)
     (da,) = op.local(a, out)
     return _node(out, op, x, da, None, 0.0, None)
@@ -486,10 +496,10 @@ def _unary(op: Op, x: Value) -> Value:
 
 def _binary(op: Op, x: Value, y: Value | float) -> Value:
     """out = x op y; a plain number y is a constant operand (no edge, no derivative)."""
-    a = x.data
+    a = x._data
     if isinstance(y, Value):
         other = y  # (compiled, a Value-typed name: its data is read as a C field)
-        b, const = other.data, None
+        b, const = other._data, None
     else:
         b = const = _as_float(y, op.symbol)
         other = None
@@ -500,7 +510,7 @@ def _binary(op: Op, x: Value, y: Value | float) -> Value:
 
 def _constant_first(op: Op, c: float, y: Value) -> Value:
     """out = c op y for a plain number c (the constant is the first operand)."""
-    c, b = _as_float(c, op.symbol), y.data
+    c, b = _as_float(c, op.symbol), y._data
     out = op.value(c, b)
     return _node(out, op, None, 0.0, y, op.local(c, b, out)[1], c)
 
@@ -515,7 +525,7 @@ def _fused(
     if _no_grad_blocks and not _recording.get():
         return _constant(data)
     out = _Fused.__new__(_Fused)
-    out.data = data
+    out._data = data
     out.grad = 0.0
     out._label = ""
     out._operator = op
@@ -533,7 +543,7 @@ def _fused(
 def _set_result(node: Value, data: float, local_grads: tuple[float | None, ...]) -> None:
     """Store a recomputed value and its local derivatives (one per operand; those of
     constant operands are dropped), as the forward pass would have (used by replay)."""
-    node.data = data
+    node._data = data
     if isinstance(node, _Fused):
         node._local_grads = tuple(d for d, o in zip(local_grads, node._operands) if isinstance(o, Value))
         return
@@ -550,8 +560,8 @@ def _numbers_and_edges(operands: tuple[Value | float, ...], op: str) -> tuple[li
     flag per operand; plain numbers are checked like any constant.
     """
     if all(isinstance(v, Value) for v in operands):
-        return [v.data for v in operands], None
-    numbers = [v.data if isinstance(v, Value) else _as_float(v, op) for v in operands]
+        return [v._data for v in operands], None
+    numbers = [v._data if isinstance(v, Value) else _as_float(v, op) for v in operands]
     return numbers, [isinstance(v, Value) for v in operands]
 
 
