@@ -189,6 +189,7 @@ def docs_shots(out: Path, work: Path) -> None:
 
 
 def main(out: Path) -> None:
+    out = out.absolute()  # (the worksheet's tools run in the sheet's own folder)
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="stepgrad-screenshots-") as tmp:
         work = Path(tmp)
