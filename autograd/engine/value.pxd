@@ -54,6 +54,8 @@ cdef class _Fused(Value):
     cdef public tuple _local_grads
     cdef public tuple _operands
 
+cdef inline void _start(Value out, double data, Op op)
+
 @cython.locals(out=Value)
 cdef Value _constant(double data)
 

@@ -169,13 +169,8 @@ class Value:
             isinstance(label, (tuple, list, set, frozenset)) and any(isinstance(c, Value) for c in label)
         ):  # Value(data, children, op): micrograd's node made by hand
             raise TypeError(_MADE_BY_HAND)
-        self._data = _as_float(data, "Value")
-        self.grad = 0.0
-        self.label = label
-        self._operator = _LEAF
-        self._a = self._b = self._const = None
-        self._da = self._db = 0.0
-        self._sorted = 0
+        _start(self, _as_float(data, "Value"), _LEAF)
+        self.label = label  # (checked: see the setter)
 
     @property
     def data(self) -> float:
@@ -448,16 +443,22 @@ class _Fused(Value):
         return self._local_grads
 
 
-def _constant(data: float) -> Value:
-    """What an operation gives inside `no_grad()`: a leaf holding `data` (already a float)."""
-    out = Value.__new__(Value)  # a Value without __init__, whose job is checking user input
+def _start(out: Value, data: float, op: Op) -> None:
+    """Fill the slots of a new node made by `op` with no parent in its slots: a leaf, or a fused
+    node (whose parents are in its tuples). `data` is a float already."""
     out._data = data
     out.grad = 0.0
     out._label = ""
-    out._operator = _LEAF
+    out._operator = op
     out._a = out._b = out._const = None
     out._da = out._db = 0.0
     out._sorted = 0
+
+
+def _constant(data: float) -> Value:
+    """What an operation gives inside `no_grad()`: a leaf holding `data` (already a float)."""
+    out = Value.__new__(Value)  # a Value without __init__, whose job is checking user input
+    _start(out, data, _LEAF)
     return out
 
 
@@ -466,7 +467,8 @@ def _node(
 ) -> Value:
     """The result of an operation: a new node holding `data` (already a float).
 
-    Inside `no_grad()` the result is a constant: a leaf.
+    Inside `no_grad()` the result is a constant: a leaf. (Every slot is filled here, not through
+    `_start`: this is the constructor of almost every node.)
     """
     if _no_grad_blocks and not _recording.get():
         return _constant(data)
@@ -525,13 +527,7 @@ def _fused(
     if _no_grad_blocks and not _recording.get():
         return _constant(data)
     out = _Fused.__new__(_Fused)
-    out._data = data
-    out.grad = 0.0
-    out._label = ""
-    out._operator = op
-    out._a = out._b = out._const = None
-    out._da = out._db = 0.0
-    out._sorted = 0
+    _start(out, data, op)
     out._parents = parents
     out._local_grads = local_grads
     out._operands = operands

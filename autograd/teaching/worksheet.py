@@ -144,7 +144,7 @@ def _graph_images(traces: list[Trace]) -> tuple[dict[str, bytes], dict[str, _Pla
         for i, t in enumerate(traces, 1):
             draw_blank = functools.partial(_blank_graph, t)
             blank, scale = fit_to(draw_blank, _SHEET_BOXES)
-            if scale * _name_size(blank) < _READABLE:
+            if not _readable(blank, scale):
                 blank, _ = fit_to(draw_blank, _PAGE_BOXES)
             rankdir = blank.graph_attr["rankdir"]
             key = _compact(
@@ -174,7 +174,7 @@ def _place(graph: Graph, box: tuple[float, float]) -> _Placed:
     print at least _READABLE there, else on a page of its own."""
     size = layout_size(graph)
     scale = _scale(size, box)
-    own_page = scale * _name_size(graph) < _READABLE
+    own_page = not _readable(graph, scale)
     if own_page:
         scale = _scale(size, _PAGE_BOXES[graph.graph_attr["rankdir"]])
     return _Placed(size[0] * scale, size[1] * scale, own_page)
@@ -185,9 +185,10 @@ def _scale(size: tuple[float, float], box: tuple[float, float]) -> float:
     return min(1.0, box[0] / size[0], box[1] / size[1])
 
 
-def _name_size(graph: Graph) -> float:
-    """The font size of a node's name in `graph` (draw's), in points at 100 %."""
-    return float(graph.node_attr["fontsize"])
+def _readable(graph: Graph, scale: float) -> bool:
+    """Do the node names of `graph` (draw's font size, in points at 100 %) print at least
+    _READABLE when the drawing is shrunk by `scale`?"""
+    return scale * float(graph.node_attr["fontsize"]) >= _READABLE
 
 
 def _blank_graph(t: Trace, rankdir: str) -> Graph:
